@@ -1,0 +1,5 @@
+"""`python -m reportrunner` runs the CLI."""
+
+from reportrunner.cli import main
+
+main()

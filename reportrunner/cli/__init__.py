@@ -1,0 +1,80 @@
+"""The command line: `reportrunner validate | plan | new | schema | run | render | emulator`.
+
+The CLI package is the only code that imports click. Each command turns options into a typed
+settings object, calls one core function and maps the result (or the exception) to an exit
+status; see `reportrunner.errors.ExitStatus`. Heavy imports (requests, jinja2) happen inside the
+commands that need them, so `--help` and `validate` start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+import click
+
+from reportrunner import __version__
+
+EXIT_STATUS_HELP = """\b
+Exit statuses:
+  0  success
+  1  validation errors, or some reports failed
+  2  usage error, or invalid reportrunner.yaml
+  3  configuration or access problem (no API key, key rejected, API unreachable)
+  130 interrupted (Ctrl-C or SIGTERM); the previous site is left unchanged
+"""
+
+# name -> module under reportrunner.cli that defines a click command called `command`.
+_COMMANDS: dict[str, str] = {
+    "validate": "validate_cmd",
+    "plan": "plan_cmd",
+    "new": "new_cmd",
+    "schema": "schema_cmd",
+    "run": "run_cmd",
+    "render": "render_cmd",
+    "emulator": "emulator_cmd",
+}
+
+
+class _LazyGroup(click.Group):
+    """Imports a command's module only when that command (or the help listing) needs it."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in _COMMANDS if self._module(name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = self._module(cmd_name)
+        if module is None:
+            return None
+        command = getattr(module, "command", None)
+        return command if isinstance(command, click.Command) else None
+
+    @staticmethod
+    def _module(name: str) -> ModuleType | None:
+        target = _COMMANDS.get(name)
+        if target is None:
+            return None
+        try:
+            return importlib.import_module(f"reportrunner.cli.{target}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"reportrunner.cli.{target}":
+                return None  # command not part of this build yet
+            raise
+
+
+@click.group(cls=_LazyGroup, epilog=EXIT_STATUS_HELP)
+@click.version_option(__version__, prog_name="reportrunner")
+@click.option(
+    "--debug", is_flag=True, help="Show full tracebacks for errors (never shows the API key)."
+)
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Close CRM funnel reports as code.
+
+    \b
+    Example:
+      reportrunner validate specs/
+      reportrunner run --emulator      # every spec in specs/ -> site/
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug

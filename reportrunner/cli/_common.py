@@ -1,0 +1,58 @@
+"""Error translation at the edge: core exceptions become one clear message and an exit status."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from reportrunner.errors import ExitStatus, ReportRunnerError
+from reportrunner.redact import redact
+
+
+def is_debug(ctx: click.Context | None = None) -> bool:
+    ctx = ctx or click.get_current_context(silent=True)
+    while ctx is not None:
+        if isinstance(ctx.obj, dict) and ctx.obj.get("debug"):
+            return True
+        ctx = ctx.parent
+    return False
+
+
+def fail(message: str, status: ExitStatus, hint: str | None = None) -> None:
+    """Print `message` (and a hint) to stderr and exit with `status`."""
+    click.echo(f"error: {redact(message)}", err=True)
+    if hint:
+        click.echo(f"hint: {redact(hint)}", err=True)
+    sys.exit(int(status))
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn ReportRunnerError, Ctrl-C and unexpected crashes into messages and exit statuses.
+
+    A traceback is shown only with --debug, and always passes through `redact` first.
+    """
+    debug = is_debug()
+    try:
+        yield
+    except ReportRunnerError as exc:
+        if debug:
+            click.echo(redact(traceback.format_exc()), err=True)
+        fail(str(exc), exc.exit_status, exc.hint)
+    except KeyboardInterrupt:
+        fail("interrupted; nothing was changed in the output folder.", ExitStatus.INTERRUPTED)
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
+        raise
+    except Exception as exc:  # the last line of defence: never a bare traceback
+        if debug:
+            click.echo(redact(traceback.format_exc()), err=True)
+        fail(
+            f"internal error: {type(exc).__name__}: {exc}",
+            ExitStatus.FAILED,
+            "this is a bug in reportrunner; rerun with --debug and report the output "
+            "(the API key is never printed).",
+        )

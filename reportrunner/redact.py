@@ -1,0 +1,41 @@
+"""Keeping the API key out of every message, log line, file and traceback.
+
+The key is registered once (`register_secret`) when it is read; everything that leaves the
+process through the CLI, logs or written files passes through `redact`. URLs lose their
+userinfo and Authorization headers are masked, whatever the key.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+
+_URL_USERINFO = re.compile(r"(?P<scheme>https?://)[^/@\s]+@")
+_AUTH_HEADER = re.compile(
+    r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(basic|bearer)\s+[A-Za-z0-9+/=._-]+"
+)
+MASK = "***"
+
+
+def register_secret(secret: str) -> None:
+    """Remember a secret (and its Basic-auth encoding) so `redact` removes it everywhere."""
+    if not secret:
+        return
+    forms = {secret, base64.b64encode(f"{secret}:".encode()).decode()}
+    with _lock:
+        _secrets.update(form for form in forms if len(form) >= 4)
+
+
+def redact(text: str) -> str:
+    """`text` with every registered secret, URL credential and auth header masked."""
+    text = _URL_USERINFO.sub(r"\g<scheme>" + MASK + "@", text)
+    text = _AUTH_HEADER.sub(r"\1\2 " + MASK, text)
+    with _lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
