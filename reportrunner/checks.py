@@ -1,0 +1,154 @@
+"""The rules: compiled JSON Schema validators plus the few checks a schema cannot express.
+
+`schema/*.json` is the single source of the structural rules; this module compiles each schema
+once per process (building a validator walks the whole schema, far too slow to repeat per
+file), with a format checker that really checks `date-time` (jsonschema skips formats unless
+asked). The semantic checks here (start before end, real IANA zones, a cohort range that Close
+ignores) return the same `Problem` objects, so callers never care which kind of rule fired.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jsonschema import Draft7Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from reportrunner.messages import RFC3339, Problem, did_you_mean, problems_from_error
+from reportrunner.resources import load_schema
+from reportrunner.windows import parse_rfc3339
+
+SPEC_SCHEMA = "report-spec.schema.json"
+PROJECT_SCHEMA = "project.schema.json"
+DATETIME_RANGE_FIELDS = ("report_datetime_range", "cohort_datetime_range", "compared_custom_range")
+
+
+def is_rfc3339(value: object) -> bool:
+    """RFC 3339 date-time with an offset, and a real calendar date (no 31 February)."""
+    if not isinstance(value, str):
+        return True  # `type` reports non-strings; format only judges strings
+    if not RFC3339.match(value):
+        return False
+    try:
+        parse_rfc3339(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _format_checker() -> FormatChecker:
+    # Only date-time: the default FormatChecker carries dozens of checkers we never use.
+    checker = FormatChecker(formats=())
+    checker.checks("date-time")(is_rfc3339)
+    return checker
+
+
+@cache
+def _registry() -> Registry:
+    # Registered under their file names so that project.schema.json's relative
+    # "report-spec.schema.json#/…" references resolve exactly as in an editor.
+    resources = [
+        (name, Resource.from_contents(load_schema(name), default_specification=DRAFT7))
+        for name in (SPEC_SCHEMA, PROJECT_SCHEMA)
+    ]
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(kind: str) -> Draft7Validator:
+    """The compiled validator for "spec", "project" or "request" (the request body alone)."""
+    if kind == "request":
+        schema: dict[str, Any] = {"$ref": f"{SPEC_SCHEMA}#/definitions/request"}
+    elif kind == "spec":
+        schema = load_schema(SPEC_SCHEMA)
+    elif kind == "project":
+        schema = load_schema(PROJECT_SCHEMA)
+    else:
+        raise ValueError(f"unknown schema kind {kind!r}")
+    return Draft7Validator(schema, registry=_registry(), format_checker=_format_checker())
+
+
+def schema_problems(kind: str, document: Any, root: str = "the file") -> list[Problem]:
+    """Every schema rule `document` breaks, in words, deduplicated, in schema order."""
+    found: list[Problem] = []
+    seen: set[tuple[str, bool, str]] = set()
+    for error in validator(kind).iter_errors(document):
+        for problem in problems_from_error(error, root):
+            key = (problem.pointer, problem.at_key, problem.message)
+            if key not in seen:
+                seen.add(key)
+                found.append(problem)
+    return found
+
+
+def request_semantic_problems(body: Any, prefix: str = "") -> list[Problem]:
+    """Request rules a schema cannot express: start before end; ignored cohort ranges."""
+    if not isinstance(body, dict):
+        return []
+    found: list[Problem] = []
+    for name in DATETIME_RANGE_FIELDS:
+        window = body.get(name)
+        if not isinstance(window, dict):
+            continue
+        start, end = window.get("start"), window.get("end")
+        if not (isinstance(start, str) and isinstance(end, str)):
+            continue
+        if not (RFC3339.match(start) and RFC3339.match(end)):
+            continue  # the schema already says what is wrong with the text
+        try:
+            before = parse_rfc3339(start) < parse_rfc3339(end)
+        except ValueError:
+            continue
+        if not before:
+            found.append(
+                Problem(
+                    f"{prefix}/{name}",
+                    f"{name}: start ({start}) must be before end ({end}); the window is "
+                    "[start, end)",
+                    at_key=True,
+                )
+            )
+    if body.get("type") == "active-stage-cohort":
+        for name in ("cohort_relative_range", "cohort_datetime_range"):
+            if name in body:
+                found.append(
+                    Problem(
+                        f"{prefix}/{name}",
+                        f"{name} is ignored by Close on active-stage-cohort reports; remove it "
+                        "or use type created-cohort",
+                        severity="warning",
+                        at_key=True,
+                    )
+                )
+    return found
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    from zoneinfo import available_timezones
+
+    return frozenset(available_timezones())
+
+
+def timezone_problem(name: Any, pointer: str = "/timezone") -> Problem | None:
+    """Whether `name` is a real IANA zone (the schema only checks its shape)."""
+    if not isinstance(name, str) or not name:
+        return None
+    if name not in ("localtime", "posixrules", "Factory") and not name.startswith("/"):
+        try:
+            ZoneInfo(name)
+            return None
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    hint = did_you_mean(name, _zone_names())
+    if not hint:
+        lowered = {zone.lower(): zone for zone in _zone_names()}
+        if name.lower() in lowered:
+            hint = f"; did you mean {lowered[name.lower()]!r}?"
+    return Problem(
+        pointer,
+        f"timezone {name!r} is not an IANA time-zone name such as Europe/Berlin or UTC{hint}",
+    )
