@@ -1,0 +1,406 @@
+"""CloseClient: every HTTP call to Close goes through here, with its retries and error mapping.
+
+One `requests.Session` per worker thread (sessions are not guaranteed thread-safe), Basic auth
+with the key as user and an empty password, a timeout on every call. Transient trouble (5xx,
+dropped connections, read timeouts, a 200 whose body is not JSON) is retried with exponential
+backoff and jitter; a 429 waits what Close announces and retries without counting as a failure,
+shared with every worker through the `Pacer`, within a per-report wait budget. What cannot be
+retried becomes one exception from `reportrunner.errors`: `RequestRejected` (400/404: this
+report fails), `AuthError` (401/403: the run stops), `ApiUnreachable` (no connection at all:
+the run stops) or `ApiError`. Messages carry the URL without credentials and never the key.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+import urllib3.exceptions
+
+from reportrunner import __version__
+from reportrunner.errors import ApiError, ApiUnreachable, AuthError
+from reportrunner.ratelimit import Pacer, WaitTooLong, parse_headers, retry_wait
+from reportrunner.redact import redact
+
+USER_AGENT = f"reportrunner/{__version__}"
+_BODY_EXCERPT = 300
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """How to reach Close and how patient to be. `api_key` never appears in a repr."""
+
+    base_url: str
+    api_key: str = field(repr=False)
+    timeout: float = 60.0  # read timeout per request, seconds
+    connect_timeout: float = 10.0
+    max_attempts: int = 4  # failures (not 429s) before a request gives up
+    max_rate_limit_wait: float = 600.0  # per report
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+
+
+@dataclass
+class CallStats:
+    """Counters for one report (or one run); updated by the client as it works."""
+
+    requests: int = 0  # HTTP requests actually sent, retries and 429s included
+    retries: int = 0  # re-sends after a transient failure
+    rate_limited: int = 0  # 429 answers
+    rate_limit_wait: float = 0.0  # seconds spent waiting for rate limits
+
+    def add(self, other: CallStats) -> None:
+        self.requests += other.requests
+        self.retries += other.retries
+        self.rate_limited += other.rate_limited
+        self.rate_limit_wait += other.rate_limit_wait
+
+
+class WaitBudget:
+    """Total rate-limit waiting allowed for one report; shared by its requests' threads."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self._used = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def remaining(self) -> float:
+        with self._lock:
+            return max(0.0, self.limit - self._used)
+
+    def charge(self, seconds: float) -> None:
+        with self._lock:
+            self._used += seconds
+
+
+class RequestRejected(ApiError):
+    """Close refused the request itself (400, 404, other 4xx): only this report fails.
+
+    `field_errors` and `errors` are Close's validation details, already redacted.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str,
+        status: int,
+        body: str | None,
+        field_errors: dict[str, str],
+        errors: list[str],
+    ) -> None:
+        super().__init__(message, url=url, status=status, body=body)
+        self.field_errors = field_errors
+        self.errors = errors
+
+
+def safe_url(url: str) -> str:
+    """`url` without user:password (CLOSE_API_URL could carry them) or anything secret."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return redact(urlunsplit((parts.scheme, host, parts.path, parts.query, "")))
+
+
+def _excerpt(response: requests.Response) -> str:
+    text = response.text if response.content else ""
+    text = " ".join(text.split())
+    return redact(text[:_BODY_EXCERPT] + ("…" if len(text) > _BODY_EXCERPT else ""))
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _is_unreachable(exc: requests.RequestException) -> bool:
+    """True when no connection was made at all (refused, DNS, TLS, connect timeout)."""
+    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
+        return True
+    if not isinstance(exc, requests.ConnectionError):
+        return False
+    reason: Any = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(
+        reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
+    )
+
+
+def _describe(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.ReadTimeout):
+        return "no answer within the timeout"
+    if _is_unreachable(exc):
+        return "could not connect"
+    if isinstance(exc, requests.ConnectionError):
+        return "the connection was closed without an answer"
+    return type(exc).__name__
+
+
+class CloseClient:
+    """Thread-safe client: call `post_json`/`get_json` from any number of worker threads."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        *,
+        pacer: Pacer | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.base_url = settings.base_url.rstrip("/")
+        self.pacer = pacer or Pacer(clock=clock, sleep=sleep)
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+        self.stats = CallStats()  # whole-client totals
+
+    # -- sessions -------------------------------------------------------------------------
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.auth = (self.settings.api_key, "")
+            session.headers["User-Agent"] = USER_AGENT
+            session.headers["Accept"] = "application/json"
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+
+    def __enter__(self) -> CloseClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public calls ---------------------------------------------------------------------
+    def post_json(
+        self,
+        path: str,
+        body: Mapping[str, Any],
+        *,
+        headers: Mapping[str, str] | None = None,
+        stats: CallStats | None = None,
+        budget: WaitBudget | None = None,
+    ) -> Any:
+        """POST a JSON body and return the parsed JSON answer (report POSTs are read-only)."""
+        return self._call("POST", path, body=body, headers=headers, stats=stats, budget=budget)
+
+    def get_json(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        stats: CallStats | None = None,
+        budget: WaitBudget | None = None,
+    ) -> Any:
+        """GET a resource and return the parsed JSON answer."""
+        return self._call("GET", path, params=params, stats=stats, budget=budget)
+
+    # -- the retry loop -------------------------------------------------------------------
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        stats: CallStats | None = None,
+        budget: WaitBudget | None = None,
+    ) -> Any:
+        url = self.base_url + path
+        shown = safe_url(url)
+        local = CallStats()
+        budget = budget or WaitBudget(self.settings.max_rate_limit_wait)
+        failures = 0
+        only_unreachable = True
+        try:
+            while True:
+                self._wait_for_pacer(budget, local, shown)
+                local.requests += 1
+                try:
+                    response = self._session().request(
+                        method,
+                        url,
+                        json=dict(body) if body is not None else None,
+                        params=dict(params) if params is not None else None,
+                        headers=dict(headers) if headers else None,
+                        timeout=(
+                            min(self.settings.connect_timeout, self.settings.timeout),
+                            self.settings.timeout,
+                        ),
+                        allow_redirects=True,
+                    )
+                except requests.RequestException as exc:
+                    self.pacer.release(None)
+                    only_unreachable = only_unreachable and _is_unreachable(exc)
+                    problem = _describe(exc)
+                else:
+                    self.pacer.release(parse_headers(response.headers))
+                    outcome = self._judge(method, response, shown, local, budget)
+                    if outcome is _RETRY_NOW:
+                        continue
+                    if not isinstance(outcome, _Transient):
+                        return outcome
+                    only_unreachable = False
+                    problem = outcome.problem
+                failures += 1
+                if failures >= self.settings.max_attempts:
+                    raise self._give_up(method, shown, problem, failures, only_unreachable)
+                local.retries += 1
+                self._sleep(self._backoff(failures))
+        finally:
+            with self._lock:
+                self.stats.add(local)
+            if stats is not None:
+                stats.add(local)
+
+    def _wait_for_pacer(self, budget: WaitBudget, local: CallStats, shown: str) -> None:
+        try:
+            waited = self.pacer.acquire(max_wait=budget.remaining)
+        except WaitTooLong as exc:
+            local.rate_limit_wait += exc.waited
+            budget.charge(exc.waited)
+            raise ApiError(
+                f"gave up on {shown}: Close's rate limit would need another {exc.needed:.0f} s "
+                f"of waiting, beyond the {budget.limit:.0f} s allowed per report",
+                url=shown,
+                status=429,
+                hint="run fewer reports at once, spread the schedule, or raise the wait limit.",
+            ) from None
+        local.rate_limit_wait += waited
+        budget.charge(waited)
+
+    def _backoff(self, failures: int) -> float:
+        """Exponential backoff with full jitter in [0.5, 1.5) of the nominal delay."""
+        nominal = min(self.settings.backoff_cap, self.settings.backoff_base * 2 ** (failures - 1))
+        return float(nominal * (0.5 + self._rng.random()))
+
+    def _judge(
+        self,
+        method: str,
+        response: requests.Response,
+        shown: str,
+        local: CallStats,
+        budget: WaitBudget,
+    ) -> Any:
+        """The parsed answer, `_RETRY_NOW` after a 429, a `_Transient` failure, or raise."""
+        status = response.status_code
+        if 200 <= status < 300:
+            if status == 204 or not response.content:
+                return {}
+            try:
+                return response.json()
+            except ValueError:
+                # Truncated or HTML body with a 200: a proxy or a cut connection; retry.
+                return _Transient(f"a {status} answer whose body is not valid JSON")
+        if status == 429:
+            local.rate_limited += 1
+            wait = retry_wait(response.headers, _json_or_none(response))
+            if wait > budget.remaining:
+                raise ApiError(
+                    f"gave up on {shown}: Close kept answering 429 Too Many Requests; waiting "
+                    f"another {wait:.0f} s would exceed the {budget.limit:.0f} s allowed per "
+                    "report",
+                    url=shown,
+                    status=429,
+                    body=_excerpt(response),
+                    hint="run fewer reports at once, spread the schedule, or raise the wait limit.",
+                )
+            self.pacer.hold(wait)
+            return _RETRY_NOW
+        if status in (401, 403):
+            word = "rejected the API key" if status == 401 else "refused access with this API key"
+            raise AuthError(
+                f"Close {word} ({status}) at {shown}; no further requests were made",
+                url=shown,
+                status=status,
+                body=_excerpt(response),
+                hint="check CLOSE_API_KEY: create or copy a key under Settings → Developer → "
+                "API Keys in Close, for a user who can see the reports.",
+            )
+        if status >= 500:
+            return _Transient(f"Close answered {status} {response.reason or ''}".rstrip())
+        raise self._rejected(method, response, shown)
+
+    def _rejected(self, method: str, response: requests.Response, shown: str) -> RequestRejected:
+        payload = _json_or_none(response)
+        field_errors: dict[str, str] = {}
+        errors: list[str] = []
+        if isinstance(payload, dict):
+            raw_fields = payload.get("field-errors")
+            if isinstance(raw_fields, dict):
+                field_errors = {
+                    redact(str(key)): redact(_flatten(value)) for key, value in raw_fields.items()
+                }
+            raw_errors = payload.get("errors")
+            if isinstance(raw_errors, list):
+                errors = [redact(_flatten(item)) for item in raw_errors]
+            elif isinstance(payload.get("error"), str):
+                errors = [redact(payload["error"])]
+        details = [f"{key}: {value}" for key, value in field_errors.items()] + errors
+        text = "; ".join(details) if details else _excerpt(response) or "(empty body)"
+        what = "not found" if response.status_code == 404 else "rejected the request"
+        return RequestRejected(
+            f"Close {what} ({response.status_code}) for {method} {shown}: {text}",
+            url=shown,
+            status=response.status_code,
+            body=_excerpt(response),
+            field_errors=field_errors,
+            errors=errors,
+        )
+
+    def _give_up(
+        self, method: str, shown: str, problem: str, attempts: int, unreachable: bool
+    ) -> ApiError:
+        if unreachable:
+            return ApiUnreachable(
+                f"cannot reach the Close API at {shown}: {problem} ({attempts} attempts)",
+                url=shown,
+                hint="check the network and CLOSE_API_URL (or api.base_url in "
+                "reportrunner.yaml); the default is https://api.close.com/api/v1.",
+            )
+        return ApiError(
+            f"{method} {shown} failed after {attempts} attempts: {problem}",
+            url=shown,
+            hint="Close may be having trouble; the other reports were fetched, rerun later.",
+        )
+
+
+def _flatten(value: Any) -> str:
+    """Close's error values are strings, lists of strings or nested objects: one line."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return " ".join(_flatten(item) for item in value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class _Transient:
+    problem: str
+
+
+_RETRY_NOW = object()
