@@ -1,0 +1,147 @@
+"""Geometry of the inline SVG charts: the funnel (count and value bars) and the trend lines.
+
+Templates only place the rectangles, lines and labels computed here, so chart arithmetic is
+tested in Python and every template (built-in or the user's) draws the same numbers. Charts use a
+fixed `viewBox` and scale to their container, which keeps them readable on a 390 px phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+WIDTH = 400
+ROW_HEIGHT = 58
+LABEL_CHARS = 34
+TREND_HEIGHT = 150
+
+
+def shorten(text: str, limit: int = LABEL_CHARS) -> str:
+    """Text cut to `limit` characters with an ellipsis (the full text stays in the tables)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class FunnelBar:
+    label: str  # shortened stage label drawn in the chart
+    full_label: str
+    kind: str  # status type: active | won
+    y: float
+    width: float  # the whole stage
+    lost_x: float  # where the lost part of the bar starts
+    lost_width: float
+    value_text: str
+    note: str  # "45.0% advance · 12 lost"
+
+
+@dataclass(frozen=True)
+class FunnelChart:
+    title: str
+    description: str
+    width: int
+    height: int
+    bars: tuple[FunnelBar, ...]
+
+
+@dataclass(frozen=True)
+class FunnelInput:
+    label: str
+    kind: str
+    amount: float
+    lost: float
+    value_text: str
+    note: str
+
+
+def funnel_chart(title: str, description: str, stages: Sequence[FunnelInput]) -> FunnelChart:
+    """One horizontal bar per stage, scaled to the largest stage, lost part drawn separately."""
+    top = 24  # room for the legend line
+    track = WIDTH - 2
+    biggest = max((max(stage.amount, 0.0) for stage in stages), default=0.0)
+    bars = []
+    for index, stage in enumerate(stages):
+        amount = max(stage.amount, 0.0)
+        width = track * amount / biggest if biggest > 0 else 0.0
+        lost = min(max(stage.lost, 0.0), amount)
+        lost_width = width * lost / amount if amount > 0 else 0.0
+        bars.append(
+            FunnelBar(
+                label=shorten(stage.label),
+                full_label=stage.label,
+                kind=stage.kind,
+                y=top + index * ROW_HEIGHT,
+                width=round(width, 2),
+                lost_x=round(1 + width - lost_width, 2),
+                lost_width=round(lost_width, 2),
+                value_text=stage.value_text,
+                note=stage.note,
+            )
+        )
+    return FunnelChart(title, description, WIDTH, top + len(bars) * ROW_HEIGHT, tuple(bars))
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    x: float
+    y: float
+    label: str  # "Nov 30, 2026: 42" for the point's tooltip
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    key: str
+    title: str
+    description: str
+    width: int
+    height: int
+    points: tuple[TrendPoint, ...]
+    polyline: str
+    top_text: str  # the largest value
+    bottom_text: str  # the smallest value
+    first_text: str  # the first date
+    last_text: str  # the last date
+    latest_text: str
+
+
+def trend_chart(
+    key: str,
+    title: str,
+    values: Sequence[tuple[str, float | None]],
+    fmt: Callable[[float | None], str],
+) -> TrendChart | None:
+    """A line over the runs (equally spaced, oldest left); None when fewer than 2 values."""
+    known = [(when, value) for when, value in values if value is not None]
+    if len(known) < 2:
+        return None
+    left, right, top, bottom = 8.0, WIDTH - 8.0, 30.0, TREND_HEIGHT - 26.0
+    low = min(value for _, value in known)
+    high = max(value for _, value in known)
+    span = high - low
+    step = (right - left) / (len(known) - 1)
+    points = []
+    for index, (when, value) in enumerate(known):
+        # A flat series sits in the middle rather than on an edge.
+        ratio = (value - low) / span if span else 0.5
+        y = bottom - ratio * (bottom - top)
+        points.append(
+            TrendPoint(round(left + index * step, 2), round(y, 2), f"{when}: {fmt(value)}")
+        )
+    polyline = " ".join(f"{point.x},{point.y}" for point in points)
+    description = (
+        f"{title} over {len(known)} runs from {known[0][0]} to {known[-1][0]}: "
+        f"lowest {fmt(low)}, highest {fmt(high)}, latest {fmt(known[-1][1])}."
+    )
+    return TrendChart(
+        key=key,
+        title=title,
+        description=description,
+        width=WIDTH,
+        height=TREND_HEIGHT,
+        points=tuple(points),
+        polyline=polyline,
+        top_text=fmt(high),
+        bottom_text=fmt(low),
+        first_text=known[0][0],
+        last_text=known[-1][0],
+        latest_text=fmt(known[-1][1]),
+    )

@@ -1,0 +1,222 @@
+"""Formatting and escaping filters: the only place numbers, money, dates and cells get their text.
+
+Close returns money in cents and durations in seconds; these functions turn raw API values into
+what people read (Babel does the locale work: currency symbols, decimals, separators) and make
+user-controlled strings safe for the output they land in: Markdown table cells and RFC 4180 CSV
+cells with spreadsheet-formula neutralization. HTML escaping is Jinja2's autoescape. Every
+function is pure; `Formatter` only binds a locale so templates can call the filters by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_interval, format_time
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from reportrunner.errors import UsageError
+
+NA = "n/a"
+
+#: Characters that change text direction or hide characters: dropped from Markdown and CSV so
+#: that a name cannot visually reorder a table row or hide a leading "=" from a reader.
+_BIDI_AND_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Inline Markdown that could format, link or break a table cell, anywhere in the text...
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+#: ...and what starts a block (heading, list, quote, rule) when it opens a line.
+_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([#+\-=])")
+_MARKDOWN_ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
+#: A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class Formatter:
+    """The display filters bound to one Babel locale (en_US unless the project sets one)."""
+
+    def __init__(self, locale: str = "en_US") -> None:
+        try:
+            Locale.parse(locale)
+        except (UnknownLocaleError, ValueError) as exc:
+            raise UsageError(
+                f"unknown locale {locale!r} in reportrunner.yaml",
+                hint="use a CLDR locale identifier such as en_US, en_GB, de_DE or fr_FR.",
+            ) from exc
+        self.locale = locale
+
+    def money(self, cents: float | None, currency: str = "USD") -> str:
+        """Cents → "$1,234.56" (decimals and symbol from the currency and locale)."""
+        if cents is None:
+            return NA
+        amount = Decimal(str(cents)) / 100
+        return str(format_currency(amount, currency, locale=self.locale))
+
+    def count(self, value: float | None) -> str:
+        """An integer count with thousands separators: 12345 → "12,345"."""
+        if value is None:
+            return NA
+        return str(format_decimal(round(value), locale=self.locale))
+
+    def number(self, value: float | None, digits: int = 1) -> str:
+        """A decimal number with up to `digits` fraction digits."""
+        if value is None:
+            return NA
+        pattern = "#,##0." + "#" * digits if digits else "#,##0"
+        return str(format_decimal(value, format=pattern, locale=self.locale))
+
+    def percent(self, ratio: float | None, digits: int = 1) -> str:
+        """A 0..1 ratio as a percentage: 0.4567 → "45.7%"."""
+        if ratio is None:
+            return NA
+        pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+        return str(format_percent(ratio, format=pattern, locale=self.locale))
+
+    def duration(self, seconds: float | None) -> str:
+        """Seconds in the largest unit that reads well: days, hours or minutes."""
+        if seconds is None:
+            return NA
+        magnitude = abs(seconds)
+        if magnitude >= 86400:
+            value, unit = seconds / 86400, "day"
+        elif magnitude >= 3600:
+            value, unit = seconds / 3600, "hour"
+        else:
+            value, unit = seconds / 60, "minute"
+        text = self.number(value, 1)
+        return f"{text} {unit}" + ("" if text == "1" else "s")
+
+    def metric(self, value: float | None, kind: str, currency: str = "USD") -> str:
+        """Format by metric kind: count | money | ratio | duration."""
+        if kind == "money":
+            return self.money(value, currency)
+        if kind == "ratio":
+            return self.percent(value)
+        if kind == "duration":
+            return self.duration(value)
+        return self.count(value)
+
+    def delta(
+        self,
+        value: float | None,
+        compared: float | None,
+        kind: str,
+        currency: str = "USD",
+    ) -> str:
+        """The signed change from `compared` to `value`, with an arrow and words.
+
+        Ratios change in percentage points; other kinds also show the relative change. Words
+        ("up", "down", "no change") carry the meaning so colour is never the only signal.
+        """
+        if value is None or compared is None:
+            return NA
+        diff = value - compared
+        if diff == 0:
+            return "= no change"
+        arrow, word = ("▲", "up") if diff > 0 else ("▼", "down")
+        if kind == "ratio":
+            points = self.number(abs(diff) * 100, 1)
+            return f"{arrow} {word} {points} pts"
+        size = self.metric(abs(diff), kind, currency)
+        if compared == 0:
+            return f"{arrow} {word} {size}"
+        relative = self.percent(abs(diff) / abs(compared), 0)
+        return f"{arrow} {word} {size} ({relative})"
+
+    def date_range(self, start: datetime | None, end: datetime | None) -> str:
+        """A half-open window as the inclusive days it covers: "Nov 1 – 30, 2026"."""
+        if start is None or end is None:
+            return "all time"
+        last = end
+        if (end.hour, end.minute, end.second, end.microsecond) == (0, 0, 0, 0) and end > start:
+            # [start, end) ends at midnight: the last day shown is the day before.
+            last = datetime.fromordinal(end.toordinal() - 1).replace(tzinfo=end.tzinfo)
+        if start.time() == datetime.min.time() and last.time() == datetime.min.time():
+            return str(format_interval(start.date(), last.date(), "yMMMd", locale=self.locale))
+        return str(format_interval(start, end, "yMMMdHm", locale=self.locale))
+
+    def moment(self, when: datetime | None, zone: str = "UTC") -> str:
+        """A point in time shown in the report's zone: "Nov 30, 2026, 10:00 AM"."""
+        if when is None:
+            return NA
+        try:
+            tzinfo = ZoneInfo(zone)
+        except (KeyError, ValueError):
+            tzinfo = ZoneInfo("UTC")
+        # Medium date and short time: seconds are noise on a report page.
+        day = format_date(when.astimezone(tzinfo), "medium", locale=self.locale)
+        clock = format_time(when, "short", tzinfo=tzinfo, locale=self.locale)
+        return f"{day}, {clock}"
+
+    def filters(self) -> dict[str, Any]:
+        """Everything a template can use as a filter, by name."""
+        return {
+            "money": self.money,
+            "count": self.count,
+            "number": self.number,
+            "percent": self.percent,
+            "duration": self.duration,
+            "metric": self.metric,
+            "delta": self.delta,
+            "date_range": self.date_range,
+            "moment": self.moment,
+            "md": markdown_escape,
+            "csv_cell": csv_cell,
+            "csv_row": csv_row,
+        }
+
+
+def plain_text(value: object) -> str:
+    """A value as one line of visible text: control, bidi and zero-width characters removed."""
+    text = "" if value is None else str(value)
+    text = _BIDI_AND_INVISIBLE.sub("", text)
+    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return _CONTROL.sub("", text)
+
+
+def markdown_escape(value: object) -> str:
+    """Text safe inside a GFM table cell: no HTML, no emphasis or links, no cell break.
+
+    `<`, `>` and `&` become entities (so no tag or entity from the data ever reaches the
+    reader's renderer) and Markdown punctuation is backslash-escaped (CommonMark allows a
+    backslash before any ASCII punctuation, and GFM tables honour `\\|`).
+    """
+    text = plain_text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_BLOCK_START.sub(r"\1\\\2", text, count=1)
+    return _MARKDOWN_ORDERED_START.sub(r"\1\\\2", text, count=1)
+
+
+def csv_cell(value: object) -> str:
+    """One RFC 4180 cell; strings a spreadsheet would run as a formula are neutralized.
+
+    Numbers (int, float, numeric strings) stay numbers. Any other text starting with `=`, `+`,
+    `-`, `@`, tab or carriage return gets a leading apostrophe, the OWASP recommendation that
+    Excel, LibreOffice and Google Sheets all display as text.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, int | float):
+        text = repr(value) if isinstance(value, float) else str(value)
+    else:
+        text = _BIDI_AND_INVISIBLE.sub("", str(value))
+        text = _CONTROL.sub("", text)
+        # A leading space does not stop every spreadsheet from evaluating what follows.
+        if text.lstrip(" ").startswith(_FORMULA_START) and not _NUMBER.match(text.strip()):
+            text = "'" + text
+    if any(char in text for char in ',"\r\n') or text != text.strip(" "):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_row(cells: Iterable[object]) -> str:
+    """A CSV record ending in CRLF, as RFC 4180 asks."""
+    return ",".join(csv_cell(cell) for cell in cells) + "\r\n"

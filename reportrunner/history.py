@@ -1,0 +1,187 @@
+"""Run history per report: one snapshot per successful fetch, kept in `OUT/history/<id>.json`.
+
+A snapshot holds when the data was fetched, the windows it covered, the headline metrics and
+the compared headline (docs/data-format.md). Histories merge from the previous site in the
+output folder and, with `--history-from`, from an earlier site given as a folder or as the
+published site's URL (GitHub Pages deploys replace the whole site, so the scheduled workflow
+pulls the old history back in). Merging deduplicates by `fetched_at`, keeps oldest first and caps
+each report at `MAX_SNAPSHOTS`. A history that cannot be read is a warning, never a crash: losing
+trend points is better than losing this run's pages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+from reportrunner import __version__
+from reportrunner.redact import redact
+from reportrunner.windows import parse_rfc3339
+
+MAX_SNAPSHOTS = 500
+#: Headline metrics, in the order pages show them; all are totals-endpoint fields.
+HEADLINE_KEYS: tuple[str, ...] = (
+    "count",
+    "count_total_won",
+    "count_win_rate",
+    "value_win_rate",
+    "value_total_won",
+    "average_value_annualized_per_won_opportunity",
+    "average_time_to_win",
+    "sales_velocity",
+)
+#: Connect and read timeouts for --history-from URLs; a slow old site must not stall a run.
+TIMEOUT = (5.0, 20.0)
+MAX_BYTES = 20_000_000
+
+Snapshot = dict[str, Any]
+
+
+@dataclass
+class LoadedHistory:
+    """Histories by report id, plus the warnings collected while reading them."""
+
+    snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def headline(aggregations: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The headline metrics out of a totals `aggregations` object (None without one)."""
+    if not isinstance(aggregations, dict):
+        return None
+    return {key: aggregations.get(key) for key in HEADLINE_KEYS}
+
+
+def snapshot_of(data: dict[str, Any]) -> Snapshot:
+    """The snapshot a successful fetch adds to its report's history."""
+    totals = data.get("responses", {}).get("totals") or {}
+    base = totals.get("base") or {}
+    compared = totals.get("compared") or {}
+    return {
+        "fetched_at": data["fetched_at"],
+        "windows": data.get("windows", {}),
+        "headline": headline(base.get("aggregations")) or {},
+        "compared_headline": headline(compared.get("aggregations")),
+    }
+
+
+def _valid(item: object) -> bool:
+    if not isinstance(item, dict) or not isinstance(item.get("fetched_at"), str):
+        return False
+    try:
+        parse_rfc3339(item["fetched_at"])
+    except ValueError:
+        return False
+    return isinstance(item.get("headline"), dict)
+
+
+def _sort_key(item: Snapshot) -> Any:
+    return parse_rfc3339(item["fetched_at"])
+
+
+def merge(*sources: Iterable[Snapshot], cap: int = MAX_SNAPSHOTS) -> list[Snapshot]:
+    """Union of snapshot lists, one per `fetched_at` (the later source wins), oldest first."""
+    by_time: dict[Any, Snapshot] = {}
+    for source in sources:
+        for item in source:
+            if _valid(item):
+                by_time[_sort_key(item)] = item
+    ordered = [by_time[key] for key in sorted(by_time)]
+    return ordered[-cap:] if cap > 0 else []
+
+
+def parse_document(document: object, report_id: str, where: str) -> list[Snapshot]:
+    """The snapshots of a parsed `history/<id>.json`; ValueError says what is wrong."""
+    if not isinstance(document, dict) or not isinstance(document.get("snapshots"), list):
+        raise ValueError(f"{where}: not a history file (expected an object with 'snapshots')")
+    if document.get("id", report_id) != report_id:
+        raise ValueError(f"{where}: holds the history of {document.get('id')!r}, not {report_id!r}")
+    return [item for item in document["snapshots"] if _valid(item)]
+
+
+def document(report_id: str, snapshots: Sequence[Snapshot]) -> dict[str, Any]:
+    """The JSON object written to `history/<id>.json`."""
+    return {"id": report_id, "snapshots": list(snapshots)}
+
+
+def read_folder(site: Path, ids: Iterable[str]) -> LoadedHistory:
+    """Histories from a site folder's `history/`; missing files are simply empty."""
+    loaded = LoadedHistory()
+    for report_id in ids:
+        path = site / "history" / f"{report_id}.json"
+        if not path.is_file():
+            continue
+        try:
+            parsed = json.loads(path.read_text(encoding="utf-8"))
+            loaded.snapshots[report_id] = parse_document(parsed, report_id, str(path))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+            loaded.warnings.append(
+                f"ignored the history in {path}: {exc}; the trend restarts from this run."
+            )
+    return loaded
+
+
+def _get_json(session: Any, url: str) -> Any:
+    response = session.get(url, timeout=TIMEOUT, headers={"Accept": "application/json"})
+    if response.status_code != 200:
+        raise ValueError(f"HTTP {response.status_code}")
+    if len(response.content) > MAX_BYTES:
+        raise ValueError(f"larger than {MAX_BYTES} bytes")
+    return json.loads(response.content.decode("utf-8"))
+
+
+def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
+    """Histories from a published site: its manifest says which reports exist there."""
+    import requests  # imported here: only --history-from with a URL needs it
+
+    loaded = LoadedHistory()
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    manifest_url = urljoin(base, "manifest.json")
+    with requests.Session() as session:
+        session.headers["User-Agent"] = f"reportrunner/{__version__}"
+        try:
+            manifest = _get_json(session, manifest_url)
+            published = {entry["id"] for entry in manifest["reports"] if isinstance(entry, dict)}
+        except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+            loaded.warnings.append(
+                redact(
+                    f"--history-from: could not read {manifest_url} ({exc}); "
+                    "continuing without the earlier history."
+                )
+            )
+            return loaded
+        for report_id in ids:
+            if report_id not in published:
+                continue
+            # Always our own layout, never a path taken from the remote manifest: the old site
+            # decides which reports exist, not which URLs we fetch.
+            url = urljoin(base, "history/" + quote(report_id, safe="") + ".json")
+            try:
+                loaded.snapshots[report_id] = parse_document(
+                    _get_json(session, url), report_id, url
+                )
+            except (requests.RequestException, ValueError) as exc:
+                loaded.warnings.append(
+                    redact(f"--history-from: skipped {url} ({exc}); its trend restarts here.")
+                )
+    return loaded
+
+
+def read_source(source: str, ids: Iterable[str]) -> LoadedHistory:
+    """`--history-from`: an http(s) URL of a published site, or a site folder."""
+    wanted = list(ids)
+    if urlsplit(source).scheme in ("http", "https"):
+        return read_url(source, wanted)
+    folder = Path(source).expanduser()
+    if not folder.is_dir():
+        return LoadedHistory(
+            warnings=[
+                f"--history-from: {source} is neither a folder nor an http(s) URL; "
+                "continuing without the earlier history."
+            ]
+        )
+    return read_folder(folder, wanted)

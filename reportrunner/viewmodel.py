@@ -1,0 +1,456 @@
+"""What a report page shows, computed from one data.json dict so templates stay simple.
+
+`report_view` turns the raw API responses (docs/data-format.md) into labelled, formatted rows:
+headline metrics with compared values and deltas, funnel stages with conversion and lost, the
+per-user table sorted by won value with names resolved, the covered windows in words, charts and
+the raw CSV tables. Templates only loop and print; every number is formatted by `filters`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from reportrunner import __version__
+from reportrunner.charts import FunnelChart, FunnelInput, TrendChart, funnel_chart, trend_chart
+from reportrunner.filters import Formatter
+from reportrunner.history import HEADLINE_KEYS
+from reportrunner.windows import parse_rfc3339
+
+#: Every totals field: (API key, label, kind, higher is better). Order of the per-user table.
+TOTALS_FIELDS: tuple[tuple[str, str, str, bool], ...] = (
+    ("count", "Opportunities", "count", True),
+    ("count_total_complete", "Closed (won or lost)", "count", True),
+    ("count_total_won", "Won", "count", True),
+    ("count_win_rate", "Win rate by count", "ratio", True),
+    ("value_total_complete", "Closed value", "money", True),
+    ("value_total_won", "Won value", "money", True),
+    ("value_win_rate", "Win rate by value", "ratio", True),
+    ("average_value_annualized_per_won_opportunity", "Average annualized won deal", "money", True),
+    ("average_time_to_win", "Average time to win", "duration", False),
+    ("sales_velocity", "Sales velocity", "money", True),
+)
+_FIELD = {key: (label, kind, better) for key, label, kind, better in TOTALS_FIELDS}
+_UNIT = {"money": "_cents", "duration": "_seconds", "count": "", "ratio": ""}
+STAGE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("count", "count"),
+    ("count_lost", "count"),
+    ("count_conversion_rate", "ratio"),
+    ("count_lost_ratio", "ratio"),
+    ("value", "money"),
+    ("value_lost", "money"),
+    ("value_conversion_rate", "ratio"),
+    ("value_lost_ratio", "ratio"),
+    ("weighted_value", "money"),
+    ("weighted_value_conversion_rate", "ratio"),
+    ("average_time_to_advance", "duration"),
+)
+TREND_KEYS = ("count", "count_total_won", "value_total_won", "count_win_rate")
+_SUBJECT = {
+    "created-cohort": "Opportunities created",
+    "active-stage-cohort": "Opportunities active, won or lost",
+}
+
+
+@dataclass(frozen=True)
+class MetricView:
+    key: str
+    label: str
+    kind: str
+    value: Any
+    compared: Any
+    text: str
+    compared_text: str
+    delta_text: str
+    direction: str  # up | down | flat | none
+    judgement: str  # better | worse | same | none (for colour; words carry the meaning)
+
+
+@dataclass(frozen=True)
+class StageView:
+    id: str
+    label: str
+    type: str
+    raw: dict[str, Any]
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: str
+    name: str
+    raw: dict[str, Any]
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    header: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class ReportView:
+    id: str
+    title: str
+    description: str
+    tags: list[str]
+    spec_file: str
+    currency: str
+    timezone: str
+    status: str  # ok | stale
+    error: str | None
+    fetched_at: str
+    fetched_text: str
+    pipeline: str
+    coverage: list[str]
+    filters: list[tuple[str, str]]  # ("Users", "Ada, Grace"), ("Saved search", "Large deals")
+    has_totals: bool
+    has_stages: bool
+    has_compared: bool
+    headline: list[MetricView]
+    stages: list[StageView]
+    funnel_charts: list[FunnelChart]
+    user_columns: list[tuple[str, str, str]]
+    users: list[UserRow]
+    trends: list[TrendChart]
+    history_runs: int
+    files: dict[str, str]
+    totals_csv: CsvTable | None
+    stages_csv: CsvTable | None
+    version: str = __version__
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _words(window: dict[str, Any]) -> str:
+    kind, value = window.get("kind"), window.get("value")
+    if kind == "relative" and isinstance(value, str):
+        return "at any time" if value == "all-time" else value.replace("-", " ")
+    if kind == "same-days" and isinstance(value, str):
+        return "the " + value.replace("-", " ")
+    return "in a custom period" if kind == "custom" else "in the chosen period"
+
+
+def _span(window: dict[str, Any], fmt: Formatter) -> str:
+    start, end = window.get("start"), window.get("end")
+    if not start or not end:
+        return ""
+    return fmt.date_range(parse_rfc3339(start), parse_rfc3339(end))
+
+
+def coverage(data: dict[str, Any], fmt: Formatter) -> list[str]:
+    """The windows in words, e.g. "Opportunities created this month — Nov 1 – 30, 2026, UTC"."""
+    windows = data.get("windows") or {}
+    zone = data.get("timezone", "UTC")
+    request_type = (data.get("request") or {}).get("type", "")
+    subject = _SUBJECT.get(request_type, "Opportunities")
+    lines: list[str] = []
+    order = ("cohort", "report") if request_type == "created-cohort" else ("report", "cohort")
+    for name in order:
+        window = windows.get(name)
+        if not window:
+            continue
+        lead = subject if not lines else "Measured"
+        span = _span(window, fmt)
+        lines.append(f"{lead} {_words(window)}" + (f" — {span}, {zone}" if span else f" ({zone})"))
+    compared = windows.get("compared")
+    if compared:
+        words = _words(compared)
+        span = _span(compared, fmt)
+        lines.append(f"Compared with {words}" + (f" — {span}" if span else ""))
+    return lines
+
+
+def _filters(data: dict[str, Any]) -> list[tuple[str, str]]:
+    names = data.get("names") or {}
+    request = data.get("request") or {}
+    users, groups = names.get("users") or {}, names.get("groups") or {}
+    people, teams = [], []
+    for member in request.get("users") or []:
+        if member in groups:
+            teams.append(str(groups[member]))
+        else:
+            people.append(str(users.get(member, member)))
+    found = []
+    if people:
+        found.append(("Users", ", ".join(people)))
+    if teams:
+        found.append(("Groups", ", ".join(teams)))
+    search = names.get("saved_search")
+    if isinstance(search, dict):
+        found.append(("Saved search", str(search.get("name") or search.get("id", ""))))
+    return found
+
+
+def _metric(
+    key: str, value: Any, compared: Any, has_compared: bool, fmt: Formatter, cur: str
+) -> MetricView:
+    label, kind, higher_better = _FIELD[key]
+    direction, judgement = "none", "none"
+    if has_compared and value is not None and compared is not None:
+        diff = value - compared
+        direction = "flat" if diff == 0 else ("up" if diff > 0 else "down")
+        judgement = "better" if (diff > 0) == higher_better else "worse"
+        if diff == 0:
+            judgement = "same"
+    return MetricView(
+        key=key,
+        label=label,
+        kind=kind,
+        value=value,
+        compared=compared,
+        text=fmt.metric(value, kind, cur),
+        compared_text=fmt.metric(compared, kind, cur) if has_compared else "",
+        delta_text=fmt.delta(value, compared, kind, cur) if has_compared else "",
+        direction=direction,
+        judgement=judgement,
+    )
+
+
+def _stage_label(stage: dict[str, Any], statuses: dict[str, Any]) -> tuple[str, str, str]:
+    status = stage.get("status") or {}
+    status_id = str(status.get("id", ""))
+    known = statuses.get(status_id) or {}
+    label = status.get("label") or known.get("label") or status_id
+    kind = status.get("type") or known.get("type") or "active"
+    return status_id, str(label), str(kind)
+
+
+def _stages(data: dict[str, Any], fmt: Formatter, cur: str) -> list[StageView]:
+    response = ((data.get("responses") or {}).get("stages") or {}).get("base") or {}
+    statuses = (data.get("names") or {}).get("statuses") or {}
+    views = []
+    for stage in (response.get("aggregations") or {}).get("stages") or []:
+        status_id, label, kind = _stage_label(stage, statuses)
+        raw = {key: stage.get(key) for key, _ in STAGE_FIELDS}
+        text = {key: fmt.metric(stage.get(key), unit, cur) for key, unit in STAGE_FIELDS}
+        views.append(StageView(status_id, label, kind, raw, text))
+    return views
+
+
+def _funnel(stages: Sequence[StageView], fmt: Formatter) -> list[FunnelChart]:
+    if not stages:
+        return []
+    charts = []
+    for amount_key, lost_key, rate_key, title in (
+        ("count", "count_lost", "count_conversion_rate", "Funnel by count"),
+        ("value", "value_lost", "value_conversion_rate", "Funnel by value"),
+    ):
+        inputs = []
+        for stage in stages:
+            note = f"{stage.text[lost_key]} lost"
+            if stage.type != "won":
+                note = f"{stage.text[rate_key]} advance · " + note
+            inputs.append(
+                FunnelInput(
+                    stage.label,
+                    stage.type,
+                    float(stage.raw[amount_key] or 0),
+                    float(stage.raw[lost_key] or 0),
+                    stage.text[amount_key],
+                    note,
+                )
+            )
+        parts = "; ".join(f"{item.label}: {item.value_text}, {item.note}" for item in inputs)
+        charts.append(funnel_chart(title, f"{title}, one bar per stage. {parts}.", inputs))
+    return charts
+
+
+def _users(data: dict[str, Any], fmt: Formatter, cur: str) -> list[UserRow]:
+    response = ((data.get("responses") or {}).get("totals") or {}).get("base") or {}
+    names = (data.get("names") or {}).get("users") or {}
+    rows = []
+    for item in response.get("data") or []:
+        user_id = str(item.get("user_id", ""))
+        raw = {key: item.get(key) for key, _, _, _ in TOTALS_FIELDS}
+        text = {key: fmt.metric(raw[key], kind, cur) for key, _, kind, _ in TOTALS_FIELDS}
+        rows.append(UserRow(user_id, str(names.get(user_id, user_id)), raw, text))
+    rows.sort(key=lambda row: (-(row.raw["value_total_won"] or 0), row.name.casefold(), row.id))
+    return rows
+
+
+def _totals_csv(users: Sequence[UserRow]) -> CsvTable:
+    header = ["user_id", "user_name"] + [key + _UNIT[kind] for key, _, kind, _ in TOTALS_FIELDS]
+    rows = [[row.id, row.name] + [row.raw[key] for key, _, _, _ in TOTALS_FIELDS] for row in users]
+    return CsvTable(header, rows)
+
+
+def _stages_csv(data: dict[str, Any]) -> CsvTable:
+    response = ((data.get("responses") or {}).get("stages") or {}).get("base") or {}
+    names = (data.get("names") or {}).get("users") or {}
+    statuses = (data.get("names") or {}).get("statuses") or {}
+    header = ["user_id", "user_name", "stage_position", "status_id", "status_label", "status_type"]
+    header += [key + _UNIT[kind] for key, kind in STAGE_FIELDS]
+    rows = []
+    for item in response.get("data") or []:
+        user_id = str(item.get("user_id", ""))
+        for position, stage in enumerate(item.get("stages") or [], start=1):
+            status_id, label, kind = _stage_label(stage, statuses)
+            values = [stage.get(key) for key, _ in STAGE_FIELDS]
+            rows.append(
+                [user_id, names.get(user_id, user_id), position, status_id, label, kind, *values]
+            )
+    return CsvTable(header, rows)
+
+
+def _fmt_metric(fmt: Formatter, kind: str, currency: str, value: float | None) -> str:
+    return fmt.metric(value, kind, currency)
+
+
+def _trends(
+    history: Sequence[dict[str, Any]], fmt: Formatter, cur: str, zone: str
+) -> list[TrendChart]:
+    charts = []
+    for key in TREND_KEYS:
+        label, kind, _ = _FIELD[key]
+        values = [
+            (
+                fmt.moment(parse_rfc3339(item["fetched_at"]), zone),
+                (item.get("headline") or {}).get(key),
+            )
+            for item in history
+        ]
+        chart = trend_chart(key, label, values, functools.partial(_fmt_metric, fmt, kind, cur))
+        if chart is not None:
+            charts.append(chart)
+    return charts
+
+
+def report_view(
+    data: dict[str, Any],
+    fmt: Formatter,
+    *,
+    history: Sequence[dict[str, Any]] = (),
+    status: str = "ok",
+    error: str | None = None,
+    files: dict[str, str] | None = None,
+) -> ReportView:
+    """Everything the report templates show for one data.json dict."""
+    cur = str(data.get("currency") or "USD")
+    zone = str(data.get("timezone") or "UTC")
+    responses = data.get("responses") or {}
+    totals = responses.get("totals") or {}
+    base_agg = (totals.get("base") or {}).get("aggregations") or {}
+    compared_agg = (totals.get("compared") or {}).get("aggregations")
+    has_compared = isinstance(compared_agg, dict)
+    headline = (
+        [
+            _metric(key, base_agg.get(key), (compared_agg or {}).get(key), has_compared, fmt, cur)
+            for key in HEADLINE_KEYS
+        ]
+        if totals
+        else []
+    )
+    stages = _stages(data, fmt, cur)
+    users = _users(data, fmt, cur)
+    fetched = parse_rfc3339(data["fetched_at"])
+    return ReportView(
+        id=str(data["id"]),
+        title=str(data.get("title") or data["id"]),
+        description=str(data.get("description") or ""),
+        tags=[str(tag) for tag in data.get("tags") or []],
+        spec_file=str(data.get("spec_file") or ""),
+        currency=cur,
+        timezone=zone,
+        status=status,
+        error=error,
+        fetched_at=data["fetched_at"],
+        fetched_text=fmt.moment(fetched, zone),
+        pipeline=str(((data.get("names") or {}).get("pipeline") or {}).get("name") or ""),
+        coverage=coverage(data, fmt),
+        filters=_filters(data),
+        has_totals=bool(totals),
+        has_stages=bool(stages),
+        has_compared=has_compared,
+        headline=headline,
+        stages=stages,
+        funnel_charts=_funnel(stages, fmt),
+        user_columns=[(key, label, kind) for key, label, kind, _ in TOTALS_FIELDS],
+        users=users,
+        trends=_trends(history, fmt, cur, zone) if len(history) >= 2 else [],
+        history_runs=len(history),
+        files=dict(files or {}),
+        totals_csv=_totals_csv(users) if totals else None,
+        stages_csv=_stages_csv(data) if "stages" in responses else None,
+    )
+
+
+_STATUS_TEXT = {
+    "ok": "Up to date",
+    "stale": "Stale: this run failed, showing the last good data",
+    "failed": "Failed: no data yet",
+}
+INDEX_KEYS = ("count", "value_total_won", "count_win_rate")
+
+
+@dataclass
+class IndexEntry:
+    id: str
+    title: str
+    description: str
+    tags: list[str]
+    spec_file: str
+    status: str  # ok | stale | failed
+    status_text: str
+    error: str | None
+    fetched_text: str
+    headline: list[MetricView]
+    links: dict[str, str]  # html | md | csv | stages_csv | data → path relative to the index
+
+
+@dataclass
+class IndexView:
+    title: str
+    generated_text: str
+    reports: list[IndexEntry]
+    tags: list[tuple[str, list[IndexEntry]]]
+    counts: dict[str, int]
+    version: str = __version__
+
+
+def index_entry(
+    report_id: str,
+    title: str,
+    spec_file: str,
+    status: str,
+    error: str | None,
+    view: ReportView | None,
+    links: dict[str, str],
+) -> IndexEntry:
+    """One line of the site index; `view` is None for a report that never had good data."""
+    return IndexEntry(
+        id=report_id,
+        title=view.title if view else title,
+        description=view.description if view else "",
+        tags=view.tags if view else [],
+        spec_file=view.spec_file if view else spec_file,
+        status=status,
+        status_text=_STATUS_TEXT.get(status, status),
+        error=error,
+        fetched_text=view.fetched_text if view else "",
+        headline=[metric for metric in view.headline if metric.key in INDEX_KEYS] if view else [],
+        links=dict(links),
+    )
+
+
+def index_view(
+    title: str, generated: datetime, entries: list[IndexEntry], fmt: Formatter
+) -> IndexView:
+    """The site index: every report, then the reports grouped by tag."""
+    tags: dict[str, list[IndexEntry]] = {}
+    for entry in entries:
+        for tag in entry.tags:
+            tags.setdefault(tag, []).append(entry)
+    counts = {
+        name: sum(1 for e in entries if e.status == name) for name in ("ok", "stale", "failed")
+    }
+    return IndexView(
+        title=title,
+        generated_text=fmt.moment(generated, "UTC") + " UTC",
+        reports=entries,
+        tags=sorted(tags.items(), key=lambda item: item[0].casefold()),
+        counts=counts,
+    )
