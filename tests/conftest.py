@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -45,3 +46,19 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("CLOSE_API_URL", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     yield
+
+
+#: The fixed "today" of the `emulator` fixture: a Wednesday afternoon, so this-week, this-month
+#: and last-quarter all hold data and relative ranges never depend on the real clock.
+EMULATOR_NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
+EMULATOR_SEED = 1
+EMULATOR_KEY = "test-key"
+
+
+@pytest.fixture
+def emulator() -> Iterator[Any]:
+    """A started Close API emulator (seed 1, now = EMULATOR_NOW, api key "test-key")."""
+    from reportrunner.emulator import Emulator
+
+    with Emulator(api_key=EMULATOR_KEY, seed=EMULATOR_SEED, now=EMULATOR_NOW) as emu:
+        yield emu

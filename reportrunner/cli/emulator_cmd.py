@@ -1,0 +1,140 @@
+"""`reportrunner emulator`: serve the Close API emulator until Ctrl-C.
+
+The command parses its options into `EmulatorOptions` and calls `serve`, which starts an
+`Emulator`, reports the base URL and key through a callback, and blocks until interrupted
+(Ctrl-C or SIGTERM end it cleanly, without a traceback, exit status 0).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import FrameType
+
+import click
+
+from reportrunner.cli._common import translate_errors
+from reportrunner.errors import UsageError
+
+
+@dataclass(frozen=True)
+class EmulatorOptions:
+    host: str = "127.0.0.1"
+    port: int = 8787
+    api_key: str = "emulator-key"
+    seed: int = 1
+    latency: float = 0.0
+    rate_limit: float | None = None
+    fail_rate: float = 0.0
+
+
+def serve(
+    options: EmulatorOptions,
+    on_ready: Callable[[str, str], None],
+    stop: threading.Event | None = None,
+) -> None:
+    """Run the emulator until `stop` is set (or KeyboardInterrupt); `on_ready(url, key)`."""
+    from reportrunner.emulator import Emulator
+
+    try:
+        emulator = Emulator(
+            api_key=options.api_key,
+            seed=options.seed,
+            latency=options.latency,
+            rate_limit=options.rate_limit,
+            fail_rate=options.fail_rate,
+            host=options.host,
+            port=options.port,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc), hint="see `reportrunner emulator --help`") from exc
+    stop = stop or threading.Event()
+    try:
+        emulator.start()
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}",
+            hint="pick another --port (0 chooses a free one) or stop the program using it",
+        ) from exc
+    try:
+        on_ready(emulator.base_url, emulator.api_key)
+        while not stop.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is the normal way to stop the server
+    finally:
+        emulator.stop()
+
+
+def _sigterm_stops(stop: threading.Event) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+@click.command(name="emulator")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8787,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--api-key", default="emulator-key", show_default=True, help="The key to accept.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Synthetic data seed.")
+@click.option(
+    "--latency",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds added to every response.",
+)
+@click.option(
+    "--rate-limit",
+    type=click.FloatRange(0, min_open=True),
+    default=None,
+    help="Requests per second per key before answering 429 (default: unlimited).",
+)
+@click.option(
+    "--fail-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of requests answered with 503 (0..1).",
+)
+def command(
+    host: str,
+    port: int,
+    api_key: str,
+    seed: int,
+    latency: float,
+    rate_limit: float | None,
+    fail_rate: float,
+) -> None:
+    """Serve a local Close API emulator with a synthetic organization until Ctrl-C.
+
+    \b
+    Example:
+      reportrunner emulator --port 8787 --seed 1
+      CLOSE_API_KEY=emulator-key reportrunner run   # with api_base_url set to the printed URL
+    """
+    options = EmulatorOptions(host, port, api_key, seed, latency, rate_limit, fail_rate)
+
+    def ready(url: str, key: str) -> None:
+        click.echo(f"Close API emulator listening on {url}")
+        click.echo(f"API key: {key}   (HTTP Basic: the key as user name, empty password)")
+        click.echo(f"Try: curl -u {key}: {url}/me/")
+        click.echo("Press Ctrl-C to stop.")
+
+    stop = threading.Event()
+    _sigterm_stops(stop)
+    with translate_errors():
+        serve(options, ready, stop)
+    click.echo("Emulator stopped.")

@@ -1,0 +1,179 @@
+"""The two funnel endpoints: request checks, JSON or CSV answers.
+
+`answer_report` takes the raw POST body and headers of `/report/funnel/opportunity/totals/` or
+`/stages/` and returns the status, content type and bytes to send. Requests are checked with the
+project's own rules (`reportrunner.validate.request_problems`: the JSON Schema in schema/ plus
+the semantic checks), so the emulator and `reportrunner validate` always agree; unknown ids are
+checked here against the dataset. Errors use Close's 400 shape
+`{"errors": [...], "field-errors": {field: message}}`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from reportrunner import windows
+from reportrunner.emulator import funnel
+from reportrunner.emulator.dataset import Dataset
+
+JSON_TYPE = "application/json"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+TOTALS_COLUMNS: tuple[str, ...] = (
+    "count",
+    "count_total_complete",
+    "count_total_won",
+    "count_win_rate",
+    "value_total_complete",
+    "value_total_won",
+    "value_win_rate",
+    "average_time_to_win",
+    "average_value_annualized_per_won_opportunity",
+    "sales_velocity",
+)
+STAGE_COLUMNS: tuple[str, ...] = (
+    "count",
+    "count_lost",
+    "count_conversion_rate",
+    "count_lost_ratio",
+    "value",
+    "value_lost",
+    "value_conversion_rate",
+    "value_lost_ratio",
+    "weighted_value",
+    "weighted_value_conversion_rate",
+    "average_time_to_advance",
+)
+
+Answer = tuple[int, str, bytes]
+# How validate words a missing required key (jsonschema's "required" keyword).
+_MISSING_KEY = re.compile(r"missing the required key '([A-Za-z_]+)'")
+
+
+def dump(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+
+
+def error_answer(field_errors: Mapping[str, str], errors: list[str] | None = None) -> Answer:
+    return 400, JSON_TYPE, dump({"errors": errors or [], "field-errors": dict(field_errors)})
+
+
+def request_errors(body: Any) -> tuple[list[str], dict[str, str]]:
+    """The project's own request rules (schema + semantic checks): errors only, no warnings.
+
+    Warnings (such as a cohort range on an active-stage-cohort report) are not errors: Close
+    ignores that field, and so does the emulator.
+    """
+    # Imported here: jsonschema is heavy and only report requests need it.
+    from reportrunner.validate import request_problems
+
+    errors: list[str] = []
+    field_errors: dict[str, str] = {}
+    for problem in request_problems(body):
+        if problem.severity != "error":
+            continue
+        field = problem.field
+        missing = _MISSING_KEY.match(problem.message) if not field else None
+        if missing:
+            field = missing.group(1)  # a missing key is that field's error, as in Close
+        if not field:
+            errors.append(problem.message)
+        elif field in field_errors:
+            field_errors[field] += "; " + problem.message
+        else:
+            field_errors[field] = problem.message
+    return errors, field_errors
+
+
+def wants_csv(accept: str | None) -> bool:
+    """True when `Accept` prefers text/csv over JSON (first listed wins; q=0 excluded)."""
+    for part in (accept or "").split(","):
+        media, *params = (piece.strip().lower() for piece in part.split(";"))
+        if any(p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params):
+            continue
+        if media == "text/csv":
+            return True
+        if media in ("application/json", "application/*"):
+            return False
+    return False
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def totals_csv(dataset: Dataset, report: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(("user_id", "user_name", *TOTALS_COLUMNS))
+    for row in report["data"]:
+        user = dataset.user(row["user_id"])
+        name = user.full_name if user else row["user_id"]
+        writer.writerow((row["user_id"], name, *(_cell(row[c]) for c in TOTALS_COLUMNS)))
+    return out.getvalue()
+
+
+def stages_csv(dataset: Dataset, report: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        ("user_id", "user_name", "status_id", "status_label", "status_type", *STAGE_COLUMNS)
+    )
+    for row in report["data"]:
+        user = dataset.user(row["user_id"])
+        name = user.full_name if user else row["user_id"]
+        for stage in row["stages"]:
+            status = stage["status"]
+            writer.writerow(
+                (
+                    row["user_id"],
+                    name,
+                    status["id"],
+                    status["label"],
+                    status["type"],
+                    *(_cell(stage[c]) for c in STAGE_COLUMNS),
+                )
+            )
+    return out.getvalue()
+
+
+def answer_report(
+    dataset: Dataset,
+    endpoint: str,
+    raw: bytes,
+    headers: Mapping[str, str],
+    now: datetime,
+) -> Answer:
+    """Answer one funnel POST; `endpoint` is "totals" or "stages", `headers` lower-cased."""
+    try:
+        zone = windows.parse_offset_header(headers.get("x-tz-offset"))
+    except ValueError as exc:
+        return error_answer({}, [f"Invalid X-TZ-Offset header: {exc}. Send hours, e.g. -4 or 5.5."])
+    try:
+        body = json.loads(raw.decode("utf-8")) if raw.strip() else None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return error_answer({}, [f"The request body is not valid JSON: {exc}"])
+    if not isinstance(body, dict):
+        return error_answer({}, ["The request body must be a JSON object."])
+    errors, field_errors = request_errors(body)
+    if errors or field_errors:
+        return error_answer(field_errors, errors)
+    try:
+        scope = funnel.resolve_scope(dataset, body, zone, now)
+    except funnel.RequestInvalid as exc:
+        return error_answer(exc.field_errors, exc.errors)
+    if endpoint == "totals":
+        report = funnel.totals_report(dataset, scope)
+        text = totals_csv(dataset, report) if wants_csv(headers.get("accept")) else None
+    else:
+        report = funnel.stages_report(dataset, scope)
+        text = stages_csv(dataset, report) if wants_csv(headers.get("accept")) else None
+    if text is not None:
+        return 200, CSV_TYPE, text.encode("utf-8")
+    return 200, JSON_TYPE, dump(report)
