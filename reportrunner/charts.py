@@ -55,7 +55,7 @@ class FunnelInput:
 
 def funnel_chart(title: str, description: str, stages: Sequence[FunnelInput]) -> FunnelChart:
     """One horizontal bar per stage, scaled to the largest stage, lost part drawn separately."""
-    top = 24  # room for the legend line
+    top = 4
     track = WIDTH - 2
     biggest = max((max(stage.amount, 0.0) for stage in stages), default=0.0)
     bars = []

@@ -16,9 +16,10 @@ import jinja2
 
 from reportrunner.errors import RenderError, UsageError
 from reportrunner.filters import Formatter
+from reportrunner.indexview import IndexView
 from reportrunner.model import Project
 from reportrunner.resources import templates_dir
-from reportrunner.viewmodel import IndexView, ReportView
+from reportrunner.viewmodel import ReportView
 
 #: Output file (inside the report folder) → template, per spec format.
 REPORT_OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {

@@ -12,14 +12,10 @@ own data.json and history files, with no network.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 import re
-import secrets
-import shutil
-import tempfile
-import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,16 +23,16 @@ from typing import Any
 
 from reportrunner import __version__, history
 from reportrunner.errors import UsageError
+from reportrunner.indexview import IndexEntry, index_entry, index_view
 from reportrunner.model import Project, ReportOutcome
 from reportrunner.redact import redact
 from reportrunner.render import Renderer
-from reportrunner.viewmodel import IndexEntry, index_entry, index_view, report_view
+from reportrunner.staging import inside, staged
+from reportrunner.viewmodel import report_view
 
 #: Report ids become folder names: letters, digits, dot, dash, underscore; never a path.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _RESERVED = {"history", "index.html", "manifest.json"}
-#: Staging folders older than this are leftovers of a killed run and are removed.
-_LEFTOVER_SECONDS = 6 * 3600
 
 
 @dataclass
@@ -89,8 +85,9 @@ class _Item:
     spec_file: str
     status: str
     error: str | None
-    data: dict[str, Any] | None
-    fresh: bool  # fetched in this run: adds a history snapshot
+    data: dict[str, Any] | None = None
+    fresh: bool = False  # fetched in this run: adds a history snapshot
+    fetched_at: str | None = None  # what the manifest says for a report carried over
 
 
 def _iso(moment: datetime) -> str:
@@ -114,53 +111,47 @@ def _read_json(path: Path) -> Any:
 
 
 def _earlier_data(site: Path, report_id: str) -> dict[str, Any] | None:
-    """The previous site's data.json of a report, if it is usable."""
+    """A site's data.json of a report, if it is usable."""
+    if _id_problem(report_id) or not site.is_dir():
+        return None
     data = _read_json(site / report_id / "data.json")
     if isinstance(data, dict) and isinstance(data.get("fetched_at"), str) and "id" in data:
         return data
     return None
 
 
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder", hint="choose a folder path.")
-    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
-        raise UsageError(
-            f"refusing to replace {out}: it is not empty and holds no manifest.json, so it is "
-            "not a site reportrunner built",
-            hint="choose a new or empty folder for --out (the whole folder is replaced).",
-        )
+def _manifest_entries(site: Path) -> dict[str, dict[str, Any]] | None:
+    """A site's manifest entries by report id; None when there is no readable manifest."""
+    manifest = _read_json(site / "manifest.json")
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("reports"), list):
+        return None
+    return {
+        entry["id"]: entry
+        for entry in manifest["reports"]
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    }
 
 
-def _recover(out: Path) -> None:
-    """Undo a swap that was cut between its two renames; drop old staging leftovers."""
-    siblings = sorted(out.parent.glob(f".{out.name}.previous-*"), key=lambda p: p.stat().st_mtime)
-    if not out.exists() and siblings:
-        siblings.pop().replace(out)
-    cutoff = time.time() - _LEFTOVER_SECONDS
-    for leftover in [*siblings, *out.parent.glob(f".{out.name}.building-*")]:
-        if leftover.stat().st_mtime < cutoff or leftover in siblings:
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Rename `staging` to `out`; the previous site is moved aside first, then deleted."""
-    previous = None
-    if out.exists():
-        previous = out.parent / f".{out.name}.previous-{os.getpid()}-{secrets.token_hex(4)}"
-        out.replace(previous)
-    try:
-        staging.replace(out)
-    except BaseException:
-        if previous is not None:
-            previous.replace(out)
-        raise
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
+def _carried(site: Path, report_id: str, entry: dict[str, Any]) -> _Item:
+    """A report taken over from an existing site unchanged (status, error, data)."""
+    data = _earlier_data(site, report_id)
+    title = str(entry.get("title") or report_id)
+    spec_file = str(entry.get("spec_file") or "")
+    if data is None:
+        error = _id_problem(report_id) or entry.get("error") or "no data.json in the site"
+        return _Item(report_id, title, spec_file, "failed", str(error))
+    status = "stale" if entry.get("status") == "stale" else "ok"
+    error = entry.get("error") if status == "stale" else None
+    fetched = entry.get("fetched_at") if status == "ok" else None
+    return _Item(report_id, title, spec_file, status, error, data, False, fetched)
 
 
 def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="")
+
+
+def _json(value: Any, indent: int = 2) -> str:
+    return json.dumps(value, indent=indent, ensure_ascii=False) + "\n"
 
 
 def _build(
@@ -171,85 +162,58 @@ def _build(
     warnings: list[str],
     now: datetime,
 ) -> SiteResult:
-    renderer = Renderer(project)
-    fmt = renderer.formatter
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _check_out(out)
-    _recover(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    try:
-        staging.chmod(0o755)  # mkdtemp makes it private; a published site is world-readable
+    renderer = Renderer(project)  # before staging: a broken template folder fails early
+    generated = _iso(now)
+    published: list[PublishedReport] = []
+    entries: list[IndexEntry] = []
+    with staged(out) as staging:
         (staging / "history").mkdir()
-        published: list[PublishedReport] = []
-        entries: list[IndexEntry] = []
         for item in items:
-            report, entry = _build_report(staging, renderer, item, histories, warnings)
+            report, entry = _build_report(staging, renderer, item, histories.get(item.id, []))
             published.append(report)
             entries.append(entry)
-        for report_id, snapshots in histories.items():
-            if snapshots and report_id in {item.id for item in items if not _id_problem(item.id)}:
-                _write(
-                    staging / "history" / f"{report_id}.json",
-                    json.dumps(
-                        history.document(report_id, snapshots), indent=1, ensure_ascii=False
-                    ),
-                )
-        generated = _iso(now)
-        _write(
-            staging / "index.html",
-            renderer.index_page(index_view(project.site_title, now, entries, fmt)),
-        )
+            snapshots = histories.get(item.id)
+            if snapshots and not _id_problem(item.id):
+                document = history.document(item.id, snapshots)
+                _write(inside(staging, "history", f"{item.id}.json"), _json(document, 1))
+        view = index_view(project.site_title, now, entries, renderer.formatter)
+        _write(staging / "index.html", renderer.index_page(view))
         manifest = {
             "generated_at": generated,
             "reportrunner_version": __version__,
             "site": {"title": project.site_title, "base_url": project.site_base_url},
             "reports": [report.to_json() for report in published],
         }
-        _write(staging / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        _write(staging / "manifest.json", _json(manifest))
     return SiteResult(out, generated, published, warnings)
 
 
 def _build_report(
-    staging: Path,
-    renderer: Renderer,
-    item: _Item,
-    histories: dict[str, list[history.Snapshot]],
-    warnings: list[str],
+    staging: Path, renderer: Renderer, item: _Item, snapshots: list[history.Snapshot]
 ) -> tuple[PublishedReport, IndexEntry]:
     error = redact(item.error) if item.error else None
     report = PublishedReport(
         item.id, item.title, item.spec_file, [], item.status, error, None, None
     )
     if item.data is None:
-        return report, index_entry(
-            item.id, item.title, item.spec_file, item.status, error, None, {}
-        )
+        entry = index_entry(item.id, item.title, item.spec_file, item.status, error, None, {})
+        return report, entry
     data = item.data
-    view = report_view(
-        data,
-        renderer.formatter,
-        history=histories.get(item.id, []),
-        status=item.status,
-        error=error,
-    )
+    view = report_view(data, renderer.formatter, history=snapshots, status=item.status, error=error)
     formats = [str(name) for name in data.get("formats") or ("html", "md", "csv")]
     files = renderer.report_files(view, formats)
-    folder = staging / item.id
+    folder = inside(staging, item.id)
     folder.mkdir()
-    _write(folder / "data.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    _write(folder / "data.json", _json(data))
     for name, text in files.items():
-        _write(folder / name, text)
+        _write(inside(folder, name), text)
     report.tags = list(view.tags)
     report.title = view.title
     report.last_good_at = str(data["fetched_at"])
-    report.fetched_at = report.last_good_at if item.fresh else None
+    report.fetched_at = report.last_good_at if item.fresh else item.fetched_at
     report.files = {key: f"{item.id}/{name}" for key, name in view.files.items()}
-    links = dict(report.files)
-    return report, index_entry(item.id, item.title, item.spec_file, item.status, error, view, links)
+    entry = index_entry(item.id, item.title, item.spec_file, item.status, error, view, report.files)
+    return report, entry
 
 
 def _merge_histories(
@@ -270,6 +234,21 @@ def _merge_histories(
     return merged
 
 
+def _outcome_item(out: Path, outcome: ReportOutcome, seen: set[str]) -> _Item:
+    problem = _id_problem(outcome.id)
+    if outcome.id in seen:
+        problem = f"report id {outcome.id!r} appears twice; only the first one is published."
+    seen.add(outcome.id)
+    if problem:
+        return _Item(outcome.id, outcome.title, outcome.source, "failed", problem)
+    if outcome.status == "ok" and outcome.data is not None:
+        return _Item(outcome.id, outcome.title, outcome.source, "ok", None, outcome.data, True)
+    earlier = _earlier_data(out, outcome.id)
+    error = outcome.error or "the report failed without an error message"
+    status = "stale" if earlier else "failed"
+    return _Item(outcome.id, outcome.title, outcome.source, status, error, earlier)
+
+
 def publish(
     out: Path,
     project: Project,
@@ -277,32 +256,23 @@ def publish(
     *,
     history_from: str | None = None,
     now: datetime | None = None,
+    keep: Iterable[str] = (),
 ) -> SiteResult:
-    """Build the site for this run's outcomes and swap it into `out`."""
+    """Build the site for this run's outcomes and swap it into `out`.
+
+    `keep` names reports that exist but were not run this time (`run --only`): their pages,
+    status and history are carried over from the previous site as they were. Every other
+    report of the previous site is gone from the new one.
+    """
     out = Path(out).absolute()
     now = now or datetime.now(timezone.utc)
-    items: list[_Item] = []
     seen: set[str] = set()
-    for outcome in outcomes:
-        problem = _id_problem(outcome.id)
-        if outcome.id in seen:
-            problem = f"report id {outcome.id!r} appears twice; only the first one is published."
-        seen.add(outcome.id)
-        if problem:
-            items.append(
-                _Item(outcome.id, outcome.title, outcome.source, "failed", problem, None, False)
-            )
-        elif outcome.status == "ok" and outcome.data is not None:
-            items.append(
-                _Item(outcome.id, outcome.title, outcome.source, "ok", None, outcome.data, True)
-            )
-        else:
-            earlier = _earlier_data(out, outcome.id) if out.is_dir() else None
-            status = "stale" if earlier else "failed"
-            error = outcome.error or "the report failed without an error message"
-            items.append(
-                _Item(outcome.id, outcome.title, outcome.source, status, error, earlier, False)
-            )
+    items = [_outcome_item(out, outcome, seen) for outcome in outcomes]
+    previous = _manifest_entries(out) or {}
+    for report_id in keep:
+        if report_id not in seen and report_id in previous:
+            seen.add(report_id)
+            items.append(_carried(out, report_id, previous[report_id]))
     warnings: list[str] = []
     histories = _merge_histories(out, items, history_from, warnings)
     return _build(out, project, items, histories, warnings, now)
@@ -311,43 +281,30 @@ def publish(
 def rerender(
     source: Path, project: Project, *, out: Path | None = None, now: datetime | None = None
 ) -> SiteResult:
-    """Rebuild a site from its own data.json and history files (no network, no new snapshot)."""
+    """Rebuild a site from its own data.json and history files (no network, no new snapshot).
+
+    Without a reportrunner.yaml (`project.file` is None) the site keeps its own title.
+    """
     source = Path(source).absolute()
-    manifest = _read_json(source / "manifest.json")
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("reports"), list):
+    entries = _manifest_entries(source)
+    if entries is None:
         raise UsageError(
             f"{source} has no readable manifest.json, so it is not a site reportrunner built",
             hint="point --from at the folder `reportrunner run` wrote (for example site/).",
         )
-    items: list[_Item] = []
-    for entry in manifest["reports"]:
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            continue
-        report_id = entry["id"]
-        problem = _id_problem(report_id)
-        data = None if problem else _earlier_data(source, report_id)
-        status = str(entry.get("status") or "ok") if data else "failed"
-        error = problem or entry.get("error") or (None if data else "no data.json in the site")
-        items.append(
-            _Item(
-                report_id,
-                str(entry.get("title") or report_id),
-                str(entry.get("spec_file") or ""),
-                status,
-                error,
-                data,
-                False,
-            )
+    if project.file is None:
+        site = (_read_json(source / "manifest.json") or {}).get("site") or {}
+        project = dataclasses.replace(
+            project,
+            site_title=str(site.get("title") or project.site_title),
+            site_base_url=site.get("base_url") or project.site_base_url,
         )
+    items = [_carried(source, report_id, entry) for report_id, entry in entries.items()]
     warnings: list[str] = []
     loaded = history.read_folder(source, [item.id for item in items if not _id_problem(item.id)])
     warnings.extend(loaded.warnings)
     histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
+    destination = Path(out).absolute() if out else source
     return _build(
-        Path(out).absolute() if out else source,
-        project,
-        items,
-        histories,
-        warnings,
-        now or datetime.now(timezone.utc),
+        destination, project, items, histories, warnings, now or datetime.now(timezone.utc)
     )

@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from reportrunner import __version__
 from reportrunner.charts import FunnelChart, FunnelInput, TrendChart, funnel_chart, trend_chart
+from reportrunner.describe import coverage, filters_in_words
 from reportrunner.filters import Formatter
 from reportrunner.history import HEADLINE_KEYS
 from reportrunner.windows import parse_rfc3339
@@ -49,10 +49,6 @@ STAGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("average_time_to_advance", "duration"),
 )
 TREND_KEYS = ("count", "count_total_won", "value_total_won", "count_win_rate")
-_SUBJECT = {
-    "created-cohort": "Opportunities created",
-    "active-stage-cohort": "Opportunities active, won or lost",
-}
 
 
 @dataclass(frozen=True)
@@ -123,66 +119,6 @@ class ReportView:
     stages_csv: CsvTable | None
     version: str = __version__
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _words(window: dict[str, Any]) -> str:
-    kind, value = window.get("kind"), window.get("value")
-    if kind == "relative" and isinstance(value, str):
-        return "at any time" if value == "all-time" else value.replace("-", " ")
-    if kind == "same-days" and isinstance(value, str):
-        return "the " + value.replace("-", " ")
-    return "in a custom period" if kind == "custom" else "in the chosen period"
-
-
-def _span(window: dict[str, Any], fmt: Formatter) -> str:
-    start, end = window.get("start"), window.get("end")
-    if not start or not end:
-        return ""
-    return fmt.date_range(parse_rfc3339(start), parse_rfc3339(end))
-
-
-def coverage(data: dict[str, Any], fmt: Formatter) -> list[str]:
-    """The windows in words, e.g. "Opportunities created this month — Nov 1 – 30, 2026, UTC"."""
-    windows = data.get("windows") or {}
-    zone = data.get("timezone", "UTC")
-    request_type = (data.get("request") or {}).get("type", "")
-    subject = _SUBJECT.get(request_type, "Opportunities")
-    lines: list[str] = []
-    order = ("cohort", "report") if request_type == "created-cohort" else ("report", "cohort")
-    for name in order:
-        window = windows.get(name)
-        if not window:
-            continue
-        lead = subject if not lines else "Measured"
-        span = _span(window, fmt)
-        lines.append(f"{lead} {_words(window)}" + (f" — {span}, {zone}" if span else f" ({zone})"))
-    compared = windows.get("compared")
-    if compared:
-        words = _words(compared)
-        span = _span(compared, fmt)
-        lines.append(f"Compared with {words}" + (f" — {span}" if span else ""))
-    return lines
-
-
-def _filters(data: dict[str, Any]) -> list[tuple[str, str]]:
-    names = data.get("names") or {}
-    request = data.get("request") or {}
-    users, groups = names.get("users") or {}, names.get("groups") or {}
-    people, teams = [], []
-    for member in request.get("users") or []:
-        if member in groups:
-            teams.append(str(groups[member]))
-        else:
-            people.append(str(users.get(member, member)))
-    found = []
-    if people:
-        found.append(("Users", ", ".join(people)))
-    if teams:
-        found.append(("Groups", ", ".join(teams)))
-    search = names.get("saved_search")
-    if isinstance(search, dict):
-        found.append(("Saved search", str(search.get("name") or search.get("id", ""))))
-    return found
 
 
 def _metric(
@@ -361,7 +297,7 @@ def report_view(
         fetched_text=fmt.moment(fetched, zone),
         pipeline=str(((data.get("names") or {}).get("pipeline") or {}).get("name") or ""),
         coverage=coverage(data, fmt),
-        filters=_filters(data),
+        filters=filters_in_words(data),
         has_totals=bool(totals),
         has_stages=bool(stages),
         has_compared=has_compared,
@@ -375,82 +311,4 @@ def report_view(
         files=dict(files or {}),
         totals_csv=_totals_csv(users) if totals else None,
         stages_csv=_stages_csv(data) if "stages" in responses else None,
-    )
-
-
-_STATUS_TEXT = {
-    "ok": "Up to date",
-    "stale": "Stale: this run failed, showing the last good data",
-    "failed": "Failed: no data yet",
-}
-INDEX_KEYS = ("count", "value_total_won", "count_win_rate")
-
-
-@dataclass
-class IndexEntry:
-    id: str
-    title: str
-    description: str
-    tags: list[str]
-    spec_file: str
-    status: str  # ok | stale | failed
-    status_text: str
-    error: str | None
-    fetched_text: str
-    headline: list[MetricView]
-    links: dict[str, str]  # html | md | csv | stages_csv | data → path relative to the index
-
-
-@dataclass
-class IndexView:
-    title: str
-    generated_text: str
-    reports: list[IndexEntry]
-    tags: list[tuple[str, list[IndexEntry]]]
-    counts: dict[str, int]
-    version: str = __version__
-
-
-def index_entry(
-    report_id: str,
-    title: str,
-    spec_file: str,
-    status: str,
-    error: str | None,
-    view: ReportView | None,
-    links: dict[str, str],
-) -> IndexEntry:
-    """One line of the site index; `view` is None for a report that never had good data."""
-    return IndexEntry(
-        id=report_id,
-        title=view.title if view else title,
-        description=view.description if view else "",
-        tags=view.tags if view else [],
-        spec_file=view.spec_file if view else spec_file,
-        status=status,
-        status_text=_STATUS_TEXT.get(status, status),
-        error=error,
-        fetched_text=view.fetched_text if view else "",
-        headline=[metric for metric in view.headline if metric.key in INDEX_KEYS] if view else [],
-        links=dict(links),
-    )
-
-
-def index_view(
-    title: str, generated: datetime, entries: list[IndexEntry], fmt: Formatter
-) -> IndexView:
-    """The site index: every report, then the reports grouped by tag."""
-    tags: dict[str, list[IndexEntry]] = {}
-    for entry in entries:
-        for tag in entry.tags:
-            tags.setdefault(tag, []).append(entry)
-    counts = {
-        name: sum(1 for e in entries if e.status == name) for name in ("ok", "stale", "failed")
-    }
-    return IndexView(
-        title=title,
-        generated_text=fmt.moment(generated, "UTC") + " UTC",
-        reports=entries,
-        tags=sorted(tags.items(), key=lambda item: item[0].casefold()),
-        counts=counts,
     )

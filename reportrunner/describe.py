@@ -1,0 +1,78 @@
+"""What a report covers, in words: its windows, zone, users, groups and saved search.
+
+"Opportunities created this month — Nov 1 – 30, 2026, Europe/Berlin" reads better than a request
+body. Windows come from data.json, already resolved with `reportrunner.windows`; dates are
+formatted by `filters.Formatter` in the project's locale. Names fall back to ids.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportrunner.filters import Formatter
+from reportrunner.windows import parse_rfc3339
+
+_SUBJECT = {
+    "created-cohort": "Opportunities created",
+    "active-stage-cohort": "Opportunities active, won or lost",
+}
+
+
+def _words(window: dict[str, Any]) -> str:
+    kind, value = window.get("kind"), window.get("value")
+    if kind == "relative" and isinstance(value, str):
+        return "at any time" if value == "all-time" else value.replace("-", " ")
+    if kind == "same-days" and isinstance(value, str):
+        return "the " + value.replace("-", " ")
+    return "in a custom period" if kind == "custom" else "in the chosen period"
+
+
+def _span(window: dict[str, Any], fmt: Formatter) -> str:
+    start, end = window.get("start"), window.get("end")
+    if not start or not end:
+        return ""
+    return fmt.date_range(parse_rfc3339(start), parse_rfc3339(end))
+
+
+def coverage(data: dict[str, Any], fmt: Formatter) -> list[str]:
+    """The windows in words, e.g. "Opportunities created this month — Nov 1 – 30, 2026, UTC"."""
+    windows = data.get("windows") or {}
+    zone = data.get("timezone", "UTC")
+    request_type = (data.get("request") or {}).get("type", "")
+    subject = _SUBJECT.get(request_type, "Opportunities")
+    lines: list[str] = []
+    order = ("cohort", "report") if request_type == "created-cohort" else ("report", "cohort")
+    for name in order:
+        window = windows.get(name)
+        if not window:
+            continue
+        lead = subject if not lines else "Measured"
+        span = _span(window, fmt)
+        lines.append(f"{lead} {_words(window)}" + (f" — {span}, {zone}" if span else f" ({zone})"))
+    compared = windows.get("compared")
+    if compared:
+        words = _words(compared)
+        span = _span(compared, fmt)
+        lines.append(f"Compared with {words}" + (f" — {span}" if span else ""))
+    return lines
+
+
+def filters_in_words(data: dict[str, Any]) -> list[tuple[str, str]]:
+    names = data.get("names") or {}
+    request = data.get("request") or {}
+    users, groups = names.get("users") or {}, names.get("groups") or {}
+    people, teams = [], []
+    for member in request.get("users") or []:
+        if member in groups:
+            teams.append(str(groups[member]))
+        else:
+            people.append(str(users.get(member, member)))
+    found = []
+    if people:
+        found.append(("Users", ", ".join(people)))
+    if teams:
+        found.append(("Groups", ", ".join(teams)))
+    search = names.get("saved_search")
+    if isinstance(search, dict):
+        found.append(("Saved search", str(search.get("name") or search.get("id", ""))))
+    return found
