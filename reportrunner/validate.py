@@ -2,16 +2,39 @@
 
 `request_problems` applies the request-level rules (the schema's request definition plus the
 semantic checks) to a bare JSON body: the emulator answers 400s with its words, so users see
-the same sentence from `validate` and from a (simulated) Close.
+the same sentence from `validate` and from a (simulated) Close. `validate_paths` checks every
+spec file (and reportrunner.yaml) in one pass and returns the failures as data: valid specs,
+rejected ones, and diagnostics located at the line and column of the offending value.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from reportrunner.checks import request_semantic_problems, schema_problems
-from reportrunner.model import Severity
+from reportrunner.checks import (
+    request_semantic_problems,
+    schema_problems,
+    timezone_problem,
+)
+from reportrunner.errors import SpecError, UsageError
+from reportrunner.messages import Problem
+from reportrunner.model import Diagnostic, Project, Severity, Spec
+from reportrunner.spec import (
+    PROJECT_FILE,
+    Draft,
+    build_drafts,
+    draft_of,
+    project_from,
+    read_project,
+    title_placeholders,
+)
+from reportrunner.yamlload import Loaded, load_file
+
+SPEC_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -26,12 +49,263 @@ class RequestProblem:
 
 def request_problems(body: Any) -> list[RequestProblem]:
     """The request-level rules `body` breaks (errors and warnings), in the words of `validate`."""
-    problems = schema_problems("request", body, "the request body") + request_semantic_problems(
-        body
-    )
+    problems = schema_problems("request", body, "the request body")
+    problems += request_semantic_problems(body)
     result = []
     for problem in problems:
         field = problem.pointer.split("/")[1] if problem.pointer.count("/") else ""
         field = field.replace("~1", "/").replace("~0", "~")
         result.append(RequestProblem(field, problem.pointer, problem.message, problem.severity))
     return result
+
+
+@dataclass
+class RejectedSpec:
+    """A spec file (or one matrix expansion) that has errors; nothing is fetched for it."""
+
+    file: str
+    id: str | None
+    title: str | None
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class ValidationResult:
+    project: Project
+    project_ok: bool
+    specs: list[Spec]
+    rejected: list[RejectedSpec]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "warning")
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A short, stable name for diagnostics: relative to the root (or cwd) when possible."""
+    resolved = path.resolve()
+    for base in (root.resolve(), Path.cwd().resolve()):
+        try:
+            return resolved.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def collect_files(paths: Sequence[Path], root: Path) -> list[Path]:
+    """Spec files named by `paths`: files as given, folders searched for *.yaml / *.yml.
+
+    Hidden folders (.github, .git, …) and the project file itself are skipped.
+    """
+    project = (root / PROJECT_FILE).resolve()
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_file():
+            found[path] = None
+        elif path.is_dir():
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    candidate = Path(dirpath) / name
+                    if name.endswith(SPEC_SUFFIXES) and candidate.resolve() != project:
+                        found[candidate] = None
+        else:
+            raise UsageError(
+                f"{path}: no such file or folder",
+                hint="pass spec files or folders (default: specs/)",
+            )
+    return list(found)
+
+
+def _diagnostic(draft: Draft, problem: Problem, note: str = "") -> Diagnostic:
+    where = draft.locate(problem.pointer, problem.at_key)
+    message = problem.message + note
+    if where.file != draft.file:
+        message += f" (a default from {where.file}, used by {draft.file})"
+    return Diagnostic(
+        where.file, where.line, where.column, problem.severity, message, problem.pointer
+    )
+
+
+def _spec_problems(draft: Draft) -> list[Problem]:
+    data = draft.data
+    problems = schema_problems("spec", data)
+    if "matrix" in data:
+        # A malformed matrix was not expanded: request problems would only be noise.
+        problems = [p for p in problems if not p.pointer.startswith("/request")]
+    else:
+        problems += request_semantic_problems(data.get("request"), "/request")
+    if not any(p.pointer == "/timezone" for p in problems):
+        zone = timezone_problem(data.get("timezone"))
+        if zone:
+            problems.append(zone)
+    leftover = title_placeholders(data.get("title")) if draft.matrix_values else []
+    for name in leftover:
+        fields = ", ".join(draft.matrix_values)
+        problems.append(
+            Problem("/title", f"title placeholder {{{name}}} is not a matrix field ({fields})")
+        )
+    if draft.id_from_file:
+        problems = [
+            replace(
+                p,
+                message=f"the file name gives the report id {data.get('id')!r}, which is not "
+                "valid: ids are 1 to 63 lowercase letters, digits or dashes; rename the file "
+                "or add an id: line",
+            )
+            if p.pointer == "/id"
+            else p
+            for p in problems
+        ]
+    return problems
+
+
+def _check_draft(draft: Draft) -> list[Diagnostic]:
+    matrix_at = {draft.values.get(f"/request/{name}") for name in draft.matrix_values}
+    diagnostics = []
+    for problem in _spec_problems(draft):
+        note = ""
+        from_matrix = draft.locate(problem.pointer, problem.at_key) in matrix_at
+        if draft.matrix_values and problem.pointer.startswith("/request") and not from_matrix:
+            pairs = ", ".join(f"{k}={v}" for k, v in draft.matrix_values.items())
+            note = f" (with matrix values {pairs})"
+        diagnostics.append(_diagnostic(draft, problem, note))
+    return diagnostics
+
+
+def _to_spec(draft: Draft) -> Spec:
+    data = draft.data
+    optional: dict[str, Any] = {}
+    for name in ("description", "currency", "timezone"):
+        if name in data:
+            optional[name] = data[name]
+    for name in ("endpoints", "formats", "tags"):
+        if name in data:
+            optional[name] = tuple(data[name])
+    return Spec(
+        id=data["id"],
+        title=data["title"],
+        request=data["request"],
+        source=draft.file,
+        matrix_values=draft.matrix_values,
+        locations=dict(draft.values),
+        **optional,
+    )
+
+
+def _check_project(root: Path, display: str) -> tuple[Loaded | None, list[Diagnostic]]:
+    try:
+        loaded = read_project(root, display)
+    except SpecError as exc:
+        return None, [_from_spec_error(exc, display)]
+    if loaded is None:
+        return None, []
+    draft = draft_of(loaded)
+    problems = schema_problems("project", loaded.data)
+    defaults = loaded.data.get("defaults")
+    if isinstance(defaults, dict):
+        if not any(p.pointer == "/defaults/timezone" for p in problems):
+            zone = timezone_problem(defaults.get("timezone"), "/defaults/timezone")
+            problems += [zone] if zone else []
+        semantic = request_semantic_problems(defaults.get("request"), "/defaults/request")
+        problems += [p for p in semantic if p.severity == "error"]
+    return loaded, [_diagnostic(draft, p) for p in problems]
+
+
+def _from_spec_error(exc: SpecError, display: str) -> Diagnostic:
+    message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+    return Diagnostic(display, exc.line or 1, exc.column or 1, "error", message, "")
+
+
+def _unique_ids(checked: list[tuple[Draft, list[Diagnostic]]]) -> None:
+    """Ids name output folders: every report sharing an id with another gets an error."""
+    by_id: dict[str, list[Draft]] = {}
+    for draft, _ in checked:
+        report_id = draft.data.get("id")
+        if isinstance(report_id, str):
+            by_id.setdefault(report_id, []).append(draft)
+    for draft, diagnostics in checked:
+        report_id = draft.data.get("id")
+        if not isinstance(report_id, str) or len(by_id[report_id]) < 2:
+            continue
+        others = [
+            f"{o.file}:{o.locate('/id').line}" if o.file != draft.file else "this file"
+            for o in by_id[report_id]
+            if o is not draft
+        ]
+        where = draft.locate("/id")
+        diagnostics.append(
+            Diagnostic(
+                where.file,
+                where.line,
+                where.column,
+                "error",
+                f"report id {report_id!r} is also used by {', '.join(others)}; ids must be "
+                "unique (each names an output folder)",
+                "/id",
+            )
+        )
+
+
+def _strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [replace(d, severity="error") for d in diagnostics]
+
+
+def validate_paths(
+    paths: Sequence[Path], *, root: Path | None = None, strict: bool = False
+) -> ValidationResult:
+    """Validate reportrunner.yaml and every spec under `paths` (default: ROOT/specs)."""
+    root = root or Path.cwd()
+    files = collect_files(list(paths) or [root / "specs"], root)
+    project_loaded, project_diagnostics = _check_project(
+        root, display_path(root / PROJECT_FILE, root)
+    )
+    project = project_from(root, project_loaded)
+    checked: list[tuple[Draft, list[Diagnostic]]] = []
+    broken: list[RejectedSpec] = []
+    for path in files:
+        name = display_path(path, root)
+        try:
+            drafts = build_drafts(load_file(path, name), project_loaded)
+        except SpecError as exc:
+            broken.append(RejectedSpec(name, None, None, [_from_spec_error(exc, name)]))
+            continue
+        checked.extend((draft, _check_draft(draft)) for draft in drafts)
+    _unique_ids(checked)
+    specs: list[Spec] = []
+    rejected = list(broken)
+    everything: dict[Diagnostic, None] = dict.fromkeys(
+        _strict(project_diagnostics) if strict else project_diagnostics
+    )
+    for draft, diagnostics in checked:
+        own = list(dict.fromkeys(_strict(diagnostics) if strict else diagnostics))
+        everything.update(dict.fromkeys(own))
+        if any(d.severity == "error" for d in own):
+            report_id, title = draft.data.get("id"), draft.data.get("title")
+            rejected.append(
+                RejectedSpec(
+                    draft.file,
+                    report_id if isinstance(report_id, str) else None,
+                    title if isinstance(title, str) else None,
+                    own,
+                )
+            )
+        else:
+            specs.append(_to_spec(draft))
+    for spec_broken in broken:
+        everything.update(dict.fromkeys(spec_broken.diagnostics))
+    diagnostics = sorted(everything, key=lambda d: (d.file, d.line, d.column, d.message))
+    return ValidationResult(
+        project=project,
+        project_ok=not any(d.severity == "error" for d in project_diagnostics),
+        specs=sorted(specs, key=lambda s: s.id),
+        rejected=rejected,
+        diagnostics=diagnostics,
+        files=len(files),
+    )

@@ -1,0 +1,134 @@
+"""Spec → the exact HTTP requests `run` will make, and the windows the report covers.
+
+No network: this is pure arithmetic on the specs and the clock. When a request has a
+`compared_*` field Close returns only the compared report, so each endpoint gets two requests:
+the body without the comparison (role "base") and the body as written (role "compared").
+Identical requests (same endpoint, body and time-zone offset) are fetched once; `unique()`
+gives them in first-seen order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from reportrunner import __version__
+from reportrunner.model import ENDPOINT_PATHS, Spec
+from reportrunner.windows import (
+    Window,
+    datetime_window,
+    format_offset,
+    offset_zone,
+    resolve_relative,
+    shift_same_days,
+    zone_offset_hours,
+)
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    endpoint: str  # "totals" | "stages"
+    role: str  # "base" | "compared"
+    path: str  # "/report/funnel/opportunity/totals/"
+    body: dict[str, Any]
+    tz_offset: float  # hours, the spec's zone at `now` (Asia/Kolkata → 5.5)
+    key: str  # dedup key: endpoint + canonical JSON body + offset
+
+    def headers(self) -> dict[str, str]:
+        """The headers that matter (no Authorization: the client adds it)."""
+        return {
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+            "User-Agent": f"reportrunner/{__version__}",
+            "X-TZ-Offset": format_offset(self.tz_offset),
+        }
+
+
+@dataclass
+class ReportPlan:
+    spec: Spec
+    requests: list[PlannedRequest]
+    windows: dict[str, dict[str, Any] | None]  # "report"/"cohort"/"compared", as in data.json
+
+
+@dataclass
+class RequestPlan:
+    reports: list[ReportPlan] = field(default_factory=list)
+
+    def unique(self) -> list[PlannedRequest]:
+        """Every distinct request once, in the order first needed."""
+        seen: dict[str, PlannedRequest] = {}
+        for report in self.reports:
+            for request in report.requests:
+                seen.setdefault(request.key, request)
+        return list(seen.values())
+
+
+def canonical(body: dict[str, Any]) -> str:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _planned(endpoint: str, role: str, body: dict[str, Any], offset: float) -> PlannedRequest:
+    key = f"{endpoint} {canonical(body)} {format_offset(offset)}"
+    return PlannedRequest(endpoint, role, ENDPOINT_PATHS[endpoint], body, offset, key)
+
+
+def _window(kind: str, value: str | None, window: Window) -> dict[str, Any]:
+    return {"kind": kind, "value": value, **window.to_json()}
+
+
+def _range(request: dict[str, Any], prefix: str, now: datetime, zone: tzinfo) -> Any:
+    relative = request.get(f"{prefix}_relative_range")
+    if isinstance(relative, str):
+        return _window("relative", relative, resolve_relative(relative, now, zone))
+    dated = request.get(f"{prefix}_datetime_range")
+    if isinstance(dated, dict):
+        return {"kind": "datetime", "value": None, "start": dated["start"], "end": dated["end"]}
+    return None
+
+
+def resolve_windows(request: dict[str, Any], now: datetime, offset: float) -> dict[str, Any]:
+    """The report/cohort/compared windows of a request, as in data.json (`windows`)."""
+    zone = offset_zone(offset)
+    report = _range(request, "report", now, zone)
+    cohort = _range(request, "cohort", now, zone)
+    if request.get("type") == "active-stage-cohort":
+        cohort = None  # Close ignores cohort ranges on these reports (validate warns)
+    primary_prefix = "cohort" if request.get("type") == "created-cohort" else "report"
+    compared: dict[str, Any] | None = None
+    if isinstance(request.get("compared_relative_range"), str):
+        name = request["compared_relative_range"]
+        compared = _window("relative", name, resolve_relative(name, now, zone))
+    elif isinstance(request.get("compared_datetime_range"), str):
+        shift = request["compared_datetime_range"]
+        primary = request.get(f"{primary_prefix}_datetime_range")
+        if isinstance(primary, dict):
+            compared = _window("same-days", shift, shift_same_days(datetime_window(primary), shift))
+    elif isinstance(request.get("compared_custom_range"), dict):
+        custom = request["compared_custom_range"]
+        compared = {"kind": "custom", "value": None, "start": custom["start"], "end": custom["end"]}
+    return {"report": report, "cohort": cohort, "compared": compared}
+
+
+def plan_report(spec: Spec, now: datetime) -> ReportPlan:
+    offset = zone_offset_hours(spec.timezone, now)
+    compared_field = spec.compared_field
+    requests = []
+    for endpoint in spec.endpoints:
+        if compared_field:
+            base = {k: v for k, v in spec.request.items() if k != compared_field}
+            requests.append(_planned(endpoint, "base", base, offset))
+            requests.append(_planned(endpoint, "compared", dict(spec.request), offset))
+        else:
+            requests.append(_planned(endpoint, "base", dict(spec.request), offset))
+    return ReportPlan(spec, requests, resolve_windows(spec.request, now, offset))
+
+
+def build_plan(specs: Sequence[Spec], now: datetime) -> RequestPlan:
+    """Plan every (valid) spec at `now` (timezone-aware)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return RequestPlan([plan_report(spec, now) for spec in specs])
