@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 
@@ -68,14 +69,21 @@ def serve(
         emulator.stop()
 
 
-def _sigterm_stops(stop: threading.Event) -> None:
+@contextmanager
+def _sigterm_stops(stop: threading.Event) -> Iterator[None]:
+    """While serving, SIGTERM (a service manager, CI) ends the server like Ctrl-C does."""
     if threading.current_thread() is not threading.main_thread():
+        yield
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    signal.signal(signal.SIGTERM, handler)
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.command(name="emulator")
@@ -134,7 +142,6 @@ def command(
         click.echo("Press Ctrl-C to stop.")
 
     stop = threading.Event()
-    _sigterm_stops(stop)
-    with translate_errors():
+    with translate_errors(), _sigterm_stops(stop):
         serve(options, ready, stop)
     click.echo("Emulator stopped.")
