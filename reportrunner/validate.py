@@ -35,6 +35,7 @@ from reportrunner.spec import (
 from reportrunner.yamlload import Loaded, load_file
 
 SPEC_SUFFIXES = (".yaml", ".yml")
+_DEFAULT_NOTE = " (a default from "
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _diagnostic(draft: Draft, problem: Problem, note: str = "") -> Diagnostic:
     where = draft.locate(problem.pointer, problem.at_key)
     message = problem.message + note
     if where.file != draft.file:
-        message += f" (a default from {where.file}, used by {draft.file})"
+        message += f"{_DEFAULT_NOTE}{where.file}, used by {draft.file})"
     return Diagnostic(
         where.file, where.line, where.column, problem.severity, message, problem.pointer
     )
@@ -166,17 +167,31 @@ def _spec_problems(draft: Draft) -> list[Problem]:
     return problems
 
 
-def _check_draft(draft: Draft) -> list[Diagnostic]:
-    matrix_at = {draft.values.get(f"/request/{name}") for name in draft.matrix_values}
-    diagnostics = []
-    for problem in _spec_problems(draft):
-        note = ""
-        from_matrix = draft.locate(problem.pointer, problem.at_key) in matrix_at
-        if draft.matrix_values and problem.pointer.startswith("/request") and not from_matrix:
-            pairs = ", ".join(f"{k}={v}" for k, v in draft.matrix_values.items())
-            note = f" (with matrix values {pairs})"
-        diagnostics.append(_diagnostic(draft, problem, note))
-    return diagnostics
+def _check_drafts(drafts: list[Draft]) -> list[list[Diagnostic]]:
+    """Diagnostics per draft of one spec file (several when its matrix expands).
+
+    A request problem that only some expansions have gets a note naming their matrix values;
+    one that all of them share is reported once, without the note.
+    """
+    found = [(draft, _spec_problems(draft)) for draft in drafts]
+    counts: dict[Problem, int] = {}
+    for _, problems in found:
+        for problem in set(problems):
+            counts[problem] = counts.get(problem, 0) + 1
+    result = []
+    for draft, problems in found:
+        matrix_at = {draft.values.get(f"/request/{name}") for name in draft.matrix_values}
+        diagnostics = []
+        for problem in problems:
+            note = ""
+            shared = counts[problem] == len(drafts)
+            from_matrix = draft.locate(problem.pointer, problem.at_key) in matrix_at
+            if problem.pointer.startswith("/request") and not (shared or from_matrix):
+                pairs = ", ".join(f"{k}={v}" for k, v in draft.matrix_values.items())
+                note = f" (with matrix values {pairs})"
+            diagnostics.append(_diagnostic(draft, problem, note))
+        result.append(diagnostics)
+    return result
 
 
 def _to_spec(draft: Draft) -> Spec:
@@ -276,16 +291,24 @@ def validate_paths(
         except SpecError as exc:
             broken.append(RejectedSpec(name, None, None, [_from_spec_error(exc, name)]))
             continue
-        checked.extend((draft, _check_draft(draft)) for draft in drafts)
+        checked.extend(zip(drafts, _check_drafts(drafts), strict=True))
     _unique_ids(checked)
     specs: list[Spec] = []
     rejected = list(broken)
     everything: dict[Diagnostic, None] = dict.fromkeys(
         _strict(project_diagnostics) if strict else project_diagnostics
     )
+    # A broken default is reported once, at reportrunner.yaml, not again for every spec.
+    project_keys = {(d.file, d.line, d.column, d.message) for d in project_diagnostics}
     for draft, diagnostics in checked:
         own = list(dict.fromkeys(_strict(diagnostics) if strict else diagnostics))
-        everything.update(dict.fromkeys(own))
+        everything.update(
+            dict.fromkeys(
+                d
+                for d in own
+                if (d.file, d.line, d.column, d.message.split(_DEFAULT_NOTE)[0]) not in project_keys
+            )
+        )
         if any(d.severity == "error" for d in own):
             report_id, title = draft.data.get("id"), draft.data.get("title")
             rejected.append(

@@ -1,0 +1,169 @@
+"""`reportrunner plan [PATH ...]`: the exact HTTP requests `run` would make, with no network."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reportrunner.cli import EXIT_STATUS_HELP
+from reportrunner.cli._common import translate_errors
+from reportrunner.errors import ExitStatus, UsageError
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """`reportrunner plan`'s command line, parsed."""
+
+    paths: tuple[Path, ...]
+    format: str = "text"
+    at: datetime | None = None
+    root: Path | None = None
+
+
+def _describe_window(name: str, window: dict[str, Any] | None) -> str | None:
+    if window is None:
+        return None
+    label = f" {window['value']}" if window.get("value") else ""
+    start = window.get("start") or "(unbounded)"
+    end = window.get("end") or "(unbounded)"
+    return f"{name}{label}: {start} → {end}"
+
+
+def _plan_json(plan: Any, base_url: str, now: datetime) -> str:
+    reports = []
+    for report in plan.reports:
+        reports.append(
+            {
+                "id": report.spec.id,
+                "title": report.spec.title,
+                "source": report.spec.source,
+                "windows": report.windows,
+                "requests": [
+                    {
+                        "endpoint": r.endpoint,
+                        "role": r.role,
+                        "method": "POST",
+                        "url": base_url + r.path,
+                        "headers": r.headers(),
+                        "body": r.body,
+                        "key": r.key,
+                    }
+                    for r in report.requests
+                ],
+            }
+        )
+    document = {
+        "at": now.isoformat().replace("+00:00", "Z"),
+        "api_base_url": base_url,
+        "reports": reports,
+        "requests": sum(len(r.requests) for r in plan.reports),
+        "unique_requests": len(plan.unique()),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _plan_text(plan: Any, base_url: str, now: datetime) -> str:
+    lines = [f"Plan at {now.isoformat()} against {base_url}", ""]
+    for report in plan.reports:
+        spec = report.spec
+        lines.append(f"{spec.id}  ({spec.source})  {spec.title}")
+        for name in ("report", "cohort", "compared"):
+            text = _describe_window(name, report.windows.get(name))
+            if text:
+                lines.append(f"  window {text}")
+        for request in report.requests:
+            lines.append(f"  POST {base_url}{request.path}  [{request.endpoint}, {request.role}]")
+            headers = request.headers()
+            for header in ("Accept", "Content-Type", "X-TZ-Offset"):
+                lines.append(f"    {header}: {headers[header]}")
+            lines.append("    " + json.dumps(request.body, ensure_ascii=False))
+        lines.append("")
+    total = sum(len(r.requests) for r in plan.reports)
+    lines.append(
+        f"{len(plan.reports)} report(s), {total} request(s), {len(plan.unique())} unique "
+        "(identical requests are fetched once)"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def execute(options: PlanOptions) -> ExitStatus:
+    from reportrunner.output import format_text
+    from reportrunner.plan import build_plan
+    from reportrunner.validate import validate_paths
+
+    now = options.at or datetime.now(timezone.utc)
+    result = validate_paths(options.paths, root=options.root)
+    if result.diagnostics:
+        click.echo(format_text(result.diagnostics), err=True, nl=False)
+    plan = build_plan(result.specs, now)
+    base_url = result.project.api_base_url.rstrip("/")
+    render = _plan_json if options.format == "json" else _plan_text
+    click.echo(render(plan, base_url, now), nl=False)
+    if result.errors:
+        click.echo(
+            f"{len(result.rejected)} report(s) left out of the plan because of errors above",
+            err=True,
+        )
+        return ExitStatus.FAILED
+    return ExitStatus.OK
+
+
+def _parse_at(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    from reportrunner.windows import parse_rfc3339
+
+    try:
+        return parse_rfc3339(value)
+    except ValueError:
+        raise UsageError(
+            f"--at {value!r} is not an RFC 3339 date-time with an offset",
+            hint="write it like 2026-11-30T09:00:00Z",
+        ) from None
+
+
+@click.command("plan", epilog=EXIT_STATUS_HELP)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines.",
+)
+@click.option(
+    "--at",
+    default=None,
+    metavar="DATETIME",
+    help="Plan as if it were this moment (RFC 3339, e.g. 2026-11-30T09:00:00Z) [default: now].",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding reportrunner.yaml [default: the current folder].",
+)
+def command(paths: tuple[Path, ...], fmt: str, at: str | None, root: Path | None) -> None:
+    """Print the HTTP requests `run` would make for each report, without any network.
+
+    Shows method, URL, the headers that matter (Accept, X-TZ-Offset for the spec's time zone
+    at this moment) and the JSON body. A request with a compared_* field becomes two: the
+    body without it (base) and as written (compared), because Close returns only the compared
+    report.
+
+    \b
+    Examples:
+      reportrunner plan
+      reportrunner plan specs/new-business.yaml --format json --at 2026-11-30T09:00:00Z
+    """
+    with translate_errors():
+        options = PlanOptions(paths=paths, format=fmt, at=_parse_at(at), root=root)
+        status = execute(options)
+    sys.exit(int(status))

@@ -1,0 +1,84 @@
+"""`reportrunner validate [PATH ...]`: check specs and reportrunner.yaml without any network.
+
+Only the validation modules are imported (no requests, no jinja2), so this starts fast in CI.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from reportrunner.cli import EXIT_STATUS_HELP
+from reportrunner.cli._common import translate_errors
+from reportrunner.errors import ExitStatus
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    """`reportrunner validate`'s command line, parsed."""
+
+    paths: tuple[Path, ...]
+    format: str = "text"
+    strict: bool = False
+    root: Path | None = None
+
+
+def execute(options: ValidateOptions) -> ExitStatus:
+    """Validate, print in the chosen format, and derive the exit status from the result."""
+    from reportrunner import output
+    from reportrunner.validate import validate_paths
+
+    result = validate_paths(options.paths, root=options.root, strict=options.strict)
+    diagnostics = result.diagnostics
+    summary = output.summary_line(result.files, len(result.specs), result.errors, result.warnings)
+    if options.format == "json":
+        click.echo(output.format_json(result.files, diagnostics), nl=False)
+    elif options.format == "github":
+        click.echo(output.format_github(diagnostics), nl=False)
+        click.echo(summary)
+        output.append_step_summary(
+            output.markdown_summary("reportrunner validate", summary, diagnostics)
+        )
+    else:
+        click.echo(output.format_text(diagnostics), nl=False)
+        click.echo(summary)
+    return ExitStatus.FAILED if result.errors else ExitStatus.OK
+
+
+@click.command("validate", epilog=EXIT_STATUS_HELP)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: file:line:col lines; json: for machines; github: ::error annotations and "
+    "a $GITHUB_STEP_SUMMARY table.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding reportrunner.yaml [default: the current folder].",
+)
+def command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path | None) -> None:
+    """Check report specs (files or folders, default specs/) and reportrunner.yaml.
+
+    Every file is checked; each problem is reported once, at the line and column of the
+    offending value. Warnings (such as a cohort range Close ignores) do not fail the run
+    unless --strict is given.
+
+    \b
+    Examples:
+      reportrunner validate
+      reportrunner validate specs/new-business.yaml --format json
+      reportrunner validate specs/ --strict --format github
+    """
+    with translate_errors():
+        status = execute(ValidateOptions(paths=paths, format=fmt, strict=strict, root=root))
+    sys.exit(int(status))

@@ -1,0 +1,107 @@
+"""Diagnostics as text: compiler-style lines, JSON, and GitHub Actions workflow commands.
+
+Pure string building (the CLI prints), except `append_step_summary`, which appends Markdown to
+the file GitHub names in $GITHUB_STEP_SUMMARY. `github_annotation` and `append_step_summary`
+are small on purpose: the runner uses them for its own failures too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from reportrunner.model import Diagnostic
+
+
+def summary_line(files: int, reports: int, errors: int, warnings: int) -> str:
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    return (
+        f"{plural(files, 'spec file')} checked ({plural(reports, 'valid report')}): "
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    )
+
+
+def format_text(diagnostics: Sequence[Diagnostic]) -> str:
+    """`file:line:col: severity: message`, one per line."""
+    return "".join(f"{d}\n" for d in diagnostics)
+
+
+def format_json(files: int, diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    document = {
+        "specs": files,
+        "errors": errors,
+        "warnings": len(diagnostics) - errors,
+        "diagnostics": [d.to_json() for d in diagnostics],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    # GitHub's workflow-command escaping: the message may not contain raw newlines or %.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(
+    severity: str,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    column: int | None = None,
+    title: str | None = None,
+) -> str:
+    """One `::error file=…,line=…,col=…::message` workflow command (or ::warning / ::notice)."""
+    properties = []
+    if file:
+        properties.append(f"file={_escape_property(file)}")
+    if line:
+        properties.append(f"line={line}")
+    if column:
+        properties.append(f"col={column}")
+    if title:
+        properties.append(f"title={_escape_property(title)}")
+    joined = " " + ",".join(properties) if properties else ""
+    return f"::{severity}{joined}::{_escape_data(message)}"
+
+
+def format_github(diagnostics: Sequence[Diagnostic]) -> str:
+    return "".join(
+        github_annotation(d.severity, d.message, file=d.file, line=d.line, column=d.column) + "\n"
+        for d in diagnostics
+    )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_summary(heading: str, summary: str, diagnostics: Sequence[Diagnostic]) -> str:
+    """A step-summary section: heading, one-line summary, and a table of diagnostics."""
+    lines = [f"## {heading}", "", summary, ""]
+    if diagnostics:
+        lines += ["| | Where | Problem |", "|---|---|---|"]
+        for d in diagnostics:
+            icon = "❌" if d.severity == "error" else "⚠️"
+            lines.append(f"| {icon} | `{_cell(d.file)}:{d.line}:{d.column}` | {_cell(d.message)} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def append_step_summary(markdown: str, environ: Mapping[str, str] | None = None) -> Path | None:
+    """Append to $GITHUB_STEP_SUMMARY when set (GitHub shows it on the run page)."""
+    target = (environ if environ is not None else os.environ).get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return None
+    path = Path(target)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(markdown)
+    return path
