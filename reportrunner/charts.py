@@ -106,20 +106,23 @@ class TrendChart:
 def trend_chart(
     key: str,
     title: str,
-    values: Sequence[tuple[str, float | None]],
+    values: Sequence[tuple[str, str, float | None]],
     fmt: Callable[[float | None], str],
 ) -> TrendChart | None:
-    """A line over the runs (equally spaced, oldest left); None when fewer than 2 values."""
-    known = [(when, value) for when, value in values if value is not None]
+    """A line over the runs (equally spaced, oldest left); None when fewer than 2 values.
+
+    `values` holds (moment for the tooltip, day for the axis, value) per run, oldest first.
+    """
+    known = [(when, day, value) for when, day, value in values if value is not None]
     if len(known) < 2:
         return None
     left, right, top, bottom = 8.0, WIDTH - 8.0, 30.0, TREND_HEIGHT - 26.0
-    low = min(value for _, value in known)
-    high = max(value for _, value in known)
+    low = min(value for _, _, value in known)
+    high = max(value for _, _, value in known)
     span = high - low
     step = (right - left) / (len(known) - 1)
     points = []
-    for index, (when, value) in enumerate(known):
+    for index, (when, _, value) in enumerate(known):
         # A flat series sits in the middle rather than on an edge.
         ratio = (value - low) / span if span else 0.5
         y = bottom - ratio * (bottom - top)
@@ -128,8 +131,8 @@ def trend_chart(
         )
     polyline = " ".join(f"{point.x},{point.y}" for point in points)
     description = (
-        f"{title} over {len(known)} runs from {known[0][0]} to {known[-1][0]}: "
-        f"lowest {fmt(low)}, highest {fmt(high)}, latest {fmt(known[-1][1])}."
+        f"{title} over {len(known)} runs from {known[0][1]} to {known[-1][1]}: "
+        f"lowest {fmt(low)}, highest {fmt(high)}, latest {fmt(known[-1][2])}."
     )
     return TrendChart(
         key=key,
@@ -141,7 +144,7 @@ def trend_chart(
         polyline=polyline,
         top_text=fmt(high),
         bottom_text=fmt(low),
-        first_text=known[0][0],
-        last_text=known[-1][0],
-        latest_text=fmt(known[-1][1]),
+        first_text=known[0][1],
+        last_text=known[-1][1],
+        latest_text=fmt(known[-1][2]),
     )

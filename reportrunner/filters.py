@@ -9,6 +9,7 @@ function is pure; `Formatter` only binds a locale so templates can call the filt
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_time
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal
 
 from reportrunner.errors import UsageError
 
@@ -43,7 +44,7 @@ class Formatter:
 
     def __init__(self, locale: str = "en_US") -> None:
         try:
-            Locale.parse(locale)
+            self._locale = Locale.parse(locale)
         except (UnknownLocaleError, ValueError) as exc:
             raise UsageError(
                 f"unknown locale {locale!r} in reportrunner.yaml",
@@ -72,11 +73,13 @@ class Formatter:
         return str(format_decimal(value, format=pattern, locale=self.locale))
 
     def percent(self, ratio: float | None, digits: int = 1) -> str:
-        """A 0..1 ratio as a percentage: 0.4567 → "45.7%"."""
+        """A 0..1 ratio as a percentage in the locale's style: 0.4567 → "45.7%" ("45,7 %")."""
         if ratio is None:
             return NA
-        pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
-        return str(format_percent(ratio, format=pattern, locale=self.locale))
+        # The locale's own percent pattern (sign position, spacing) with our precision.
+        pattern = copy.copy(self._locale.percent_formats[None])
+        pattern.frac_prec = (digits, digits)
+        return str(pattern.apply(ratio, self._locale))
 
     def duration(self, seconds: float | None) -> str:
         """Seconds in the largest unit that reads well: days, hours or minutes."""
@@ -145,14 +148,17 @@ class Formatter:
         """A point in time shown in the report's zone: "Nov 30, 2026, 10:00 AM"."""
         if when is None:
             return NA
-        try:
-            tzinfo = ZoneInfo(zone)
-        except (KeyError, ValueError):
-            tzinfo = ZoneInfo("UTC")
+        tzinfo = _zone(zone)
         # Medium date and short time: seconds are noise on a report page.
         day = format_date(when.astimezone(tzinfo), "medium", locale=self.locale)
         clock = format_time(when, "short", tzinfo=tzinfo, locale=self.locale)
         return f"{day}, {clock}"
+
+    def day(self, when: datetime | None, zone: str = "UTC") -> str:
+        """The calendar day of a moment in the report's zone: "Nov 30, 2026"."""
+        if when is None:
+            return NA
+        return str(format_date(when.astimezone(_zone(zone)), "medium", locale=self.locale))
 
     def filters(self) -> dict[str, Any]:
         """Everything a template can use as a filter, by name."""
@@ -166,10 +172,18 @@ class Formatter:
             "delta": self.delta,
             "date_range": self.date_range,
             "moment": self.moment,
+            "day": self.day,
             "md": markdown_escape,
             "csv_cell": csv_cell,
             "csv_row": csv_row,
         }
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):  # not an IANA zone: validation reports it; show UTC
+        return ZoneInfo("UTC")
 
 
 def plain_text(value: object) -> str:

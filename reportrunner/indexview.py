@@ -65,7 +65,7 @@ def index_entry(
         status=status,
         status_text=_STATUS_TEXT.get(status, status),
         error=error,
-        fetched_text=view.fetched_text if view else "",
+        fetched_text=f"{view.fetched_text} ({view.timezone})" if view else "",
         headline=[metric for metric in view.headline if metric.key in INDEX_KEYS] if view else [],
         links=dict(links),
     )

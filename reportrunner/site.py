@@ -27,7 +27,7 @@ from reportrunner.indexview import IndexEntry, index_entry, index_view
 from reportrunner.model import Project, ReportOutcome
 from reportrunner.redact import redact
 from reportrunner.render import Renderer
-from reportrunner.staging import inside, staged
+from reportrunner.staging import inside, recover, staged
 from reportrunner.viewmodel import report_view
 
 #: Report ids become folder names: letters, digits, dot, dash, underscore; never a path.
@@ -266,6 +266,8 @@ def publish(
     """
     out = Path(out).absolute()
     now = now or datetime.now(timezone.utc)
+    if out.parent.is_dir():
+        recover(out)  # a killed swap left the previous site aside: its data is needed now
     seen: set[str] = set()
     items = [_outcome_item(out, outcome, seen) for outcome in outcomes]
     previous = _manifest_entries(out) or {}
@@ -286,6 +288,8 @@ def rerender(
     Without a reportrunner.yaml (`project.file` is None) the site keeps its own title.
     """
     source = Path(source).absolute()
+    if source.parent.is_dir():
+        recover(source)
     entries = _manifest_entries(source)
     if entries is None:
         raise UsageError(

@@ -242,12 +242,10 @@ def _trends(
     charts = []
     for key in TREND_KEYS:
         label, kind, _ = _FIELD[key]
+        moments = [parse_rfc3339(item["fetched_at"]) for item in history]
         values = [
-            (
-                fmt.moment(parse_rfc3339(item["fetched_at"]), zone),
-                (item.get("headline") or {}).get(key),
-            )
-            for item in history
+            (fmt.moment(moment, zone), fmt.day(moment, zone), (item.get("headline") or {}).get(key))
+            for moment, item in zip(moments, history, strict=True)
         ]
         chart = trend_chart(key, label, values, functools.partial(_fmt_metric, fmt, kind, cur))
         if chart is not None:
