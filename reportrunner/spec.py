@@ -19,10 +19,12 @@ from typing import Any
 from reportrunner.errors import SpecError
 from reportrunner.messages import escape_token
 from reportrunner.model import Location, Project
+from reportrunner.resources import load_schema
 from reportrunner.yamlload import Loaded, load_file
 
 PROJECT_FILE = "reportrunner.yaml"
 MAX_EXPANSIONS = 100
+SPEC_SCHEMA = "report-spec.schema.json"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -163,6 +165,7 @@ def build_drafts(loaded: Loaded, defaults: Loaded | None) -> list[Draft]:
         and matrix
         and isinstance(request, dict)
         and all(isinstance(v, list) and v for v in matrix.values())
+        and set(matrix) <= set(load_schema(SPEC_SCHEMA)["definitions"]["matrix"]["properties"])
     )
     if expandable:
         assert isinstance(matrix, dict)

@@ -1,0 +1,38 @@
+"""Helpers for the spec tests: write a small project into tmp_path and validate it."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reportrunner.validate import ValidationResult, validate_paths
+
+PIPE = "pipe_4vukv2FUlFh9FDiVYAop1U"
+
+Project = Callable[..., ValidationResult]
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """project({"specs/a.yaml": "...", "reportrunner.yaml": "..."}) → ValidationResult."""
+
+    def run(files: dict[str, str], *, strict: bool = False) -> ValidationResult:
+        write(tmp_path, files)
+        return validate_paths([tmp_path / "specs"], root=tmp_path, strict=strict)
+
+    return run
+
+
+def where(result: ValidationResult) -> list[tuple[str, int, int, str]]:
+    """(file, line, column, severity) of every diagnostic, plus messages in failures."""
+    return [(d.file, d.line, d.column, d.severity) for d in result.diagnostics]
