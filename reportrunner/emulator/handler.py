@@ -1,0 +1,214 @@
+"""The emulator's request handler: one pipeline from raw HTTP request to reply.
+
+`Handler.handle_any` reads the request, applies a scripted fault (delay, drop…), the latency,
+the random 503s of `fail_rate`, the per-key rate limit and HTTP Basic authentication, then
+routes: the funnel POSTs to reports.py, the GETs to routes.py. Every reply carries `RateLimit`
+except the fault styles that imitate Close's older or partial forms.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import socket
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from reportrunner.emulator import faults, reports, routes
+
+if TYPE_CHECKING:
+    from reportrunner.emulator.server import Emulator
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+
+UNAUTHORIZED = (
+    "The server could not verify that you are authorized to access the URL requested.  You "
+    "either supplied the wrong credentials (e.g. a bad password), or your browser doesn't "
+    "understand how to supply the credentials required."
+)
+REPORT_PATHS = {
+    "/report/funnel/opportunity/totals/": "totals",
+    "/report/funnel/opportunity/stages/": "stages",
+}
+
+
+@dataclass
+class Reply:
+    status: int
+    content_type: str
+    payload: bytes
+    headers: dict[str, str]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: Any  # server._Server, which carries `.emulator`
+    timeout = 60  # an idle keep-alive connection is closed after a minute
+    # Headers and body go out in separate writes; with Nagle's algorithm on, the client's
+    # delayed ACK would add ~40 ms to every keep-alive response.
+    disable_nagle_algorithm = True
+
+    def do_GET(self) -> None:
+        self.handle_any("GET")
+
+    def do_POST(self) -> None:
+        self.handle_any("POST")
+
+    def do_PUT(self) -> None:
+        self.handle_any("PUT")
+
+    def do_DELETE(self) -> None:
+        self.handle_any("DELETE")
+
+    def do_PATCH(self) -> None:
+        self.handle_any("PATCH")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s - %s", self.address_string(), format % args)
+
+    def handle_any(self, method: str) -> None:
+        emu = self.server.emulator
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True  # the body's end is unknown: the stream is unusable
+            self.send(Reply(400, reports.JSON_TYPE, _error(400, "Bad Content-Length.")[2], {}))
+            return
+        raw = self.rfile.read(length) if length > 0 else b""
+        split = urlsplit(self.path)
+        path = split.path
+        relative = path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        key = _basic_user(headers.get("authorization"))
+        fault = emu.faults.take(path)
+        if fault is not None and fault.kind == "delay":
+            emu.stopping.wait(fault.seconds)
+            fault = None
+        if fault is not None and fault.kind == "drop":
+            emu.record(method, relative, query, headers, raw, 0)
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if emu.latency:
+            emu.stopping.wait(emu.latency)
+        try:
+            reply = self.route(emu, method, path, relative, query, headers, raw, key, fault)
+        except Exception as exc:  # a bug in the emulator: answer 500 rather than hang up
+            log.exception("emulator error answering %s %s", method, path)
+            body = reports.dump({"error": f"Emulator internal error: {type(exc).__name__}"})
+            reply = Reply(500, reports.JSON_TYPE, body, {})
+        emu.record(method, relative, query, headers, raw, reply.status)
+        self.send(reply)
+
+    def route(
+        self,
+        emu: Emulator,
+        method: str,
+        path: str,
+        relative: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+        raw: bytes,
+        key: str | None,
+        fault: faults.Fault | None,
+    ) -> Reply:
+        state = emu.bucket.acquire(key or "")
+        limit_header = {
+            "RateLimit": faults.ratelimit_header(state.limit, state.remaining, state.reset)
+        }
+        if fault is not None and fault.kind == "rate_limit":
+            extra, body = faults.rate_limited_response(fault.style, state.limit, fault.reset)
+            return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
+        if fault is not None and fault.kind == "status":
+            return _fault_status(fault, limit_header)
+        if fault is not None and fault.kind == "html":
+            page = (
+                f"<html><head><title>{fault.code} Error</title></head><body>"
+                f"<h1>{fault.code} Error</h1><p>The server encountered a temporary error."
+                "</p></body></html>"
+            )
+            return Reply(fault.code, "text/html; charset=utf-8", page.encode(), limit_header)
+        if emu.fail_rate and emu.roll() < emu.fail_rate:
+            body = {"error": "Service temporarily unavailable, please retry."}
+            return Reply(503, reports.JSON_TYPE, reports.dump(body), limit_header)
+        if not state.allowed:
+            extra = {**limit_header, "Retry-After": faults.retry_after(state.reset)}
+            body = {"error": faults.RATE_LIMIT_MESSAGE}
+            return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
+        if key != emu.api_key:
+            return Reply(
+                401, reports.JSON_TYPE, reports.dump({"error": UNAUTHORIZED}), limit_header
+            )
+        status, content_type, payload = _dispatch(emu, method, path, relative, query, headers, raw)
+        if fault is not None and fault.kind == "truncated_json":
+            payload = payload[: max(1, len(payload) // 2)]
+        return Reply(status, content_type, payload, limit_header)
+
+    def send(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(reply.payload)
+
+
+def _fault_status(fault: faults.Fault, headers: dict[str, str]) -> Reply:
+    body = fault.body
+    if body is None:
+        body = {"error": f"Scripted failure: HTTP {fault.code}."}
+    if isinstance(body, str):
+        return Reply(fault.code, "text/plain; charset=utf-8", body.encode(), headers)
+    return Reply(fault.code, reports.JSON_TYPE, reports.dump(body), headers)
+
+
+def _dispatch(
+    emu: Emulator,
+    method: str,
+    path: str,
+    relative: str,
+    query: dict[str, str],
+    headers: dict[str, str],
+    raw: bytes,
+) -> tuple[int, str, bytes]:
+    if not path.startswith(API_PREFIX + "/"):
+        return _error(404, f"Not found: {path}. The API lives under {API_PREFIX}/.")
+    if not relative.endswith("/"):
+        return _error(404, f"Not found: {path}. Close's paths end with a slash: {path}/")
+    endpoint = REPORT_PATHS.get(relative)
+    if endpoint is not None:
+        if method != "POST":
+            return _error(405, f"Method {method} not allowed on {path}; use POST.")
+        return reports.answer_report(emu.dataset, endpoint, raw, headers, emu.current_time())
+    answer = routes.handle_get(emu.dataset, relative, query)
+    if answer is None:
+        return _error(404, f"Not found: {path}.")
+    if method != "GET":
+        return _error(405, f"Method {method} not allowed on {path}; the emulator is read-only.")
+    status, body = answer
+    return status, reports.JSON_TYPE, reports.dump(body)
+
+
+def _error(status: int, message: str) -> tuple[int, str, bytes]:
+    return status, reports.JSON_TYPE, reports.dump({"error": message})
+
+
+def _basic_user(value: str | None) -> str | None:
+    """The user name of an HTTP Basic header when the password is empty, else None."""
+    if not value or not value.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(value[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return user if sep and not password and user else None
