@@ -167,9 +167,10 @@ class Pacer:
     """Shared by every worker thread: spaces requests so the announced limit is never exceeded.
 
     Workers call `acquire()` before each request (it sleeps while the window is exhausted or a
-    429 asked everyone to hold off) and `release(info)` after the answer. The estimate of
-    `remaining` is conservative: requests still in flight are assumed not yet counted by the
-    server, so concurrent workers do not all spend the last slot at once.
+    429 asked everyone to hold off) and `release(info)` after the answer, on the same thread.
+    Each request gets a sequence number; an answer's `remaining` is taken as the truth minus
+    the requests sent after it (the server may not have counted those yet), and answers older
+    than one already applied are ignored, since they arrive out of order.
     """
 
     def __init__(
@@ -181,11 +182,13 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
+        self._local = threading.local()  # the sequence number of this thread's request
         self._blocked_until = 0.0
         self._limit: int | None = None
-        self._remaining: int | None = None
+        self._remaining: int | None = None  # estimated slots left; None = unknown, no pacing
         self._window_end: float | None = None
-        self._in_flight = 0
+        self._next_seq = 0
+        self._applied_seq = -1
         self.total_wait = 0.0  # seconds spent waiting, summed over workers (for the stats)
 
     def _wait_needed(self, now: float) -> float:
@@ -194,7 +197,7 @@ class Pacer:
         if self._remaining is not None and self._remaining <= 0:
             if self._window_end is not None and now < self._window_end:
                 return self._window_end - now
-            # The window is over: Close starts a fresh one with the full limit.
+            # The window is over (or full again): Close starts afresh with the full limit.
             self._remaining = self._limit
             self._window_end = None
         return 0.0
@@ -216,7 +219,8 @@ class Pacer:
                 if wait <= 0:
                     if self._remaining is not None:
                         self._remaining -= 1
-                    self._in_flight += 1
+                    self._local.seq = self._next_seq
+                    self._next_seq += 1
                     self.total_wait += waited
                     return waited
             if max_wait is not None and waited + wait > max_wait:
@@ -227,27 +231,21 @@ class Pacer:
             waited += wait
 
     def release(self, info: RateLimitInfo | None) -> None:
-        """Record a finished request and what its answer said about the limit."""
+        """Record what the answer to this thread's last request said about the limit."""
+        seq: int | None = getattr(self._local, "seq", None)
+        self._local.seq = None
+        if info is None or seq is None:
+            return
         with self._lock:
-            self._in_flight = max(0, self._in_flight - 1)
-            if info is None:
-                return
-            now = self._clock()
             if info.limit is not None:
                 self._limit = info.limit
-            if info.remaining is None:
-                return
-            # Others in flight may not have been counted yet when the server answered.
-            estimate = info.remaining - self._in_flight
-            end = now + info.reset if info.reset is not None else None
-            same_window = self._window_end is not None and now < self._window_end
-            if same_window and self._remaining is not None:
-                # Answers arrive out of order: an older, larger count must not undo a newer one.
-                self._remaining = min(self._remaining, estimate)
-            else:
-                self._remaining = estimate
-            if end is not None:
-                self._window_end = end
+            if info.remaining is None or seq < self._applied_seq:
+                return  # an older answer than one already applied: out of date
+            self._applied_seq = seq
+            sent_since = self._next_seq - seq - 1
+            self._remaining = info.remaining - sent_since
+            if info.reset is not None:
+                self._window_end = self._clock() + info.reset
 
     def hold(self, seconds: float) -> None:
         """A 429 said to wait: every worker waits until then (the caller sleeps in acquire)."""
@@ -256,6 +254,7 @@ class Pacer:
             # The window's count is unknown after a 429: learn it again from the next answers.
             self._remaining = None
             self._window_end = None
+            self._applied_seq = self._next_seq - 1
 
 
 class WaitTooLong(ReportRunnerError):

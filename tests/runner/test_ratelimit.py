@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import pytest
@@ -146,24 +147,42 @@ def test_pacer_waits_for_reset_when_remaining_reaches_zero() -> None:
     assert pacer.total_wait == pytest.approx(0.5)
 
 
-def test_pacer_counts_requests_in_flight() -> None:
+class Worker:
+    """One thread of its own (the pacer remembers each thread's request), driven step by step."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1)
+
+    def acquire(self, pacer: Pacer) -> float:
+        return self._pool.submit(pacer.acquire).result()
+
+    def release(self, pacer: Pacer, info: RateLimitInfo | None) -> None:
+        self._pool.submit(pacer.release, info).result()
+
+
+def test_pacer_discounts_requests_sent_after_the_answered_one() -> None:
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
-    for _ in range(3):
-        pacer.acquire()
-    # Two others are still in flight and may not have been counted by the server yet.
-    pacer.release(RateLimitInfo(limit=10, remaining=2, reset=1.0))
+    first, second, third = Worker(), Worker(), Worker()
+    for worker in (first, second, third):
+        worker.acquire(pacer)
+    # Two requests left after the first: the server may not have counted them yet.
+    first.release(pacer, RateLimitInfo(limit=10, remaining=2, reset=1.0))
     assert pacer.peek() == pytest.approx(1.0)
+    # The newest answer is the truth: the bucket refilled meanwhile.
+    third.release(pacer, RateLimitInfo(limit=10, remaining=4, reset=0.6))
+    assert pacer.peek() == 0.0
 
 
-def test_pacer_ignores_stale_larger_remaining() -> None:
+def test_pacer_ignores_answers_older_than_one_applied() -> None:
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
-    pacer.acquire()
-    pacer.acquire()
-    pacer.release(RateLimitInfo(limit=10, remaining=0, reset=1.0))
-    # Answered earlier, arrived later: must not undo the newer count.
-    pacer.release(RateLimitInfo(limit=10, remaining=5, reset=1.0))
+    older, newer = Worker(), Worker()
+    older.acquire(pacer)
+    newer.acquire(pacer)
+    newer.release(pacer, RateLimitInfo(limit=10, remaining=0, reset=1.0))
+    # Sent earlier, answered later: its larger count must not undo the newer one.
+    older.release(pacer, RateLimitInfo(limit=10, remaining=5, reset=1.0))
     assert pacer.peek() == pytest.approx(1.0)
 
 

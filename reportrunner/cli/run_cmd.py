@@ -1,0 +1,270 @@
+"""`reportrunner run`: validate the specs, fetch every report from Close, publish the site.
+
+The command parses options into `RunOptions` and calls `execute`, which chains the pipeline
+stages (validate → key → run_reports → site.publish) and returns the exit status; all printing
+happens here, never in the core. SIGTERM is turned into the same path as Ctrl-C: the run stops
+promptly, nothing is published, and the previous site stays as it was (exit 130).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from reportrunner.cli import EXIT_STATUS_HELP
+from reportrunner.cli._common import translate_errors
+from reportrunner.errors import ConfigError, ExitStatus, ProjectError
+from reportrunner.model import ReportOutcome
+from reportrunner.redact import redact, register_secret
+
+DEFAULT_API_URL = "https://api.close.com/api/v1"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """`reportrunner run`'s command line, parsed."""
+
+    paths: tuple[Path, ...]
+    out: Path
+    emulator: bool = False
+    jobs: int | None = None
+    only: tuple[str, ...] = ()
+    timeout: float = 60.0
+    format: str = "text"
+    history_from: str | None = None
+
+
+def _rejected_outcome(rejected: Any) -> ReportOutcome:
+    errors = [d for d in rejected.diagnostics if d.severity == "error"]
+    first = str(errors[0]) if errors else "the spec is invalid"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return ReportOutcome(
+        id=rejected.id or Path(rejected.file).stem,
+        title=rejected.title or rejected.id or rejected.file,
+        source=rejected.file,
+        status="failed",
+        error=f"invalid spec: {first}{more}; fix it and run `reportrunner validate`",
+        diagnostics=list(rejected.diagnostics),
+    )
+
+
+def _api_key(options: RunOptions) -> str:
+    key = os.environ.get("CLOSE_API_KEY", "").strip()
+    if not key:
+        raise ConfigError(
+            "CLOSE_API_KEY is not set; reportrunner needs a Close API key to fetch reports "
+            "(no request was made)",
+            hint="export CLOSE_API_KEY=… (in GitHub Actions: a repository secret passed as an "
+            "env variable), or use --emulator to run against the built-in Close emulator.",
+        )
+    register_secret(key)  # before anything could print it
+    return key
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (CI cancelling a job) takes the same path as Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _echo_err(text: str) -> None:
+    click.echo(redact(text), err=True)
+
+
+def execute(options: RunOptions) -> ExitStatus:
+    """Run the whole pipeline; raises ReportRunnerError subclasses for the CLI to translate."""
+    from reportrunner.validate import validate_paths
+
+    paths = options.paths or (Path("specs"),)
+    validation = validate_paths(list(paths), root=Path.cwd())
+    if not validation.project_ok:
+        for diagnostic in validation.diagnostics:
+            if validation.project.file is None or diagnostic.file == str(validation.project.file):
+                _echo_err(str(diagnostic))
+        raise ProjectError(
+            "reportrunner.yaml is invalid, so no report was fetched",
+            path=validation.project.file,
+            hint="fix the errors above (`reportrunner validate` shows them too).",
+        )
+    for rejected in validation.rejected:
+        for diagnostic in rejected.diagnostics:
+            _echo_err(str(diagnostic))
+    project = validation.project
+    now = datetime.now(timezone.utc)
+
+    with ExitStack() as stack:
+        if options.emulator:
+            from reportrunner.emulator import Emulator
+
+            key = "emu_" + secrets.token_urlsafe(18)
+            register_secret(key)
+            emulator = stack.enter_context(Emulator(api_key=key))
+            base_url = emulator.base_url
+        else:
+            key = _api_key(options)
+            base_url = os.environ.get("CLOSE_API_URL", "").strip() or project.api_base_url
+        stack.enter_context(_sigterm_as_interrupt())
+        result = _fetch(options, validation, key, base_url, now)
+    _publish(options, project, result.outcomes, now)
+    _print_result(options, result)
+    return ExitStatus.OK if result.failed == 0 else ExitStatus.FAILED
+
+
+def _fetch(options: RunOptions, validation: Any, key: str, base_url: str, now: datetime) -> Any:
+    from reportrunner.progress import ProgressPrinter
+    from reportrunner.runner import RunSettings, run_reports
+
+    settings = RunSettings(
+        specs=validation.specs,
+        base_url=base_url,
+        api_key=key,
+        jobs=options.jobs or validation.project.jobs,
+        timeout=options.timeout,
+        only=options.only,
+        now=now,
+        rejected=[_rejected_outcome(rejected) for rejected in validation.rejected],
+    )
+    printer = ProgressPrinter(sys.stderr, tty=sys.stderr.isatty())
+    try:
+        return run_reports(settings, on_event=printer)
+    finally:
+        printer.finish()
+
+
+def _publish(
+    options: RunOptions, project: Any, outcomes: list[ReportOutcome], now: datetime
+) -> None:
+    from reportrunner.site import publish
+
+    site = publish(options.out, project, outcomes, history_from=options.history_from, now=now)
+    for warning in getattr(site, "warnings", []):
+        _echo_err(f"warning: {warning}")
+
+
+def _print_result(options: RunOptions, result: Any) -> None:
+    from reportrunner.progress import github_errors, github_summary, result_json, summary_table
+
+    if options.format == "json":
+        click.echo(result_json(result, out=str(options.out)))
+        return
+    click.echo(summary_table(result))
+    click.echo(redact(f"site written to {options.out}/"))
+    if options.format == "github":
+        for line in github_errors(result.outcomes):
+            click.echo(line)
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            with Path(summary_file).open("a", encoding="utf-8") as handle:
+                handle.write(github_summary(result))
+
+
+@click.command(
+    "run",
+    epilog=EXIT_STATUS_HELP.replace(
+        "  1  validation errors, or some reports failed",
+        "  1  some reports failed (all others were fetched and written)",
+    ),
+)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Folder the site is published to (built aside, then swapped in).",
+)
+@click.option(
+    "--emulator", is_flag=True, help="Fetch from the built-in Close emulator; no API key needed."
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Requests in flight at once [default: api.jobs in reportrunner.yaml, or 4].",
+)
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="ID",
+    help="Run only this report id (repeatable); the others keep their pages.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for each answer from Close before retrying.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github adds ::error lines and a summary in $GITHUB_STEP_SUMMARY.",
+)
+@click.option(
+    "--history-from",
+    metavar="PATH_OR_URL",
+    default=None,
+    help="An earlier published site (folder or URL) whose history is carried over.",
+)
+def command(
+    paths: tuple[Path, ...],
+    out: Path,
+    emulator: bool,
+    jobs: int | None,
+    only: tuple[str, ...],
+    timeout: float,
+    output_format: str,
+    history_from: str | None,
+) -> None:
+    """Fetch every report in PATH (default specs/) from Close and publish the site.
+
+    Reads the API key from CLOSE_API_KEY (never printed); CLOSE_API_URL overrides the base
+    URL (default https://api.close.com/api/v1, or api.base_url in reportrunner.yaml). An
+    invalid spec fails only its own report; the others are fetched and written.
+
+    \b
+    Examples:
+      CLOSE_API_KEY=... reportrunner run specs/ --out site/
+      reportrunner run --emulator --only new-business-this-month
+      reportrunner run --format github --jobs 8
+    """
+    options = RunOptions(
+        paths=paths,
+        out=out,
+        emulator=emulator,
+        jobs=jobs,
+        only=only,
+        timeout=timeout,
+        format=output_format,
+        history_from=history_from,
+    )
+    with translate_errors():
+        status = execute(options)
+    sys.exit(int(status))

@@ -1,0 +1,115 @@
+"""One report's data.json content, and the words used when one report's fetch fails.
+
+Kept apart from runner.py (which schedules requests) so that the exact shape of data.json
+(docs/data-format.md, format_version 1) lives in one small place, and so that a failure message
+always says where: the spec file and, for a field Close rejected, the line it was written on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from reportrunner.client import CallStats, RequestRejected
+from reportrunner.errors import ReportRunnerError
+from reportrunner.model import Spec
+from reportrunner.names import Names
+from reportrunner.plan import PlannedRequest, ReportPlan
+from reportrunner.redact import redact
+
+FORMAT_VERSION = 1
+
+
+def utc_text(moment: datetime) -> str:
+    """RFC 3339 in UTC with `Z`, whole seconds (as docs/data-format.md writes times)."""
+    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_data(
+    report: ReportPlan,
+    answers: Mapping[tuple[str, str], Any],
+    names: Names,
+    *,
+    fetched_at: datetime,
+    stats: CallStats,
+    seconds: float,
+    version: str,
+) -> dict[str, Any]:
+    """The data.json object of one report whose every request succeeded.
+
+    `answers` maps (endpoint, role) to Close's parsed answer.
+    """
+    spec = report.spec
+    responses: dict[str, dict[str, Any]] = {}
+    for endpoint in spec.endpoints:
+        roles = {
+            role: answers[(endpoint, role)]
+            for role in ("base", "compared")
+            if (endpoint, role) in answers
+        }
+        responses[endpoint] = roles
+    tz_offset = report.requests[0].tz_offset if report.requests else 0.0
+    return {
+        "format_version": FORMAT_VERSION,
+        "reportrunner_version": version,
+        "id": spec.id,
+        "title": spec.title,
+        "description": spec.description,
+        "tags": list(spec.tags),
+        "spec_file": spec.source,
+        "endpoints": list(spec.endpoints),
+        "formats": list(spec.formats),
+        "currency": spec.currency,
+        "timezone": spec.timezone,
+        "tz_offset": float(tz_offset),
+        "matrix_values": dict(spec.matrix_values),
+        "request": spec.request,
+        "fetched_at": utc_text(fetched_at),
+        "windows": report.windows,
+        "responses": responses,
+        "names": names.for_report(spec.request, responses),
+        "stats": {
+            "requests": stats.requests,
+            "retries": stats.retries,
+            "rate_limit_wait_seconds": round(stats.rate_limit_wait, 3),
+            "seconds": round(seconds, 3),
+        },
+    }
+
+
+def _where(spec: Spec, field: str) -> str:
+    """`file:line` of a request field when the spec knows it, else the spec file."""
+    for pointer in (f"/request/{field}", f"/defaults/request/{field}"):
+        location = spec.locations.get(pointer)
+        if location is not None:
+            return f"{location.file}:{location.line}"
+    return spec.source
+
+
+def failure_message(spec: Spec, request: PlannedRequest, error: BaseException) -> str:
+    """Why this report failed, naming the spec file (and line), the request and Close's words."""
+    what = f"the {request.endpoint} request"
+    if request.role == "compared":
+        what += " (compared)"
+    if isinstance(error, RequestRejected):
+        parts: list[str] = []
+        for field, text in error.field_errors.items():
+            top = field.split(".")[0].split("/")[0]
+            parts.append(f"{_where(spec, top)}: {field}: {text}")
+        for text in error.errors:
+            parts.append(f"{spec.source}: {text}")
+        if not parts:
+            parts.append(f"{spec.source}: {error.body or 'no details given'}")
+        return redact(
+            f"Close answered {error.status} to {what} of report {spec.id!r}: " + "; ".join(parts)
+        )
+    if isinstance(error, ReportRunnerError):
+        text = f"{spec.source}: report {spec.id!r}, {what}: {error}"
+        if error.hint:
+            text += f" ({error.hint})"
+        return redact(text)
+    return redact(
+        f"{spec.source}: report {spec.id!r}, {what}: internal error "
+        f"{type(error).__name__}: {error} (a bug in reportrunner; rerun with --debug)"
+    )

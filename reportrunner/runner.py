@@ -1,0 +1,348 @@
+"""Fetch every report: worker threads, shared pacing, deduplication and failure isolation.
+
+`run_reports` turns valid specs into a `RunResult`: one `ReportOutcome` per report, each either
+"ok" with the data.json content of docs/data-format.md or "failed" with a message that names
+the spec file. Identical requests (same endpoint, body and offset) are sent once and shared.
+One report's failure never stops another; only a rejected key (401/403) or an unreachable API
+stops the run, by raising `AuthError` / `ApiUnreachable`, because then every report would
+fail the same way. Ctrl-C / SIGTERM set `stop`, and the run raises `Interrupted` promptly.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from reportrunner import __version__
+from reportrunner.client import CallStats, ClientSettings, CloseClient, WaitBudget
+from reportrunner.errors import ApiUnreachable, AuthError, Interrupted, UsageError
+from reportrunner.model import ReportOutcome, Spec
+from reportrunner.names import Names, fetch_names, saved_search_ids
+from reportrunner.plan import PlannedRequest, ReportPlan, build_plan
+from reportrunner.ratelimit import Pacer
+from reportrunner.reportdata import build_data, failure_message
+
+EventKind = Literal["start", "request", "report", "done"]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a run needs; built by the CLI (or a test) and passed in whole."""
+
+    specs: Sequence[Spec]
+    base_url: str
+    api_key: str = field(repr=False)
+    jobs: int = 4
+    timeout: float = 60.0
+    max_attempts: int = 4
+    max_rate_limit_wait: float = 600.0
+    only: Sequence[str] = ()  # report ids to run; empty means all
+    now: datetime | None = None  # resolves relative windows and offsets; default: real now
+    #: Reports that failed before fetching (invalid specs); passed through into the result.
+    rejected: Sequence[ReportOutcome] = ()
+
+
+@dataclass(frozen=True)
+class RunEvent:
+    """Progress, for a progress bar or a log line; `outcome` is set for kind "report"."""
+
+    kind: EventKind
+    total: int  # reports in this run
+    done: int  # reports finished so far
+    requests: int  # HTTP requests sent so far (retries included)
+    rate_limited: int  # 429 answers so far
+    rate_limit_wait: float  # seconds spent waiting for rate limits, summed over workers
+    outcome: ReportOutcome | None = None
+
+
+@dataclass
+class RunResult:
+    """What happened: one outcome per report (failures are data) plus run-wide figures."""
+
+    outcomes: list[ReportOutcome]
+    stats: CallStats
+    planned_requests: int  # requests the reports need, before deduplication
+    unique_requests: int  # requests actually needed after deduplication
+    seconds: float
+    name_problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == "ok")
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status != "ok")
+
+
+@dataclass
+class _Job:
+    request: PlannedRequest
+    budget: WaitBudget
+    stats: CallStats = field(default_factory=CallStats)
+    started: float = 0.0
+    finished: float = 0.0
+    answer: Any = None
+    error: BaseException | None = None
+
+
+_NAMES = "names"
+
+
+def select_specs(
+    specs: Sequence[Spec], only: Sequence[str], also_known: Sequence[str] = ()
+) -> list[Spec]:
+    """The specs named by `--only` (all when empty); an unknown id is a usage error.
+
+    `also_known` are ids of invalid specs: naming one is not a usage error.
+    """
+    if not only:
+        return list(specs)
+    known = {spec.id for spec in specs} | set(also_known)
+    unknown = [report_id for report_id in only if report_id not in known]
+    if unknown:
+        listing = ", ".join(sorted(known)) or "(none)"
+        raise UsageError(
+            f"--only names unknown report id(s): {', '.join(unknown)}",
+            hint=f"valid ids are: {listing}",
+        )
+    wanted = set(only)
+    return [spec for spec in specs if spec.id in wanted]
+
+
+def run_reports(
+    settings: RunSettings,
+    *,
+    on_event: Callable[[RunEvent], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] | None = None,
+    stop: threading.Event | None = None,
+) -> RunResult:
+    """Fetch every selected report. Raises AuthError, ApiUnreachable or Interrupted only."""
+    started = clock()
+    stop = stop or threading.Event()
+    now = settings.now or datetime.now(timezone.utc)
+    specs = select_specs(settings.specs, settings.only, [o.id for o in settings.rejected])
+    plan = build_plan(specs, now)
+    rejected = [o for o in settings.rejected if not settings.only or o.id in settings.only]
+    total = len(plan.reports) + len(rejected)
+
+    def interruptible_sleep(seconds: float) -> None:
+        if sleep is not None:
+            sleep(seconds)
+        elif stop.wait(seconds):
+            raise Interrupted("interrupted while waiting")
+        if stop.is_set():
+            raise Interrupted("interrupted while waiting")
+
+    client = CloseClient(
+        ClientSettings(
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            timeout=settings.timeout,
+            max_attempts=settings.max_attempts,
+            max_rate_limit_wait=settings.max_rate_limit_wait,
+        ),
+        pacer=Pacer(clock=clock, sleep=interruptible_sleep),
+        sleep=interruptible_sleep,
+    )
+    outcomes: dict[str, ReportOutcome] = {o.id: o for o in rejected}
+    progress = _Progress(on_event, total, client)
+    progress.emit("start")
+    for outcome in rejected:
+        progress.report(outcome)
+    try:
+        with client:
+            names, jobs_by_key = _execute(plan, settings, client, clock, stop, progress, outcomes)
+    finally:
+        stop.set()  # releases any worker still sleeping
+    ordered = [outcomes[o.id] for o in rejected] + [
+        outcomes[report.spec.id] for report in plan.reports if report.spec.id in outcomes
+    ]
+    result = RunResult(
+        outcomes=ordered,
+        stats=client.stats,
+        planned_requests=sum(len(report.requests) for report in plan.reports),
+        unique_requests=len(jobs_by_key),
+        seconds=clock() - started,
+        name_problems=list(names.problems),
+    )
+    progress.emit("done")
+    return result
+
+
+class _Progress:
+    def __init__(
+        self, on_event: Callable[[RunEvent], None] | None, total: int, client: CloseClient
+    ) -> None:
+        self.on_event = on_event
+        self.total = total
+        self.done = 0
+        self.client = client
+
+    def emit(self, kind: EventKind, outcome: ReportOutcome | None = None) -> None:
+        if self.on_event is None:
+            return
+        stats = self.client.stats
+        self.on_event(
+            RunEvent(
+                kind=kind,
+                total=self.total,
+                done=self.done,
+                requests=stats.requests,
+                rate_limited=stats.rate_limited,
+                rate_limit_wait=stats.rate_limit_wait,
+                outcome=outcome,
+            )
+        )
+
+    def report(self, outcome: ReportOutcome) -> None:
+        self.done += 1
+        self.emit("report", outcome)
+
+
+def _execute(
+    plan: Any,
+    settings: RunSettings,
+    client: CloseClient,
+    clock: Callable[[], float],
+    stop: threading.Event,
+    progress: _Progress,
+    outcomes: dict[str, ReportOutcome],
+) -> tuple[Names, dict[str, _Job]]:
+    """Run the names look-up and every unique request on worker threads; fill `outcomes`."""
+    reports: list[ReportPlan] = list(plan.reports)
+    jobs_by_key: dict[str, _Job] = {}
+    for report in reports:
+        budget = WaitBudget(settings.max_rate_limit_wait)  # per report: its first requests own it
+        for request in report.requests:
+            jobs_by_key.setdefault(request.key, _Job(request, budget))
+    todo: queue.Queue[str | None] = queue.Queue()
+    done: queue.Queue[tuple[str, BaseException | None]] = queue.Queue()
+    names_box: list[Names] = []
+    searches = saved_search_ids(request.body for request in plan.unique())
+
+    def work(key: str) -> None:
+        if key == _NAMES:
+            names_box.append(fetch_names(client, saved_search_ids=searches))
+            return
+        job = jobs_by_key[key]
+        job.started = clock()
+        try:
+            job.answer = client.post_json(
+                job.request.path,
+                job.request.body,
+                headers=job.request.headers(),
+                stats=job.stats,
+                budget=job.budget,
+            )
+        finally:
+            job.finished = clock()
+
+    def worker() -> None:
+        while not stop.is_set():
+            key = todo.get()
+            if key is None:
+                return
+            error: BaseException | None = None
+            try:
+                work(key)
+            except BaseException as exc:  # handed to the main thread, which decides
+                error = exc
+                if key != _NAMES:
+                    jobs_by_key[key].error = exc
+            done.put((key, error))
+
+    todo.put(_NAMES)  # first: names are needed by every report, and fail fast on a bad key
+    for key in jobs_by_key:
+        todo.put(key)
+    workers = [
+        threading.Thread(target=worker, name=f"reportrunner-{index}", daemon=True)
+        for index in range(max(1, settings.jobs))
+    ]
+    for _ in workers:
+        todo.put(None)
+    for thread in workers:
+        thread.start()
+
+    waiting_for = set(jobs_by_key) | {_NAMES}
+    pending = list(reports)
+    fetched_at = (settings.now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    while waiting_for:
+        try:
+            key, error = done.get(timeout=0.2)  # short timeout: Ctrl-C is seen promptly
+        except queue.Empty:
+            if stop.is_set():
+                raise Interrupted("interrupted; no pages were written") from None
+            continue
+        except KeyboardInterrupt:
+            stop.set()
+            raise Interrupted("interrupted; no pages were written") from None
+        waiting_for.discard(key)
+        if isinstance(error, (AuthError, ApiUnreachable, Interrupted)):
+            stop.set()
+            raise error
+        if key == _NAMES and error is not None:
+            stop.set()
+            raise error  # an unexpected bug in the look-ups: let the CLI report it
+        progress.emit("request")
+        if not names_box:
+            continue
+        still: list[ReportPlan] = []
+        for report in pending:
+            keys = [request.key for request in report.requests]
+            if any(k in waiting_for for k in keys):
+                still.append(report)
+                continue
+            outcome = _outcome(report, [jobs_by_key[k] for k in keys], names_box[0], fetched_at)
+            outcomes[report.spec.id] = outcome
+            progress.report(outcome)
+        pending = still
+    return (names_box[0] if names_box else Names()), jobs_by_key
+
+
+def _outcome(
+    report: ReportPlan, jobs: list[_Job], names: Names, fetched_at: datetime
+) -> ReportOutcome:
+    """One report's outcome from its finished requests."""
+    spec = report.spec
+    stats = CallStats()
+    for job in jobs:
+        stats.add(job.stats)
+    seconds = max(job.finished for job in jobs) - min(job.started for job in jobs) if jobs else 0.0
+    failed = next((job for job in jobs if job.error is not None), None)
+    if failed is not None:
+        assert failed.error is not None
+        return ReportOutcome(
+            id=spec.id,
+            title=spec.title,
+            source=spec.source,
+            status="failed",
+            error=failure_message(spec, failed.request, failed.error),
+            requests=stats.requests,
+            seconds=seconds,
+        )
+    answers = {(job.request.endpoint, job.request.role): job.answer for job in jobs}
+    data = build_data(
+        report,
+        answers,
+        names,
+        fetched_at=fetched_at,
+        stats=stats,
+        seconds=seconds,
+        version=__version__,
+    )
+    return ReportOutcome(
+        id=spec.id,
+        title=spec.title,
+        source=spec.source,
+        status="ok",
+        data=data,
+        requests=stats.requests,
+        seconds=seconds,
+    )
