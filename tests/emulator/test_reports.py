@@ -151,3 +151,16 @@ def test_stages_csv_flattens_user_by_stage(emulator: Emulator) -> None:
         .headers["Content-Type"]
         .startswith("application/json")
     )
+
+
+def test_400_words_are_validates_words(emulator: Emulator) -> None:
+    from reportrunner.validate import request_problems
+
+    body = _body(emulator, cohort_relative_range="next-week", users="not-a-list")
+    expected = {p.field: p.message for p in request_problems(body) if p.severity == "error"}
+    assert expected  # the body really is invalid
+    response = _post(emulator, TOTALS, body)
+    assert response.status_code == 400
+    field_errors = response.json()["field-errors"]
+    for field, message in expected.items():
+        assert message in field_errors[field], (field, field_errors)
