@@ -214,3 +214,30 @@ def test_dispatch_with_report_ids_keeps_the_other_published_reports(
     assert after["renewals-stages"]["fetched_at"] != before["renewals-stages"]["fetched_at"]
     unchanged = set(before) - {"renewals-stages"}
     assert all(after[i]["fetched_at"] == before[i]["fetched_at"] for i in unchanged), after
+
+
+def test_invalid_spec_on_main_fails_only_its_report(
+    tmp_path: Path, close_api: Any, pages: PagesSite
+) -> None:
+    workspace, temp = _fresh_clone(tmp_path, "invalid")
+    broken = workspace / "specs" / "broken.yaml"
+    broken.write_text("title: Broken\nrequest:\n  type: created-cohort\n", encoding="utf-8")
+    git(workspace, "add", "specs/broken.yaml")
+    git(workspace, "commit", "--quiet", "-m", "A broken spec slips into main")
+    harness = Harness(
+        workspace=workspace, temp=temp, event_name="push",
+        vars={"REPORTS_PUBLISH_PAGES": "true"}, secrets={"CLOSE_API_KEY": close_api.api_key},
+        env={"CLOSE_API_URL": close_api.base_url}, pages=pages,
+    )  # fmt: skip
+    run = harness.run(PUBLISH)
+    log = run.log()
+    build = run.jobs["publish/build"]
+    assert build.step("validate").outcome == "failure", log
+    assert build.result == "success", "continue-on-error: the fetch still runs"
+    assert any(a.properties.get("file") == "specs/broken.yaml" for a in build.annotations), log
+    assert run.jobs["publish/deploy"].result == "success", log
+    verdict = run.jobs["publish/verdict"]
+    assert verdict.result == "failure" and "`broken`" in verdict.summary, verdict.summary
+    statuses = {r["id"]: r["status"] for r in _manifest(pages.root)["reports"]}
+    assert statuses.pop("broken") == "failed"
+    assert set(statuses.values()) == {"ok"}, statuses
