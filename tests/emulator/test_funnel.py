@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reportrunner.emulator import funnel, org
 from reportrunner.emulator.dataset import LOST, Dataset, Opportunity, generate
@@ -323,3 +325,50 @@ def test_unknown_ids_are_rejected_on_their_field(dataset: Dataset) -> None:
         with pytest.raises(funnel.RequestInvalid) as caught:
             funnel.resolve_scope(dataset, body, UTC, NOW)
         assert caught.value.field_errors == {field: "Object does not exist."}
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start_days=st.floats(min_value=-800, max_value=5),
+    length_days=st.floats(min_value=0.001, max_value=400),
+    report_type=st.sampled_from(["created-cohort", "active-stage-cohort"]),
+    pipeline_index=st.integers(0, 1),
+    user_indexes=st.lists(st.integers(0, len(org.USERS) - 1), max_size=4, unique=True),
+    with_report_end=st.booleans(),
+)
+def test_invariants_for_arbitrary_windows(
+    dataset: Dataset,
+    start_days: float,
+    length_days: float,
+    report_type: str,
+    pipeline_index: int,
+    user_indexes: list[int],
+    with_report_end: bool,
+) -> None:
+    start = NOW + timedelta(days=start_days)
+    end = start + timedelta(days=length_days)
+    window = {"start": start.isoformat(), "end": end.isoformat()}
+    body: dict[str, Any] = {"pipeline": dataset.pipelines[pipeline_index].id, "type": report_type}
+    if report_type == "created-cohort":
+        body["cohort_datetime_range"] = window
+        if with_report_end:
+            report_end = end + timedelta(days=30)
+            body["report_datetime_range"] = {
+                "start": start.isoformat(),
+                "end": report_end.isoformat(),
+            }
+    else:
+        body["report_datetime_range"] = window
+    if user_indexes:
+        body["users"] = [dataset.users[i].id for i in user_indexes]
+    scope = funnel.resolve_scope(dataset, body, UTC, NOW)
+    totals = funnel.totals_report(dataset, scope)
+    _check_totals(totals)
+    stages = funnel.stages_report(dataset, scope)
+    _check_stages(stages, report_type == "created-cohort")
+    if user_indexes:
+        assert {row["user_id"] for row in totals["data"]} == set(body["users"])
+    if report_type == "created-cohort":
+        assert stages["aggregations"]["stages"][0]["count"] == totals["aggregations"]["count"]
