@@ -90,12 +90,11 @@ class ValidationResult:
 
 def display_path(path: Path, root: Path) -> str:
     """A short, stable name for diagnostics: relative to the root (or cwd) when possible."""
-    resolved = path.resolve()
-    for base in (root.resolve(), Path.cwd().resolve()):
-        try:
-            return resolved.relative_to(base).as_posix()
-        except ValueError:
-            continue
+    # Path.absolute, not Path.resolve: no file-system calls (thousands of files per run).
+    absolute = path.absolute()
+    for base in (root.absolute(), Path.cwd()):
+        if absolute.is_relative_to(base):
+            return absolute.relative_to(base).as_posix()
     return path.as_posix()
 
 
@@ -104,7 +103,7 @@ def collect_files(paths: Sequence[Path], root: Path) -> list[Path]:
 
     Hidden folders (.github, .git, …) and the project file itself are skipped.
     """
-    project = (root / PROJECT_FILE).resolve()
+    project = (root / PROJECT_FILE).absolute()
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_file():
@@ -114,7 +113,7 @@ def collect_files(paths: Sequence[Path], root: Path) -> list[Path]:
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     candidate = Path(dirpath) / name
-                    if name.endswith(SPEC_SUFFIXES) and candidate.resolve() != project:
+                    if name.endswith(SPEC_SUFFIXES) and candidate.absolute() != project:
                         found[candidate] = None
         else:
             raise UsageError(
