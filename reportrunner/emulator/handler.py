@@ -99,12 +99,15 @@ class Handler(BaseHTTPRequestHandler):
             return
         if emu.latency:
             emu.stopping.wait(emu.latency)
+        state = emu.bucket.acquire(key or "")
         try:
-            reply = self.route(emu, method, path, relative, query, headers, raw, key, fault)
+            reply = self.route(emu, method, path, relative, query, headers, raw, key, fault, state)
         except Exception as exc:  # a bug in the emulator: answer 500 rather than hang up
             log.exception("emulator error answering %s %s", method, path)
             body = reports.dump({"error": f"Emulator internal error: {type(exc).__name__}"})
-            reply = Reply(500, reports.JSON_TYPE, body, {})
+            reply = Reply(500, reports.JSON_TYPE, body, _limit_header(state))
+        if fault is not None and fault.kind == "truncated_json":
+            reply.payload = reply.payload[: max(1, len(reply.payload) // 2)]
         emu.record(method, relative, query, headers, raw, reply.status)
         self.send(reply)
 
@@ -119,11 +122,9 @@ class Handler(BaseHTTPRequestHandler):
         raw: bytes,
         key: str | None,
         fault: faults.Fault | None,
+        state: faults.BucketState,
     ) -> Reply:
-        state = emu.bucket.acquire(key or "")
-        limit_header = {
-            "RateLimit": faults.ratelimit_header(state.limit, state.remaining, state.reset)
-        }
+        limit_header = _limit_header(state)
         if fault is not None and fault.kind == "rate_limit":
             extra, body = faults.rate_limited_response(fault.style, state.limit, fault.reset)
             return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
@@ -148,8 +149,6 @@ class Handler(BaseHTTPRequestHandler):
                 401, reports.JSON_TYPE, reports.dump({"error": UNAUTHORIZED}), limit_header
             )
         status, content_type, payload = _dispatch(emu, method, path, relative, query, headers, raw)
-        if fault is not None and fault.kind == "truncated_json":
-            payload = payload[: max(1, len(payload) // 2)]
         return Reply(status, content_type, payload, limit_header)
 
     def send(self, reply: Reply) -> None:
@@ -160,6 +159,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(reply.payload)
+
+
+def _limit_header(state: faults.BucketState) -> dict[str, str]:
+    return {"RateLimit": faults.ratelimit_header(state.limit, state.remaining, state.reset)}
 
 
 def _fault_status(fault: faults.Fault, headers: dict[str, str]) -> Reply:
