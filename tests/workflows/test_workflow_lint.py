@@ -253,3 +253,31 @@ def test_run_scripts_pass_shellcheck(path: Path, tmp_path: Path) -> None:
 def test_shellcheck_really_checks(tmp_path: Path) -> None:
     result = _shellcheck('rm -rf $TARGET/"build"\n', tmp_path, "bad")
     assert result.returncode == 1 and "SC2086" in result.stdout, result.stdout
+
+
+_PYTHON_HEREDOC = re.compile(
+    r"python3? - <<'(?P<end>\w+)'\n(?P<body>.*?)\n[ \t]*(?P=end)\s*$", re.S | re.M
+)
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=WORKFLOW_IDS)
+def test_inline_python_compiles_and_passes_ruff(path: Path, tmp_path: Path) -> None:
+    import textwrap
+
+    bodies = [
+        (f"{job_id}-{n}", textwrap.dedent(m["body"]))
+        for n, (job_id, step) in enumerate(steps(load(path)))
+        for m in _PYTHON_HEREDOC.finditer(step.get("run", ""))
+    ]
+    assert len(bodies) == path.read_text(encoding="utf-8").count("python - <<"), "unparsed"
+    for name, body in bodies:
+        compile(body, f"{path.name}:{name}", "exec")
+        (tmp_path / f"{name.replace('-', '_')}.py").write_text(body, encoding="utf-8")
+    if bodies:
+        ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or "ruff"
+        result = subprocess.run(
+            [ruff, "check", "--isolated", "--select", "F,E9,B", "--target-version", "py310",
+             str(tmp_path)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
