@@ -258,7 +258,8 @@ class CloseClient:
                     only_unreachable = only_unreachable and _is_unreachable(exc)
                     problem = _describe(exc)
                 else:
-                    self.pacer.release(parse_headers(response.headers))
+                    refused = response.status_code == 429
+                    self.pacer.release(parse_headers(response.headers), refused=refused)
                     outcome = self._judge(method, response, shown, local, budget)
                     if outcome is _RETRY_NOW:
                         continue

@@ -28,6 +28,8 @@ from reportrunner.errors import ReportRunnerError
 DEFAULT_RETRY_WAIT = 2.0
 #: Never spin: a 429 that says "reset=0" still waits this long before the retry.
 MIN_WAIT = 0.05
+#: How often a waiting worker looks again while the pacer waits for an answer to learn from.
+ANSWER_POLL = 0.01
 
 _PAIR = re.compile(r"^\s*([A-Za-z_-]+)\s*=\s*\"?([^\"]*?)\"?\s*$")
 
@@ -169,8 +171,8 @@ class Pacer:
     Workers call `acquire()` before each request (it sleeps while the window is exhausted or a
     429 asked everyone to hold off) and `release(info)` after the answer, on the same thread.
     Each request gets a sequence number; an answer's `remaining` is taken as the truth minus
-    the requests sent after it (the server may not have counted those yet), and answers older
-    than one already applied are ignored, since they arrive out of order.
+    the other requests still in flight (the server may not have counted those yet), and
+    answers older than one already applied are ignored, since they arrive out of order.
     """
 
     def __init__(
@@ -189,6 +191,8 @@ class Pacer:
         self._window_end: float | None = None
         self._next_seq = 0
         self._applied_seq = -1
+        self._in_flight: set[int] = set()
+        self._awaiting_answer = False
         self.total_wait = 0.0  # seconds spent waiting, summed over workers (for the stats)
 
     def _wait_needed(self, now: float) -> float:
@@ -197,9 +201,14 @@ class Pacer:
         if self._remaining is not None and self._remaining <= 0:
             if self._window_end is not None and now < self._window_end:
                 return self._window_end - now
-            # The window is over (or full again): Close starts afresh with the full limit.
-            self._remaining = self._limit
+            if self._awaiting_answer or self._limit is None:
+                return ANSWER_POLL  # after a 429 one probe goes first; wait for its answer
+            # The window is over (or the bucket full again): the full limit, less what is
+            # still in flight (the server may count those against the new window).
+            self._remaining = self._limit - len(self._in_flight)
             self._window_end = None
+            if self._remaining <= 0:
+                return ANSWER_POLL
         return 0.0
 
     def peek(self) -> float:
@@ -220,6 +229,7 @@ class Pacer:
                     if self._remaining is not None:
                         self._remaining -= 1
                     self._local.seq = self._next_seq
+                    self._in_flight.add(self._next_seq)
                     self._next_seq += 1
                     self.total_wait += waited
                     return waited
@@ -230,20 +240,33 @@ class Pacer:
             self._sleep(wait)
             waited += wait
 
-    def release(self, info: RateLimitInfo | None) -> None:
-        """Record what the answer to this thread's last request said about the limit."""
+    def release(self, info: RateLimitInfo | None, *, refused: bool = False) -> None:
+        """Record what the answer to this thread's last request said about the limit.
+
+        `refused` marks a 429: its header describes the refusal, not the window, and the
+        caller follows up with `hold`.
+        """
         seq: int | None = getattr(self._local, "seq", None)
         self._local.seq = None
-        if info is None or seq is None:
+        if seq is None:
             return
         with self._lock:
+            self._in_flight.discard(seq)
+            if refused:
+                return
+            if info is None:  # no answer (connection error): let another request probe
+                if self._awaiting_answer and seq >= self._applied_seq:
+                    self._remaining = max(self._remaining or 0, 1)
+                return
+            self._awaiting_answer = False
             if info.limit is not None:
                 self._limit = info.limit
             if info.remaining is None or seq < self._applied_seq:
                 return  # an older answer than one already applied: out of date
             self._applied_seq = seq
-            sent_since = self._next_seq - seq - 1
-            self._remaining = info.remaining - sent_since
+            # Every other request still in flight may be counted after this answer was
+            # computed (servers do not answer in order): assume none of them was yet.
+            self._remaining = info.remaining - len(self._in_flight)
             if info.reset is not None:
                 self._window_end = self._clock() + info.reset
 
@@ -251,9 +274,11 @@ class Pacer:
         """A 429 said to wait: every worker waits until then (the caller sleeps in acquire)."""
         with self._lock:
             self._blocked_until = max(self._blocked_until, self._clock() + seconds)
-            # The window's count is unknown after a 429: learn it again from the next answers.
-            self._remaining = None
+            # After the wait one request probes; the others wait for its answer, which says
+            # how much of the limit is really left (a 429 storm otherwise follows every 429).
+            self._remaining = 1
             self._window_end = None
+            self._awaiting_answer = True
             self._applied_seq = self._next_seq - 1
 
 
