@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 import requests
 
 from reportrunner.emulator import Emulator
@@ -143,3 +144,37 @@ def test_keep_alive_session_reuses_connection(emulator: Emulator) -> None:
         session.auth = ("test-key", "")
         for _ in range(20):
             assert session.get(emulator.base_url + "/me/", timeout=5).status_code == 200
+
+
+def test_stop_ends_idle_keep_alive_connections_promptly() -> None:
+    import threading
+    import time
+
+    before = threading.active_count()
+    emu = Emulator(api_key="k", seed=1).start()
+    sessions = [requests.Session() for _ in range(5)]
+    for session in sessions:
+        assert session.get(emu.base_url + "/me/", auth=("k", ""), timeout=5).ok
+    started = time.monotonic()
+    emu.stop()
+    assert time.monotonic() - started < 2
+    deadline = time.monotonic() + 2
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert threading.active_count() <= before, threading.enumerate()
+    for session in sessions:
+        session.close()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(emu.base_url + "/me/", auth=("k", ""), timeout=2)
+    emu.stop()  # stopping twice is harmless
+
+
+def test_constructor_rejects_nonsense() -> None:
+    from datetime import datetime
+
+    with pytest.raises(ValueError, match="timezone-aware"):
+        Emulator(now=datetime(2026, 1, 1))
+    with pytest.raises(ValueError, match="fail_rate"):
+        Emulator(fail_rate=2)
+    with pytest.raises(ValueError, match="api_key"):
+        Emulator(api_key="")
