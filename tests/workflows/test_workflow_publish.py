@@ -93,7 +93,7 @@ def test_publishes_to_pages_and_carries_history(
     assert ids and all(r["status"] == "ok" for r in manifest["reports"]), manifest
     build = first.jobs["publish/build"]
     assert build.summary.strip(), "the run step writes a job summary"
-    assert "every report was refreshed" in first.jobs["publish/verdict"].summary.lower()
+    assert "refreshed and published to " + pages.url in first.jobs["publish/verdict"].summary
     assert first.jobs["publish"].outputs["page-url"] == pages.url + "/", first.jobs["publish"]
     _assert_key_never_shown(first, pages.root, close_api.api_key)
 
@@ -152,6 +152,7 @@ def test_without_the_variable_the_site_is_only_an_artifact(
     artifact = temp / "artifacts" / "reports-site"
     assert (artifact / "index.html").is_file(), log
     assert not (temp / "artifacts" / "github-pages").exists()
+    assert "the site is in this run's artifact" in run.jobs["publish/verdict"].summary
     _assert_key_never_shown(run, artifact, close_api.api_key)
 
 
