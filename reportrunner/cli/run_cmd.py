@@ -128,7 +128,10 @@ def execute(options: RunOptions) -> ExitStatus:
             base_url = os.environ.get("CLOSE_API_URL", "").strip() or project.api_base_url
         stack.enter_context(_sigterm_as_interrupt())
         result = _fetch(options, validation, key, base_url, now)
-    _publish(options, project, result.outcomes, now)
+    # With --only, every other report keeps its previous pages (site.publish carries them).
+    every_id = [spec.id for spec in validation.specs] + [o.id for o in result.outcomes]
+    keep = sorted(set(every_id) - set(options.only)) if options.only else []
+    _publish(options, project, result.outcomes, now, keep)
     _print_result(options, result)
     return ExitStatus.OK if result.failed == 0 else ExitStatus.FAILED
 
@@ -155,11 +158,17 @@ def _fetch(options: RunOptions, validation: Any, key: str, base_url: str, now: d
 
 
 def _publish(
-    options: RunOptions, project: Any, outcomes: list[ReportOutcome], now: datetime
+    options: RunOptions,
+    project: Any,
+    outcomes: list[ReportOutcome],
+    now: datetime,
+    keep: list[str],
 ) -> None:
     from reportrunner.site import publish
 
-    site = publish(options.out, project, outcomes, history_from=options.history_from, now=now)
+    site = publish(
+        options.out, project, outcomes, history_from=options.history_from, now=now, keep=keep
+    )
     for warning in getattr(site, "warnings", []):
         _echo_err(f"warning: {warning}")
 

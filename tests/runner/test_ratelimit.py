@@ -156,17 +156,17 @@ class Worker:
     def acquire(self, pacer: Pacer) -> float:
         return self._pool.submit(pacer.acquire).result()
 
-    def release(self, pacer: Pacer, info: RateLimitInfo | None) -> None:
-        self._pool.submit(pacer.release, info).result()
+    def release(self, pacer: Pacer, info: RateLimitInfo | None, *, refused: bool = False) -> None:
+        self._pool.submit(pacer.release, info, refused=refused).result()
 
 
-def test_pacer_discounts_requests_sent_after_the_answered_one() -> None:
+def test_pacer_discounts_other_requests_in_flight() -> None:
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
     first, second, third = Worker(), Worker(), Worker()
     for worker in (first, second, third):
         worker.acquire(pacer)
-    # Two requests left after the first: the server may not have counted them yet.
+    # Two others still in flight: the server may not have counted them yet.
     first.release(pacer, RateLimitInfo(limit=10, remaining=2, reset=1.0))
     assert pacer.peek() == pytest.approx(1.0)
     # The newest answer is the truth: the bucket refilled meanwhile.
@@ -247,3 +247,27 @@ def _per_window(times: list[float], length: float) -> dict[int, int]:
         index = int((moment - start + 1e-9) // length)
         counts[index] = counts.get(index, 0) + 1
     return counts
+
+
+def test_after_a_429_one_probe_goes_first() -> None:
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    first, second = Worker(), Worker()
+    first.acquire(pacer)
+    first.release(pacer, RateLimitInfo(limit=5, remaining=0, reset=0.05), refused=True)
+    pacer.hold(0.05)
+    assert second.acquire(pacer) == pytest.approx(0.05)  # the probe
+    assert pacer.peek() > 0  # everyone else waits for the probe's answer
+    second.release(pacer, RateLimitInfo(limit=5, remaining=3, reset=0.1))
+    assert pacer.peek() == 0.0
+
+
+def test_probe_without_answer_lets_another_probe() -> None:
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    probe = Worker()
+    pacer.hold(0.1)
+    probe.acquire(pacer)
+    assert pacer.peek() > 0
+    probe.release(pacer, None)  # the connection failed: nothing learned
+    assert pacer.peek() == 0.0
