@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import copy
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from jsonschema import Draft7Validator, FormatChecker
 
 from reportrunner.fastcheck import Check, compile_check
 from reportrunner.messages import RFC3339, Problem, did_you_mean, problems_from_error
 from reportrunner.resources import load_schema
 from reportrunner.windows import parse_rfc3339
+
+if TYPE_CHECKING:
+    from jsonschema import Draft7Validator, FormatChecker
 
 SPEC_SCHEMA = "report-spec.schema.json"
 PROJECT_SCHEMA = "project.schema.json"
@@ -40,6 +41,8 @@ def is_rfc3339(value: object) -> bool:
 
 
 def _format_checker() -> FormatChecker:
+    from jsonschema import FormatChecker
+
     # Only date-time: the default FormatChecker carries dozens of checkers we never use.
     checker = FormatChecker(formats=())
     checker.checks("date-time")(is_rfc3339)
@@ -80,25 +83,34 @@ def _schemas() -> dict[str, dict[str, Any]]:
     return documents
 
 
-@cache
-def validator(kind: str) -> Draft7Validator:
-    """The compiled validator for "spec", "project" or "request" (the request body alone)."""
+def _schema_for(kind: str) -> dict[str, Any]:
     schemas = _schemas()
     if kind == "request":
-        schema = schemas[SPEC_SCHEMA]["definitions"]["request"]
-    elif kind == "spec":
-        schema = schemas[SPEC_SCHEMA]
-    elif kind == "project":
-        schema = schemas[PROJECT_SCHEMA]
-    else:
-        raise ValueError(f"unknown schema kind {kind!r}")
-    return Draft7Validator(schema, format_checker=_format_checker())
+        request: dict[str, Any] = schemas[SPEC_SCHEMA]["definitions"]["request"]
+        return request
+    if kind == "spec":
+        return schemas[SPEC_SCHEMA]
+    if kind == "project":
+        return schemas[PROJECT_SCHEMA]
+    raise ValueError(f"unknown schema kind {kind!r}")
+
+
+@cache
+def validator(kind: str) -> Draft7Validator:
+    """The jsonschema validator for "spec", "project" or "request" (the request body alone).
+
+    Imported and built only when a document is invalid: jsonschema (with its format
+    dependencies) is most of our start-up time, and valid documents never need it.
+    """
+    from jsonschema import Draft7Validator
+
+    return Draft7Validator(_schema_for(kind), format_checker=_format_checker())
 
 
 @cache
 def fast_check(kind: str) -> Check:
     """The compiled valid/invalid answer for a schema kind (see fastcheck.py)."""
-    return compile_check(validator(kind).schema, {"date-time": is_rfc3339})
+    return compile_check(_schema_for(kind), {"date-time": is_rfc3339})
 
 
 def schema_problems(kind: str, document: Any, root: str = "the file") -> list[Problem]:

@@ -52,7 +52,8 @@ def write_new_spec(report_id: str, folder: Path, root: Path, force: bool = False
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pick another id or pass --force")
     project = project_from(root, read_project(root, PROJECT_FILE))
-    pipeline = project.defaults.get("request", {}).get("pipeline")
+    default_request = project.defaults.get("request")
+    pipeline = default_request.get("pipeline") if isinstance(default_request, dict) else None
     schema = Path("..") / "schema" / "report-spec.schema.json"
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(
