@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportrunner.filters import Formatter
+from reportrunner.filters import Formatter, plain_text
 from reportrunner.windows import parse_rfc3339
 
 _SUBJECT = {
@@ -58,15 +58,16 @@ def coverage(data: dict[str, Any], fmt: Formatter) -> list[str]:
 
 
 def filters_in_words(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The users, groups and saved search a report is limited to, by name."""
     names = data.get("names") or {}
     request = data.get("request") or {}
     users, groups = names.get("users") or {}, names.get("groups") or {}
     people, teams = [], []
     for member in request.get("users") or []:
         if member in groups:
-            teams.append(str(groups[member]))
+            teams.append(plain_text(groups[member]))
         else:
-            people.append(str(users.get(member, member)))
+            people.append(plain_text(users.get(member, member)))
     found = []
     if people:
         found.append(("Users", ", ".join(people)))
@@ -74,5 +75,5 @@ def filters_in_words(data: dict[str, Any]) -> list[tuple[str, str]]:
         found.append(("Groups", ", ".join(teams)))
     search = names.get("saved_search")
     if isinstance(search, dict):
-        found.append(("Saved search", str(search.get("name") or search.get("id", ""))))
+        found.append(("Saved search", plain_text(search.get("name") or search.get("id", ""))))
     return found

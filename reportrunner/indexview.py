@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reportrunner import __version__
-from reportrunner.filters import Formatter
+from reportrunner.filters import Formatter, plain_text
 from reportrunner.viewmodel import MetricView, ReportView
 
 _STATUS_TEXT = {
@@ -58,13 +58,13 @@ def index_entry(
     """One line of the site index; `view` is None for a report that never had good data."""
     return IndexEntry(
         id=report_id,
-        title=view.title if view else title,
+        title=view.title if view else plain_text(title),
         description=view.description if view else "",
         tags=view.tags if view else [],
-        spec_file=view.spec_file if view else spec_file,
+        spec_file=view.spec_file if view else plain_text(spec_file),
         status=status,
         status_text=_STATUS_TEXT.get(status, status),
-        error=error,
+        error=plain_text(error) if error else None,
         fetched_text=f"{view.fetched_text} ({view.timezone})" if view else "",
         headline=[metric for metric in view.headline if metric.key in INDEX_KEYS] if view else [],
         links=dict(links),

@@ -16,7 +16,7 @@ from typing import Any
 from reportrunner import __version__
 from reportrunner.charts import FunnelChart, FunnelInput, TrendChart, funnel_chart, trend_chart
 from reportrunner.describe import coverage, filters_in_words
-from reportrunner.filters import Formatter
+from reportrunner.filters import Formatter, plain_text
 from reportrunner.history import HEADLINE_KEYS
 from reportrunner.windows import parse_rfc3339
 
@@ -152,7 +152,7 @@ def _stage_label(stage: dict[str, Any], statuses: dict[str, Any]) -> tuple[str, 
     known = statuses.get(status_id) or {}
     label = status.get("label") or known.get("label") or status_id
     kind = status.get("type") or known.get("type") or "active"
-    return status_id, str(label), str(kind)
+    return status_id, plain_text(label), str(kind)
 
 
 def _stages(data: dict[str, Any], fmt: Formatter, cur: str) -> list[StageView]:
@@ -203,7 +203,7 @@ def _users(data: dict[str, Any], fmt: Formatter, cur: str) -> list[UserRow]:
         user_id = str(item.get("user_id", ""))
         raw = {key: item.get(key) for key, _, _, _ in TOTALS_FIELDS}
         text = {key: fmt.metric(raw[key], kind, cur) for key, _, kind, _ in TOTALS_FIELDS}
-        rows.append(UserRow(user_id, str(names.get(user_id, user_id)), raw, text))
+        rows.append(UserRow(user_id, plain_text(names.get(user_id, user_id)), raw, text))
     rows.sort(key=lambda row: (-(row.raw["value_total_won"] or 0), row.name.casefold(), row.id))
     return rows
 
@@ -225,10 +225,9 @@ def _stages_csv(data: dict[str, Any]) -> CsvTable:
         user_id = str(item.get("user_id", ""))
         for position, stage in enumerate(item.get("stages") or [], start=1):
             status_id, label, kind = _stage_label(stage, statuses)
+            name = plain_text(names.get(user_id, user_id))
             values = [stage.get(key) for key, _ in STAGE_FIELDS]
-            rows.append(
-                [user_id, names.get(user_id, user_id), position, status_id, label, kind, *values]
-            )
+            rows.append([user_id, name, position, status_id, label, kind, *values])
     return CsvTable(header, rows)
 
 
@@ -283,17 +282,17 @@ def report_view(
     fetched = parse_rfc3339(data["fetched_at"])
     return ReportView(
         id=str(data["id"]),
-        title=str(data.get("title") or data["id"]),
-        description=str(data.get("description") or ""),
-        tags=[str(tag) for tag in data.get("tags") or []],
-        spec_file=str(data.get("spec_file") or ""),
+        title=plain_text(data.get("title") or data["id"]),
+        description=plain_text(data.get("description") or ""),
+        tags=[plain_text(tag) for tag in data.get("tags") or []],
+        spec_file=plain_text(data.get("spec_file") or ""),
         currency=cur,
         timezone=zone,
         status=status,
-        error=error,
+        error=plain_text(error) if error else None,
         fetched_at=data["fetched_at"],
         fetched_text=fmt.moment(fetched, zone),
-        pipeline=str(((data.get("names") or {}).get("pipeline") or {}).get("name") or ""),
+        pipeline=plain_text(((data.get("names") or {}).get("pipeline") or {}).get("name") or ""),
         coverage=coverage(data, fmt),
         filters=filters_in_words(data),
         has_totals=bool(totals),

@@ -161,3 +161,13 @@ def test_stale_error_is_shown_escaped(site: Path) -> None:
     assert "&lt;script&gt;" in page
     md = (site / "new-business-this-month" / "report.md").read_text(encoding="utf-8")
     assert "> **Stale data.**" in md and "&lt;script&gt;" in md
+
+
+def test_no_direction_override_reaches_any_output(site: Path) -> None:
+    """U+202E and friends can make text read backwards ("Trojan Source"); they are dropped."""
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".md", ".csv"):
+            text = path.read_text(encoding="utf-8")
+            assert "\u202e" not in text and "\u2066" not in text, path
+    page = (site / "new-business-this-month" / "index.html").read_text(encoding="utf-8")
+    assert "evil RTL name" in page

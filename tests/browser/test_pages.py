@@ -1,0 +1,140 @@
+"""The published pages in a real browser: offline, error-free, phone-sized and accessible.
+
+Every page of the fixture site (and of `run --emulator`'s demo site when the specs exist) is
+loaded over file:// in headless Chromium, in light and dark mode, at desktop and 390 px phone
+width. Set REPORTRUNNER_SCREENSHOTS=1 to refresh docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+SVG_SIZES = (
+    "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })"
+)
+
+
+def _pages(site: Path) -> list[Path]:
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    pages = [site / "index.html"]
+    pages += [site / r["files"]["html"] for r in manifest["reports"] if "html" in r["files"]]
+    return pages
+
+
+class PageCheck:
+    """One loaded page plus everything the browser reported while loading it."""
+
+    def __init__(self, browser: Any, path: Path, width: int, scheme: str) -> None:
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 800}, color_scheme=scheme, java_script_enabled=True
+        )
+        self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(path.as_uri(), wait_until="load")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Any]:
+    opened: list[PageCheck] = []
+
+    def opener(path: Path, width: int = 1280, scheme: str = "light") -> PageCheck:
+        check = PageCheck(browser, path, width, scheme)
+        opened.append(check)
+        return check
+
+    yield opener
+    for check in opened:
+        check.close()
+
+
+def _check_page(open_page: Any, path: Path) -> None:
+    for width, scheme in ((1280, "light"), (390, "dark")):
+        check = open_page(path, width, scheme)
+        where = f"{path} at {width}px, {scheme}"
+        errors = [line for line in check.console if line.startswith(("error", "pageerror"))]
+        assert errors == [], f"{where}: console errors {errors}"
+        outside = [url for url in check.requests if not url.startswith(("file://", "data:"))]
+        assert outside == [], f"{where}: requests left the file: {outside}"
+        sizes = check.page.eval_on_selector_all("svg", SVG_SIZES)
+        assert all(w > 0 and h > 0 for w, h in sizes), f"{where}: an SVG has no size {sizes}"
+        scroll = check.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll[0] <= scroll[1], f"{where}: scrolls horizontally ({scroll[0]} > {scroll[1]})"
+        results = Axe().run(check.page)
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert bad == [], f"{where}: axe found serious/critical problems:\n" + "\n".join(bad)
+
+
+def test_fixture_site_pages(open_page: Any, fixture_site: Path) -> None:
+    pages = _pages(fixture_site)
+    assert len(pages) == 5, "index + four reports with pages (the failed one has none)"
+    for path in pages:
+        _check_page(open_page, path)
+
+
+def test_report_page_has_charts_and_tables(open_page: Any, fixture_site: Path) -> None:
+    check = open_page(fixture_site / "new-business-this-month" / "index.html", 390)
+    page = check.page
+    assert page.locator("svg.chart").count() == 2 + 4, "two funnel charts and four trend charts"
+    for label in page.locator("svg.chart").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-labelledby'))"
+    ):
+        assert label and all(page.locator(f"[id='{part}']").count() == 1 for part in label.split())
+    assert page.get_by_role("heading", name="Funnel").count() == 1
+    assert page.get_by_role("columnheader", name="Won value").count() == 1
+    assert page.get_by_role("rowheader", name="Zoë Ødegaard").count() == 1
+
+
+def test_stale_and_failed_reports_are_explained_on_the_index(
+    open_page: Any, fixture_site: Path
+) -> None:
+    text = open_page(fixture_site / "index.html").page.inner_text("body")
+    assert "Stale: this run failed, showing the last good data" in text
+    assert "Close answered 503 Service Unavailable" in text
+    assert "Failed: no data yet" in text and "'pipeline' is required" in text
+
+
+def test_demo_site_pages(open_page: Any, demo_site: Path | None) -> None:
+    if demo_site is None:
+        pytest.skip("specs/ or the run command is not in this checkout yet")
+    for path in _pages(demo_site):
+        _check_page(open_page, path)
+
+
+def test_screenshots_for_the_readme(open_page: Any, clean_site: Path) -> None:
+    if os.environ.get("REPORTRUNNER_SCREENSHOTS") != "1":
+        pytest.skip("set REPORTRUNNER_SCREENSHOTS=1 to refresh docs/screenshots/")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = {
+        "index.png": (clean_site / "index.html", 1100, "light"),
+        "report.png": (clean_site / "new-business-this-month" / "index.html", 1100, "light"),
+        "report-phone-dark.png": (
+            clean_site / "new-business-this-month" / "index.html",
+            390,
+            "dark",
+        ),
+    }
+    for name, (path, width, scheme) in shots.items():
+        open_page(path, width, scheme).page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        assert (SCREENSHOTS / name).stat().st_size > 10_000
