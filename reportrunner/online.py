@@ -9,18 +9,22 @@ that could not be checked (Close failed to answer that look-up) is a warning, no
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportrunner.client import ClientSettings, CloseClient
-from reportrunner.model import Diagnostic, Location, Severity, Spec
+from reportrunner.errors import ConfigError
+from reportrunner.model import Diagnostic, Location, Project, Severity, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
+from reportrunner.redact import register_secret
 
 
 @dataclass(frozen=True)
 class OnlineSettings:
     base_url: str
-    api_key: str
+    api_key: str = field(repr=False)
     timeout: float = 60.0
 
 
@@ -138,3 +142,33 @@ def validate_online(specs: Sequence[Spec], settings: OnlineSettings) -> list[Dia
             client, saved_search_ids=saved_search_ids(spec.request for spec in specs)
         )
     return check_specs(specs, names)
+
+
+def check_online(
+    specs: Sequence[Spec], project: Project, *, emulator: bool = False, timeout: float = 60.0
+) -> list[Diagnostic]:
+    """`validate --online [--emulator]`: read the key and URL, look the ids up, diagnose.
+
+    Without `emulator`, CLOSE_API_KEY is required (ConfigError naming it otherwise) and
+    CLOSE_API_URL overrides `api.base_url`; with it, a built-in emulator is started.
+    """
+    if not specs:
+        return []
+    if emulator:
+        from reportrunner.emulator import Emulator
+
+        key = "emu_" + secrets.token_urlsafe(18)
+        register_secret(key)
+        with Emulator(api_key=key) as server:
+            return validate_online(specs, OnlineSettings(server.base_url, key, timeout))
+    key = os.environ.get("CLOSE_API_KEY", "").strip()
+    if not key:
+        raise ConfigError(
+            "CLOSE_API_KEY is not set; validate --online needs a Close API key to look ids up "
+            "(no request was made)",
+            hint="export CLOSE_API_KEY=…, or use --emulator to check against the built-in "
+            "emulator's organization.",
+        )
+    register_secret(key)
+    base_url = os.environ.get("CLOSE_API_URL", "").strip() or project.api_base_url
+    return validate_online(specs, OnlineSettings(base_url, key, timeout))
