@@ -1,4 +1,4 @@
-"""`reportrunner validate [PATH ...]`: check specs and reportrunner.yaml without any network.
+"""`reportrunner validate [PATH ...]`: check specs and reportrunner.yaml (offline unless --online).
 
 Only the validation modules are imported (no requests, no jinja2), so this starts fast in CI.
 """
@@ -24,6 +24,8 @@ class ValidateOptions:
     format: str = "text"
     strict: bool = False
     root: Path | None = None
+    online: bool = False  # also look every id up in Close (or, with emulator, the emulator)
+    emulator: bool = False
 
 
 def execute(options: ValidateOptions) -> ExitStatus:
@@ -33,7 +35,14 @@ def execute(options: ValidateOptions) -> ExitStatus:
 
     result = validate_paths(options.paths, root=options.root, strict=options.strict)
     diagnostics = result.diagnostics
-    summary = output.summary_line(result.files, len(result.specs), result.errors, result.warnings)
+    if (options.online or options.emulator) and result.project_ok:
+        from reportrunner.online import check_online
+
+        found = check_online(result.specs, result.project, emulator=options.emulator)
+        diagnostics = sorted(diagnostics + found, key=lambda d: (d.file, d.line, d.column))
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    summary = output.summary_line(result.files, len(result.specs), errors, warnings)
     if options.format == "json":
         click.echo(output.format_json(result.files, diagnostics), nl=False)
     elif options.format == "github":
@@ -45,7 +54,7 @@ def execute(options: ValidateOptions) -> ExitStatus:
     else:
         click.echo(output.format_text(diagnostics), nl=False)
         click.echo(summary)
-    return ExitStatus.FAILED if result.errors else ExitStatus.OK
+    return ExitStatus.FAILED if errors else ExitStatus.OK
 
 
 @click.command("validate", epilog=EXIT_STATUS_HELP)
@@ -66,7 +75,18 @@ def execute(options: ValidateOptions) -> ExitStatus:
     default=None,
     help="Folder holding reportrunner.yaml [default: the current folder].",
 )
-def command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path | None) -> None:
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Also check every pipeline, user, group and saved-search id against Close "
+    "(needs CLOSE_API_KEY; CLOSE_API_URL overrides the base URL).",
+)
+@click.option(
+    "--emulator", is_flag=True, help="With --online: check against the built-in emulator."
+)
+def command(
+    paths: tuple[Path, ...], fmt: str, strict: bool, root: Path | None, online: bool, emulator: bool
+) -> None:
     """Check report specs (files or folders, default specs/) and reportrunner.yaml.
 
     Every file is checked; each problem is reported once, at the line and column of the
@@ -78,7 +98,9 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path | None) 
       reportrunner validate
       reportrunner validate specs/new-business.yaml --format json
       reportrunner validate specs/ --strict --format github
+      reportrunner validate --online      # ids checked against Close (CLOSE_API_KEY)
     """
+    options = ValidateOptions(paths, fmt, strict, root, online=online, emulator=emulator)
     with translate_errors():
-        status = execute(ValidateOptions(paths=paths, format=fmt, strict=strict, root=root))
+        status = execute(options)
     sys.exit(int(status))
