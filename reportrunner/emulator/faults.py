@@ -140,8 +140,9 @@ class TokenBucket:
 
     `enforce=False` is the emulator's default (no --rate-limit): the bucket still counts so the
     `RateLimit` header moves realistically, but nothing is ever refused and `remaining` stops
-    at 0. `reset` is the time until the bucket is full again, except on a refusal, where it is
-    the time until the next token (so a client waiting `reset` then succeeds).
+    at 0. `reset` is the time until `limit` requests are available again once the `remaining`
+    ones are spent (so the header reads like a fixed window that is never wrong); on a refusal
+    it is the time until the next token (so a client waiting `reset` then succeeds).
     """
 
     rate: float
@@ -175,8 +176,13 @@ class TokenBucket:
             else:
                 wait = (1.0 - bucket.tokens) / self.rate
                 return BucketState(False, self.burst, 0, wait)
-            full_in = (self.burst - bucket.tokens) / self.rate
-            return BucketState(allowed, self.burst, int(bucket.tokens), full_in)
+            remaining = int(bucket.tokens)
+            # `reset` as a window: if the `remaining` requests were all sent right now, the
+            # bucket would hold `limit` tokens again after this long. A client that treats the
+            # header as a fixed window (use `remaining`, then wait `reset` for a fresh `limit`)
+            # is therefore never refused, and still gets the full rate.
+            window = (self.burst - (bucket.tokens - remaining)) / self.rate
+            return BucketState(allowed, self.burst, remaining, window)
 
 
 def format_reset(reset: float) -> str:

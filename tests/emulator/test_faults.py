@@ -35,6 +35,27 @@ def test_token_bucket_burst_then_refill() -> None:
     assert bucket.acquire("other").allowed  # buckets are per key
 
 
+def test_header_read_as_a_fixed_window_is_never_refused_and_keeps_the_rate() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(rate=20.0, burst=5, clock=clock)
+    started, sent = clock.now, 0
+    while sent < 200:
+        # A window-minded client: one answer says `remaining` and `reset`; it spends the
+        # remaining requests at 1 ms intervals (ignoring their answers), then waits out `reset`
+        # counted from that first answer and expects a fresh `limit`.
+        first = bucket.acquire("k")
+        assert first.allowed, sent
+        window_end = clock.now + first.reset
+        sent += 1
+        for _ in range(first.remaining):
+            clock.now += 0.001
+            assert bucket.acquire("k").allowed, sent
+            sent += 1
+        clock.now = max(clock.now, window_end)
+    achieved = sent / (clock.now - started)
+    assert 0.9 * 20 <= achieved <= 20 * 1.3  # burst on top of the steady rate
+
+
 def test_unenforced_bucket_counts_but_never_refuses() -> None:
     clock = FakeClock()
     bucket = TokenBucket(rate=1.0, burst=2, enforce=False, clock=clock)
