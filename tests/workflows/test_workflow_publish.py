@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest import git
 from wfactions import PagesSite
 from wfharness import Harness, WorkflowRun
@@ -184,19 +183,6 @@ def test_missing_secret_stops_before_any_request(
     assert not close_api.requests
 
 
-def _run_keeps_other_reports() -> bool:
-    """Whether `reportrunner run --only` passes the other reports to site.publish(keep=...)."""
-    import inspect
-
-    from reportrunner.cli import run_cmd
-
-    return "keep=" in inspect.getsource(run_cmd)
-
-
-@pytest.mark.skipif(
-    not _run_keeps_other_reports(),
-    reason="`reportrunner run --only` does not yet pass keep= to site.publish (runner team)",
-)
 def test_dispatch_with_report_ids_keeps_the_other_published_reports(
     tmp_path: Path, close_api: Any, pages: PagesSite
 ) -> None:
