@@ -46,9 +46,9 @@ def user_templates(project: Project) -> Path | None:
         project.templates if project.templates.is_absolute() else project.root / project.templates
     )
     if not folder.is_dir():
-        where = f" ({project.file})" if project.file else ""
+        named_in = str(project.file) if project.file else "reportrunner.yaml"
         raise UsageError(
-            f"the templates folder {folder} named in reportrunner.yaml{where} does not exist",
+            f"the templates folder {folder} (`templates:` in {named_in}) does not exist",
             hint="create it, or remove `templates:` to use the built-in templates.",
         )
     return folder
