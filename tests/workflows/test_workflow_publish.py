@@ -228,3 +228,21 @@ def test_invalid_spec_on_main_fails_only_its_report(
     statuses = {r["id"]: r["status"] for r in _manifest(pages.root)["reports"]}
     assert statuses.pop("broken") == "failed"
     assert set(statuses.values()) == {"ok"}, statuses
+
+
+def test_called_from_a_specs_only_repository_without_install_says_what_to_do(
+    tmp_path: Path, close_api: Any
+) -> None:
+    workspace, temp = _fresh_clone(tmp_path, "caller")
+    git(workspace, "rm", "--quiet", "pyproject.toml")
+    git(workspace, "commit", "--quiet", "-m", "A repository that only holds specs")
+    harness = Harness(
+        workspace=workspace, temp=temp, event_name="schedule",
+        secrets={"CLOSE_API_KEY": close_api.api_key}, env={"CLOSE_API_URL": close_api.base_url},
+    )  # fmt: skip
+    run = harness.run(PUBLISH)
+    build = run.jobs["publish/build"]
+    assert build.result == "failure", run.log()
+    (error,) = [a for a in build.annotations if a.level == "error"]
+    assert error.properties["title"] == "Nothing to install" and "install" in error.message
+    assert build.step("install").outcome == "skipped"
