@@ -51,7 +51,7 @@ def coverage(data: dict[str, Any], fmt: Formatter) -> list[str]:
         lines.append(f"{lead} {_words(window)}" + (f" — {span}, {zone}" if span else f" ({zone})"))
     compared = windows.get("compared")
     if compared:
-        words = _words(compared)
+        words = _words(compared).removeprefix("in ")  # "a custom period", not "in a …"
         span = _span(compared, fmt)
         lines.append(f"Compared with {words}" + (f" — {span}" if span else ""))
     return lines

@@ -142,7 +142,13 @@ class Formatter:
             last = datetime.fromordinal(end.toordinal() - 1).replace(tzinfo=end.tzinfo)
         if start.time() == datetime.min.time() and last.time() == datetime.min.time():
             return str(format_interval(start.date(), last.date(), "yMMMd", locale=self.locale))
-        return str(format_interval(start, end, "yMMMdHm", locale=self.locale))
+        return f"{self._stamp(start)} – {self._stamp(end)}"
+
+    def _stamp(self, when: datetime) -> str:
+        """Medium date and short time in the moment's own offset (Babel has no such interval)."""
+        day = format_date(when, "medium", locale=self.locale)
+        clock = format_time(when, "short", tzinfo=when.tzinfo, locale=self.locale)
+        return f"{day}, {clock}"
 
     def moment(self, when: datetime | None, zone: str = "UTC") -> str:
         """A point in time shown in the report's zone: "Nov 30, 2026, 10:00 AM"."""
