@@ -90,12 +90,22 @@ class ValidationResult:
 
 def display_path(path: Path, root: Path) -> str:
     """A short, stable name for diagnostics: relative to the root (or cwd) when possible."""
-    # Path.absolute, not Path.resolve: no file-system calls (thousands of files per run).
-    absolute = path.absolute()
-    for base in (root.absolute(), Path.cwd()):
-        if absolute.is_relative_to(base):
-            return absolute.relative_to(base).as_posix()
-    return path.as_posix()
+    return _Namer(root)(path)
+
+
+class _Namer:
+    """display_path with the bases computed once: string work only, no file-system calls."""
+
+    def __init__(self, root: Path) -> None:
+        self.bases = [str(root.absolute()), str(Path.cwd())]
+
+    def __call__(self, path: Path) -> str:
+        text = str(path) if path.is_absolute() else str(Path.cwd() / path)
+        for base in self.bases:
+            prefix = base.rstrip(os.sep) + os.sep
+            if text.startswith(prefix):
+                return Path(text[len(prefix) :]).as_posix()
+        return path.as_posix()
 
 
 def collect_files(paths: Sequence[Path], root: Path) -> list[Path]:
@@ -103,7 +113,7 @@ def collect_files(paths: Sequence[Path], root: Path) -> list[Path]:
 
     Hidden folders (.github, .git, …) and the project file itself are skipped.
     """
-    project = (root / PROJECT_FILE).absolute()
+    project = str((root / PROJECT_FILE).absolute())
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_file():
@@ -112,8 +122,10 @@ def collect_files(paths: Sequence[Path], root: Path) -> list[Path]:
             for dirpath, dirnames, filenames in os.walk(path):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
-                    candidate = Path(dirpath) / name
-                    if name.endswith(SPEC_SUFFIXES) and candidate.absolute() != project:
+                    if not name.endswith(SPEC_SUFFIXES):
+                        continue
+                    candidate = Path(dirpath, name)
+                    if name != PROJECT_FILE or str(candidate.absolute()) != project:
                         found[candidate] = None
         else:
             raise UsageError(
@@ -277,14 +289,13 @@ def validate_paths(
     """Validate reportrunner.yaml and every spec under `paths` (default: ROOT/specs)."""
     root = root or Path.cwd()
     files = collect_files(list(paths) or [root / "specs"], root)
-    project_loaded, project_diagnostics = _check_project(
-        root, display_path(root / PROJECT_FILE, root)
-    )
+    namer = _Namer(root)
+    project_loaded, project_diagnostics = _check_project(root, namer(root / PROJECT_FILE))
     project = project_from(root, project_loaded)
     checked: list[tuple[Draft, list[Diagnostic]]] = []
     broken: list[RejectedSpec] = []
     for path in files:
-        name = display_path(path, root)
+        name = namer(path)
         try:
             drafts = build_drafts(load_file(path, name), project_loaded)
         except SpecError as exc:
