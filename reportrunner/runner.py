@@ -23,7 +23,7 @@ from reportrunner.client import CallStats, ClientSettings, CloseClient, WaitBudg
 from reportrunner.errors import ApiUnreachable, AuthError, Interrupted, UsageError
 from reportrunner.model import ReportOutcome, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
-from reportrunner.plan import PlannedRequest, ReportPlan, build_plan
+from reportrunner.plan import PlannedRequest, ReportPlan, RequestPlan, build_plan
 from reportrunner.ratelimit import Pacer
 from reportrunner.reportdata import build_data, failure_message
 
@@ -80,6 +80,12 @@ class RunResult:
         return sum(1 for outcome in self.outcomes if outcome.status != "ok")
 
 
+@dataclass(frozen=True)
+class _Stops:
+    stop: threading.Event  # the caller's: a signal arrived
+    halt: threading.Event  # the run's: workers finish now
+
+
 @dataclass
 class _Job:
     request: PlannedRequest
@@ -125,7 +131,8 @@ def run_reports(
 ) -> RunResult:
     """Fetch every selected report. Raises AuthError, ApiUnreachable or Interrupted only."""
     started = clock()
-    stop = stop or threading.Event()
+    stop = stop or threading.Event()  # set by the caller (signal handler): stop promptly
+    halt = threading.Event()  # ours: tells the workers to finish, whatever the reason
     now = settings.now or datetime.now(timezone.utc)
     specs = select_specs(settings.specs, settings.only, [o.id for o in settings.rejected])
     plan = build_plan(specs, now)
@@ -135,9 +142,9 @@ def run_reports(
     def interruptible_sleep(seconds: float) -> None:
         if sleep is not None:
             sleep(seconds)
-        elif stop.wait(seconds):
+        elif halt.wait(seconds):
             raise Interrupted("interrupted while waiting")
-        if stop.is_set():
+        if halt.is_set():
             raise Interrupted("interrupted while waiting")
 
     client = CloseClient(
@@ -158,9 +165,11 @@ def run_reports(
         progress.report(outcome)
     try:
         with client:
-            names, jobs_by_key = _execute(plan, settings, client, clock, stop, progress, outcomes)
+            names, jobs_by_key = _execute(
+                plan, settings, client, clock, _Stops(stop, halt), progress, outcomes
+            )
     finally:
-        stop.set()  # releases any worker still sleeping
+        halt.set()  # releases any worker still sleeping; requests in flight are abandoned
     ordered = [outcomes[o.id] for o in rejected] + [
         outcomes[report.spec.id] for report in plan.reports if report.spec.id in outcomes
     ]
@@ -207,11 +216,11 @@ class _Progress:
 
 
 def _execute(
-    plan: Any,
+    plan: RequestPlan,
     settings: RunSettings,
     client: CloseClient,
     clock: Callable[[], float],
-    stop: threading.Event,
+    stops: _Stops,
     progress: _Progress,
     outcomes: dict[str, ReportOutcome],
 ) -> tuple[Names, dict[str, _Job]]:
@@ -245,7 +254,7 @@ def _execute(
             job.finished = clock()
 
     def worker() -> None:
-        while not stop.is_set():
+        while not stops.halt.is_set():
             key = todo.get()
             if key is None:
                 return
@@ -258,6 +267,8 @@ def _execute(
                     jobs_by_key[key].error = exc
             done.put((key, error))
 
+    if not jobs_by_key:
+        return Names(), jobs_by_key  # nothing to fetch: not even the names are needed
     todo.put(_NAMES)  # first: names are needed by every report, and fail fast on a bad key
     for key in jobs_by_key:
         todo.put(key)
@@ -277,18 +288,15 @@ def _execute(
         try:
             key, error = done.get(timeout=0.2)  # short timeout: Ctrl-C is seen promptly
         except queue.Empty:
-            if stop.is_set():
+            if stops.stop.is_set():
                 raise Interrupted("interrupted; no pages were written") from None
             continue
         except KeyboardInterrupt:
-            stop.set()
             raise Interrupted("interrupted; no pages were written") from None
         waiting_for.discard(key)
         if isinstance(error, (AuthError, ApiUnreachable, Interrupted)):
-            stop.set()
-            raise error
+            raise error  # the caller's `finally` halts the other workers at once
         if key == _NAMES and error is not None:
-            stop.set()
             raise error  # an unexpected bug in the look-ups: let the CLI report it
         progress.emit("request")
         if not names_box:
