@@ -26,6 +26,9 @@ from wfactions import ActionEnv, PagesSite, run_action
 from wfcommands import Annotation, parse_kv, read_annotations
 from wfexpr import condition, interpolate, to_string
 
+_INPUT_TYPES: dict[str, type | tuple[type, ...]] = {
+    "boolean": bool, "number": (int, float), "string": str,
+}  # fmt: skip
 _PIP_ONLY = re.compile(r"^\s*(python3? -m )?pip3? install\b[^\n;&|]*\s*$")
 
 
@@ -108,6 +111,11 @@ class Harness:
             unknown = set(inputs) - set(declared)
             assert not unknown, f"{path}: no such workflow_call inputs {unknown}"
             inputs = {k: inputs.get(k, spec.get("default")) for k, spec in declared.items()}
+            for name, spec in declared.items():  # GitHub refuses a call with a wrong type
+                kind = _INPUT_TYPES[spec["type"]]
+                missing = inputs[name] is None and spec.get("required")
+                wrong = inputs[name] is not None and not isinstance(inputs[name], kind)
+                assert not (missing or wrong), f"{path}: input {name} = {inputs[name]!r}"
         done: dict[str, JobRun] = {}
         pending = dict(workflow["jobs"])
         while pending:
