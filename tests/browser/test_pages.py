@@ -138,3 +138,15 @@ def test_screenshots_for_the_readme(open_page: Any, clean_site: Path) -> None:
     for name, (path, width, scheme) in shots.items():
         open_page(path, width, scheme).page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
         assert (SCREENSHOTS / name).stat().st_size > 10_000
+
+
+def test_report_prints_on_a4_without_cutting_tables(open_page: Any, fixture_site: Path) -> None:
+    check = open_page(fixture_site / "new-business-this-month" / "index.html", 794)
+    check.page.emulate_media(media="print")
+    scroll = check.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll[0] <= scroll[1], f"printed page is wider than A4: {scroll}"
+    clipped = check.page.eval_on_selector_all(
+        ".table-wrap", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length"
+    )
+    assert clipped == 0, "a table would be cut off on paper"
+    assert len(check.page.pdf(format="A4")) > 10_000
