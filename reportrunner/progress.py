@@ -14,6 +14,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from reportrunner import output
 from reportrunner.model import ReportOutcome
 from reportrunner.redact import redact
 from reportrunner.runner import RunEvent, RunResult
@@ -134,29 +135,29 @@ def result_json(result: RunResult, *, out: str | None) -> str:
     return redact(json.dumps(payload, indent=2, ensure_ascii=False))
 
 
-def _escape_data(text: str) -> str:
-    """GitHub workflow-command escaping for the message part."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github_errors(outcomes: Sequence[ReportOutcome]) -> list[str]:
-    """`::error file=…,line=…,title=…::message` for every failed report."""
+    """`::error` workflow commands for failed reports.
+
+    A report with diagnostics (an invalid spec, or fields Close rejected) gets one per
+    diagnostic, at its line, as `validate --format github` writes them; any other failure one
+    annotation on the spec file.
+    """
     lines: list[str] = []
     for outcome in outcomes:
         if outcome.status == "ok":
             continue
-        props = [f"file={_escape_property(outcome.source)}"]
-        line = next((d.line for d in outcome.diagnostics if d.severity == "error"), None)
-        if line is not None:
-            props.append(f"line={line}")
-        props.append(f"title={_escape_property('report ' + outcome.id + ' failed')}")
-        message = outcome.error or "failed"
-        lines.append(redact(f"::error {','.join(props)}::{_escape_data(message)}"))
-    return lines
+        if outcome.diagnostics:
+            lines += output.format_github(outcome.diagnostics).splitlines()
+            continue
+        lines.append(
+            output.github_annotation(
+                "error",
+                outcome.error or "failed",
+                file=outcome.source,
+                title=f"report {outcome.id} failed",
+            )
+        )
+    return [redact(line) for line in lines]
 
 
 def github_summary(result: RunResult) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from reportrunner.client import CallStats, RequestRejected
 from reportrunner.errors import ReportRunnerError
-from reportrunner.model import Spec
+from reportrunner.model import Diagnostic, Location, Spec
 from reportrunner.names import Names
 from reportrunner.plan import PlannedRequest, ReportPlan
 from reportrunner.redact import redact
@@ -78,13 +78,39 @@ def build_data(
     }
 
 
-def _where(spec: Spec, field: str) -> str:
-    """`file:line` of a request field when the spec knows it, else the spec file."""
+def _location(spec: Spec, field: str) -> Location | None:
     for pointer in (f"/request/{field}", f"/defaults/request/{field}"):
         location = spec.locations.get(pointer)
         if location is not None:
-            return f"{location.file}:{location.line}"
-    return spec.source
+            return location
+    return None
+
+
+def _where(spec: Spec, field: str) -> str:
+    """`file:line` of a request field when the spec knows it, else the spec file."""
+    location = _location(spec, field)
+    return f"{location.file}:{location.line}" if location else spec.source
+
+
+def failure_diagnostics(
+    spec: Spec, request: PlannedRequest, error: BaseException
+) -> list[Diagnostic]:
+    """For a request Close rejected: one diagnostic per field it named, at the field's line."""
+    if not isinstance(error, RequestRejected):
+        return []
+    found: list[Diagnostic] = []
+    for field, text in error.field_errors.items():
+        top = field.split(".")[0].split("/")[0]
+        location = _location(spec, top) or Location(spec.source, 1, 1)
+        message = redact(
+            f"Close answered {error.status} to the {request.endpoint} request: {field}: {text}"
+        )
+        found.append(
+            Diagnostic(
+                location.file, location.line, location.column, "error", message, f"/request/{top}"
+            )
+        )
+    return found
 
 
 def failure_message(spec: Spec, request: PlannedRequest, error: BaseException) -> str:

@@ -25,7 +25,7 @@ from reportrunner.model import ReportOutcome, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
 from reportrunner.plan import PlannedRequest, ReportPlan, RequestPlan, build_plan
 from reportrunner.ratelimit import Pacer
-from reportrunner.reportdata import build_data, failure_message
+from reportrunner.reportdata import build_data, failure_diagnostics, failure_message
 
 EventKind = Literal["start", "request", "report", "done"]
 
@@ -332,6 +332,7 @@ def _outcome(
             source=spec.source,
             status="failed",
             error=failure_message(spec, failed.request, failed.error),
+            diagnostics=failure_diagnostics(spec, failed.request, failed.error),
             requests=stats.requests,
             seconds=seconds,
         )

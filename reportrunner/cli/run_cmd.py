@@ -182,12 +182,11 @@ def _print_result(options: RunOptions, result: Any) -> None:
     click.echo(summary_table(result))
     click.echo(redact(f"site written to {options.out}/"))
     if options.format == "github":
+        from reportrunner.output import append_step_summary
+
         for line in github_errors(result.outcomes):
             click.echo(line)
-        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary_file:
-            with Path(summary_file).open("a", encoding="utf-8") as handle:
-                handle.write(github_summary(result))
+        append_step_summary(github_summary(result))
 
 
 @click.command(

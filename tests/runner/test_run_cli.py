@@ -130,7 +130,7 @@ def test_exit_1_close_400_names_file_line_and_field(project: Path) -> None:
     assert result.exit_code == 1, explain(result)
     assert "specs/ghost.yaml:7" in result.stdout
     assert "pipeline" in result.stdout and "400" in result.stdout
-    assert "::error file=specs/ghost.yaml" in result.stdout
+    assert "::error file=specs/ghost.yaml,line=7," in result.stdout
     reports = manifest(project / "site")
     assert reports["ghost"]["status"] == "failed" and reports["alpha"]["status"] == "ok"
 

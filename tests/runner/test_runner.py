@@ -172,6 +172,9 @@ def test_400_on_one_report_while_others_succeed(emulator: Emulator) -> None:
     assert "specs/bad.yaml:7" in failed.error
     assert "pipeline" in failed.error and "400" in failed.error
     assert "Object does not exist" in failed.error
+    (diagnostic,) = failed.diagnostics
+    assert (diagnostic.file, diagnostic.line, diagnostic.column) == ("specs/bad.yaml", 7, 13)
+    assert diagnostic.pointer == "/request/pipeline"
 
 
 def test_401_stops_the_run(emulator: Emulator) -> None:
