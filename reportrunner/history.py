@@ -126,12 +126,18 @@ def read_folder(site: Path, ids: Iterable[str]) -> LoadedHistory:
 
 
 def _get_json(session: Any, url: str) -> Any:
-    response = session.get(url, timeout=TIMEOUT, headers={"Accept": "application/json"})
-    if response.status_code != 200:
-        raise ValueError(f"HTTP {response.status_code}")
-    if len(response.content) > MAX_BYTES:
-        raise ValueError(f"larger than {MAX_BYTES} bytes")
-    return json.loads(response.content.decode("utf-8"))
+    """GET a JSON document of at most MAX_BYTES (read in chunks: a huge body is refused)."""
+    with session.get(
+        url, timeout=TIMEOUT, headers={"Accept": "application/json"}, stream=True
+    ) as response:
+        if response.status_code != 200:
+            raise ValueError(f"HTTP {response.status_code}")
+        body = bytearray()
+        for chunk in response.iter_content(chunk_size=65536):
+            body.extend(chunk)
+            if len(body) > MAX_BYTES:
+                raise ValueError(f"larger than {MAX_BYTES} bytes")
+    return json.loads(bytes(body).decode("utf-8"))
 
 
 def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:

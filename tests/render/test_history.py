@@ -184,3 +184,20 @@ def test_unreachable_history_url_is_a_warning(
     assert result.reports[0].status == "ok"
     refused = history.read_url("http://127.0.0.1:9/", [ID])  # discard port: refused
     assert "continuing without the earlier history" in refused.warnings[0]
+
+
+def test_oversized_remote_history_is_refused(
+    served: tuple[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, root = served
+    (root / "reports" / "history").mkdir(parents=True)
+    (root / "reports" / "manifest.json").write_text(json.dumps({"reports": [{"id": ID}]}))
+    big = history.document(ID, [_snap(f"2026-11-{day:02d}T09:00:00Z") for day in range(1, 29)])
+    (root / "reports" / "history" / f"{ID}.json").write_text(json.dumps(big))
+    monkeypatch.setattr(history, "MAX_BYTES", 1000)
+    loaded = history.read_url(url, [ID, "not-published"])
+    assert loaded.snapshots == {}
+    assert len(loaded.warnings) == 1 and "larger than 1000 bytes" in loaded.warnings[0]
+    monkeypatch.setattr(history, "MAX_BYTES", 1_000_000)
+    assert len(history.read_url(url, [ID]).snapshots[ID]) == 28
