@@ -29,6 +29,8 @@ from wfexpr import condition, interpolate, to_string
 _INPUT_TYPES: dict[str, type | tuple[type, ...]] = {
     "boolean": bool, "number": (int, float), "string": str,
 }  # fmt: skip
+_STEP_KEYS = {"name", "id", "if", "uses", "with", "run", "env", "continue-on-error",
+              "timeout-minutes"}  # fmt: skip
 _PIP_ONLY = re.compile(r"^\s*(python3? -m )?pip3? install\b[^\n;&|]*\s*$")
 
 
@@ -214,8 +216,12 @@ class Harness:
         env.update(_evaluated(job.get("env"), {**context, "env": env}))
         shell = (workflow.get("defaults") or {}).get("run", {}).get("shell", "bash")
         assert shell == "bash", f"{job_id}: the harness runs bash steps only, not {shell!r}"
+        unsupported_job = {"container", "services", "defaults"} & set(job)
+        assert not unsupported_job, f"{job_id}: the harness does not emulate {unsupported_job}"
         for number, step in enumerate(job.get("steps", [])):
             name = step.get("name") or step.get("uses") or step.get("run", "").split("\n")[0]
+            unsupported = set(step) - _STEP_KEYS  # e.g. working-directory, shell: fail loudly
+            assert not unsupported, f"{job_id}: step {name!r}: the harness ignores {unsupported}"
             step_id = step.get("id")
             failed = run.result == "failure"
             status = {"success": not failed, "failure": failed, "always": True,
