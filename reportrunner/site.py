@@ -29,6 +29,7 @@ from reportrunner.redact import redact
 from reportrunner.render import Renderer
 from reportrunner.staging import inside, recover, staged
 from reportrunner.viewmodel import report_view
+from reportrunner.windows import parse_rfc3339
 
 #: Report ids become folder names: letters, digits, dot, dash, underscore; never a path.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -115,8 +116,18 @@ def _earlier_data(site: Path, report_id: str) -> dict[str, Any] | None:
     if _id_problem(report_id) or not site.is_dir():
         return None
     data = _read_json(site / report_id / "data.json")
-    if isinstance(data, dict) and isinstance(data.get("fetched_at"), str) and "id" in data:
-        return data
+    return data if isinstance(data, dict) and _data_problem(data) is None else None
+
+
+def _data_problem(data: object) -> str | None:
+    """Why a fetched data dict cannot be published (None when it can)."""
+    if not isinstance(data, dict):
+        return "the run produced no data for this report"
+    fetched = data.get("fetched_at")
+    try:
+        parse_rfc3339(fetched if isinstance(fetched, str) else "")
+    except ValueError:
+        return f"the fetched data has no valid fetched_at ({fetched!r}); this is a bug"
     return None
 
 
@@ -199,7 +210,21 @@ def _build_report(
         entry = index_entry(item.id, item.title, item.spec_file, item.status, error, None, {})
         return report, entry
     data = item.data
-    view = report_view(data, renderer.formatter, history=snapshots, status=item.status, error=error)
+    try:
+        view = report_view(
+            data, renderer.formatter, history=snapshots, status=item.status, error=error
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # Data that does not follow docs/data-format.md fails its own report, not the site.
+        report.status, report.error = (
+            "failed",
+            (
+                f"could not build the pages from the fetched data ({type(exc).__name__}: {exc}); "
+                "this is a bug, please report it with the report's data.json"
+            ),
+        )
+        entry = index_entry(item.id, item.title, item.spec_file, "failed", report.error, None, {})
+        return report, entry
     formats = [str(name) for name in data.get("formats") or ("html", "md", "csv")]
     files = renderer.report_files(view, formats)
     folder = inside(staging, item.id)
@@ -241,10 +266,11 @@ def _outcome_item(out: Path, outcome: ReportOutcome, seen: set[str]) -> _Item:
     seen.add(outcome.id)
     if problem:
         return _Item(outcome.id, outcome.title, outcome.source, "failed", problem)
-    if outcome.status == "ok" and outcome.data is not None:
+    unusable = _data_problem(outcome.data) if outcome.status == "ok" else None
+    if outcome.status == "ok" and not unusable:
         return _Item(outcome.id, outcome.title, outcome.source, "ok", None, outcome.data, True)
     earlier = _earlier_data(out, outcome.id)
-    error = outcome.error or "the report failed without an error message"
+    error = unusable or outcome.error or "the report failed without an error message"
     status = "stale" if earlier else "failed"
     return _Item(outcome.id, outcome.title, outcome.source, status, error, earlier)
 

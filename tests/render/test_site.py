@@ -220,3 +220,19 @@ def test_rerender_rebuilds_the_same_pages_without_new_history(
 def test_rerender_needs_a_site(tmp_path: Path, project: Project) -> None:
     with pytest.raises(UsageError, match=r"no readable manifest\.json"):
         rerender(tmp_path / "nothing", project)
+
+
+def test_unusable_data_fails_its_own_report_only(
+    tmp_path: Path, data: dict[str, Any], project: Project, make_outcome: Outcome
+) -> None:
+    out = tmp_path / "site"
+    no_time = make_outcome(dict(data, id="no-time", fetched_at="yesterday"))
+    bad_shape = dict(data, id="bad-shape")
+    bad_shape["responses"] = {"totals": {"base": {"aggregations": [], "data": "x"}}}
+    result = publish(out, project, [make_outcome(data), no_time, make_outcome(bad_shape)])
+    statuses = {r.id: (r.status, r.error or "") for r in result.reports}
+    assert statuses[ID] == ("ok", "")
+    assert statuses["no-time"][0] == "failed" and "no valid fetched_at" in statuses["no-time"][1]
+    assert statuses["bad-shape"][0] == "failed"
+    assert "could not build the pages" in statuses["bad-shape"][1]
+    assert not (out / "bad-shape").exists() and (out / ID / "index.html").is_file()
