@@ -12,25 +12,40 @@ the run stops) or `ApiError`. Messages carry the URL without credentials and nev
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
-import urllib3.exceptions
 
 from reportrunner import __version__
-from reportrunner.errors import ApiError, ApiUnreachable, AuthError
+from reportrunner.answers import (
+    RequestRejected,
+    auth_error,
+    describe,
+    excerpt,
+    give_up,
+    is_unreachable,
+    json_or_none,
+    rejected,
+    safe_url,
+)
+from reportrunner.errors import ApiError
 from reportrunner.ratelimit import Pacer, WaitTooLong, parse_headers, retry_wait
-from reportrunner.redact import redact
+
+__all__ = [
+    "CallStats",
+    "ClientSettings",
+    "CloseClient",
+    "RequestRejected",
+    "WaitBudget",
+    "safe_url",
+]
 
 USER_AGENT = f"reportrunner/{__version__}"
-_BODY_EXCERPT = 300
 
 
 @dataclass(frozen=True)
@@ -79,72 +94,6 @@ class WaitBudget:
     def charge(self, seconds: float) -> None:
         with self._lock:
             self._used += seconds
-
-
-class RequestRejected(ApiError):
-    """Close refused the request itself (400, 404, other 4xx): only this report fails.
-
-    `field_errors` and `errors` are Close's validation details, already redacted.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        url: str,
-        status: int,
-        body: str | None,
-        field_errors: dict[str, str],
-        errors: list[str],
-    ) -> None:
-        super().__init__(message, url=url, status=status, body=body)
-        self.field_errors = field_errors
-        self.errors = errors
-
-
-def safe_url(url: str) -> str:
-    """`url` without user:password (CLOSE_API_URL could carry them) or anything secret."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return redact(urlunsplit((parts.scheme, host, parts.path, parts.query, "")))
-
-
-def _excerpt(response: requests.Response) -> str:
-    text = response.text if response.content else ""
-    text = " ".join(text.split())
-    return redact(text[:_BODY_EXCERPT] + ("…" if len(text) > _BODY_EXCERPT else ""))
-
-
-def _json_or_none(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _is_unreachable(exc: requests.RequestException) -> bool:
-    """True when no connection was made at all (refused, DNS, TLS, connect timeout)."""
-    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
-        return True
-    if not isinstance(exc, requests.ConnectionError):
-        return False
-    reason: Any = exc.args[0] if exc.args else None
-    reason = getattr(reason, "reason", reason)
-    return isinstance(
-        reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
-    )
-
-
-def _describe(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.ReadTimeout):
-        return "no answer within the timeout"
-    if _is_unreachable(exc):
-        return "could not connect"
-    if isinstance(exc, requests.ConnectionError):
-        return "the connection was closed without an answer"
-    return type(exc).__name__
 
 
 class CloseClient:
@@ -255,8 +204,8 @@ class CloseClient:
                     )
                 except requests.RequestException as exc:
                     self.pacer.release(None)
-                    only_unreachable = only_unreachable and _is_unreachable(exc)
-                    problem = _describe(exc)
+                    only_unreachable = only_unreachable and is_unreachable(exc)
+                    problem = describe(exc)
                 else:
                     refused = response.status_code == 429
                     self.pacer.release(parse_headers(response.headers), refused=refused)
@@ -269,7 +218,7 @@ class CloseClient:
                     problem = outcome.problem
                 failures += 1
                 if failures >= self.settings.max_attempts:
-                    raise self._give_up(method, shown, problem, failures, only_unreachable)
+                    raise give_up(method, shown, problem, failures, only_unreachable)
                 local.retries += 1
                 self._sleep(self._backoff(failures))
         finally:
@@ -319,7 +268,7 @@ class CloseClient:
                 return _Transient(f"a {status} answer whose body is not valid JSON")
         if status == 429:
             local.rate_limited += 1
-            wait = retry_wait(response.headers, _json_or_none(response))
+            wait = retry_wait(response.headers, json_or_none(response))
             if wait > budget.remaining:
                 raise ApiError(
                     f"gave up on {shown}: Close kept answering 429 Too Many Requests; waiting "
@@ -327,76 +276,16 @@ class CloseClient:
                     "report",
                     url=shown,
                     status=429,
-                    body=_excerpt(response),
+                    body=excerpt(response),
                     hint="run fewer reports at once, spread the schedule, or raise the wait limit.",
                 )
             self.pacer.hold(wait)
             return _RETRY_NOW
         if status in (401, 403):
-            word = "rejected the API key" if status == 401 else "refused access with this API key"
-            raise AuthError(
-                f"Close {word} ({status}) at {shown}; no further requests were made",
-                url=shown,
-                status=status,
-                body=_excerpt(response),
-                hint="check CLOSE_API_KEY: create or copy a key under Settings → Developer → "
-                "API Keys in Close, for a user who can see the reports.",
-            )
+            raise auth_error(response, shown)
         if status >= 500:
             return _Transient(f"Close answered {status} {response.reason or ''}".rstrip())
-        raise self._rejected(method, response, shown)
-
-    def _rejected(self, method: str, response: requests.Response, shown: str) -> RequestRejected:
-        payload = _json_or_none(response)
-        field_errors: dict[str, str] = {}
-        errors: list[str] = []
-        if isinstance(payload, dict):
-            raw_fields = payload.get("field-errors")
-            if isinstance(raw_fields, dict):
-                field_errors = {
-                    redact(str(key)): redact(_flatten(value)) for key, value in raw_fields.items()
-                }
-            raw_errors = payload.get("errors")
-            if isinstance(raw_errors, list):
-                errors = [redact(_flatten(item)) for item in raw_errors]
-            elif isinstance(payload.get("error"), str):
-                errors = [redact(payload["error"])]
-        details = [f"{key}: {value}" for key, value in field_errors.items()] + errors
-        text = "; ".join(details) if details else _excerpt(response) or "(empty body)"
-        what = "not found" if response.status_code == 404 else "rejected the request"
-        return RequestRejected(
-            f"Close {what} ({response.status_code}) for {method} {shown}: {text}",
-            url=shown,
-            status=response.status_code,
-            body=_excerpt(response),
-            field_errors=field_errors,
-            errors=errors,
-        )
-
-    def _give_up(
-        self, method: str, shown: str, problem: str, attempts: int, unreachable: bool
-    ) -> ApiError:
-        if unreachable:
-            return ApiUnreachable(
-                f"cannot reach the Close API at {shown}: {problem} ({attempts} attempts)",
-                url=shown,
-                hint="check the network and CLOSE_API_URL (or api.base_url in "
-                "reportrunner.yaml); the default is https://api.close.com/api/v1.",
-            )
-        return ApiError(
-            f"{method} {shown} failed after {attempts} attempts: {problem}",
-            url=shown,
-            hint="Close may be having trouble; the other reports were fetched, rerun later.",
-        )
-
-
-def _flatten(value: Any) -> str:
-    """Close's error values are strings, lists of strings or nested objects: one line."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return " ".join(_flatten(item) for item in value)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        raise rejected(method, response, shown)
 
 
 @dataclass(frozen=True)

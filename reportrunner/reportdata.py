@@ -1,4 +1,4 @@
-"""One report's data.json content, and the words used when one report's fetch fails.
+"""One report's outcome: its data.json content, or the words saying why its fetch failed.
 
 Kept apart from runner.py (which schedules requests) so that the exact shape of data.json
 (docs/data-format.md, format_version 1) lives in one small place, and so that a failure message
@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from reportrunner import __version__
 from reportrunner.client import CallStats, RequestRejected
 from reportrunner.errors import ReportRunnerError
-from reportrunner.model import Diagnostic, Location, Spec
+from reportrunner.model import Diagnostic, Location, ReportOutcome, Spec
 from reportrunner.names import Names
 from reportrunner.plan import PlannedRequest, ReportPlan
 from reportrunner.redact import redact
@@ -138,4 +139,48 @@ def failure_message(spec: Spec, request: PlannedRequest, error: BaseException) -
     return redact(
         f"{spec.source}: report {spec.id!r}, {what}: internal error "
         f"{type(error).__name__}: {error} (a bug in reportrunner; rerun with --debug)"
+    )
+
+
+def report_outcome(
+    report: ReportPlan,
+    answers: Mapping[tuple[str, str], Any],
+    failure: tuple[PlannedRequest, BaseException] | None,
+    names: Names,
+    *,
+    fetched_at: datetime,
+    stats: CallStats,
+    seconds: float,
+) -> ReportOutcome:
+    """The outcome of one report: "ok" with its data.json, or "failed" saying why and where."""
+    spec = report.spec
+    if failure is not None:
+        request, error = failure
+        return ReportOutcome(
+            id=spec.id,
+            title=spec.title,
+            source=spec.source,
+            status="failed",
+            error=failure_message(spec, request, error),
+            diagnostics=failure_diagnostics(spec, request, error),
+            requests=stats.requests,
+            seconds=seconds,
+        )
+    data = build_data(
+        report,
+        answers,
+        names,
+        fetched_at=fetched_at,
+        stats=stats,
+        seconds=seconds,
+        version=__version__,
+    )
+    return ReportOutcome(
+        id=spec.id,
+        title=spec.title,
+        source=spec.source,
+        status="ok",
+        data=data,
+        requests=stats.requests,
+        seconds=seconds,
     )

@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from reportrunner import __version__
 from reportrunner.client import CallStats, ClientSettings, CloseClient, WaitBudget
 from reportrunner.errors import ApiUnreachable, AuthError, Interrupted, UsageError
 from reportrunner.model import ReportOutcome, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
 from reportrunner.plan import PlannedRequest, ReportPlan, RequestPlan, build_plan
 from reportrunner.ratelimit import Pacer
-from reportrunner.reportdata import build_data, failure_diagnostics, failure_message
+from reportrunner.reportdata import report_outcome
 
 EventKind = Literal["start", "request", "report", "done"]
 
@@ -318,40 +317,17 @@ def _outcome(
     report: ReportPlan, jobs: list[_Job], names: Names, fetched_at: datetime
 ) -> ReportOutcome:
     """One report's outcome from its finished requests."""
-    spec = report.spec
     stats = CallStats()
     for job in jobs:
         stats.add(job.stats)
     seconds = max(job.finished for job in jobs) - min(job.started for job in jobs) if jobs else 0.0
     failed = next((job for job in jobs if job.error is not None), None)
-    if failed is not None:
-        assert failed.error is not None
-        return ReportOutcome(
-            id=spec.id,
-            title=spec.title,
-            source=spec.source,
-            status="failed",
-            error=failure_message(spec, failed.request, failed.error),
-            diagnostics=failure_diagnostics(spec, failed.request, failed.error),
-            requests=stats.requests,
-            seconds=seconds,
-        )
-    answers = {(job.request.endpoint, job.request.role): job.answer for job in jobs}
-    data = build_data(
+    return report_outcome(
         report,
-        answers,
+        {(job.request.endpoint, job.request.role): job.answer for job in jobs},
+        (failed.request, failed.error) if failed is not None and failed.error else None,
         names,
         fetched_at=fetched_at,
         stats=stats,
-        seconds=seconds,
-        version=__version__,
-    )
-    return ReportOutcome(
-        id=spec.id,
-        title=spec.title,
-        source=spec.source,
-        status="ok",
-        data=data,
-        requests=stats.requests,
         seconds=seconds,
     )

@@ -115,6 +115,18 @@ def execute(options: RunOptions) -> ExitStatus:
     project = validation.project
     now = datetime.now(timezone.utc)
 
+    with _sigterm_as_interrupt():  # until the site is swapped in
+        result = _fetch_with(options, validation, now)
+        # With --only, every other report keeps its previous pages (site.publish carries them).
+        every_id = [spec.id for spec in validation.specs] + [o.id for o in result.outcomes]
+        keep = sorted(set(every_id) - set(options.only)) if options.only else []
+        _publish(options, project, result.outcomes, now, keep)
+    _print_result(options, result)
+    return ExitStatus.OK if result.failed == 0 else ExitStatus.FAILED
+
+
+def _fetch_with(options: RunOptions, validation: Any, now: datetime) -> Any:
+    """Fetch from the emulator (started here, stopped before publishing) or from Close."""
     with ExitStack() as stack:
         if options.emulator:
             from reportrunner.emulator import Emulator
@@ -125,15 +137,10 @@ def execute(options: RunOptions) -> ExitStatus:
             base_url = emulator.base_url
         else:
             key = _api_key(options)
-            base_url = os.environ.get("CLOSE_API_URL", "").strip() or project.api_base_url
-        stack.enter_context(_sigterm_as_interrupt())
-        result = _fetch(options, validation, key, base_url, now)
-    # With --only, every other report keeps its previous pages (site.publish carries them).
-    every_id = [spec.id for spec in validation.specs] + [o.id for o in result.outcomes]
-    keep = sorted(set(every_id) - set(options.only)) if options.only else []
-    _publish(options, project, result.outcomes, now, keep)
-    _print_result(options, result)
-    return ExitStatus.OK if result.failed == 0 else ExitStatus.FAILED
+            base_url = (
+                os.environ.get("CLOSE_API_URL", "").strip() or validation.project.api_base_url
+            )
+        return _fetch(options, validation, key, base_url, now)
 
 
 def _fetch(options: RunOptions, validation: Any, key: str, base_url: str, now: datetime) -> Any:
