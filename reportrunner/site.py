@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,13 +26,15 @@ from reportrunner.indexview import IndexEntry, index_entry, index_view
 from reportrunner.model import Project, ReportOutcome
 from reportrunner.redact import redact
 from reportrunner.render import Renderer
+from reportrunner.sitefiles import (
+    data_problem,
+    earlier_data,
+    id_problem,
+    manifest_entries,
+    read_json,
+)
 from reportrunner.staging import inside, recover, staged
 from reportrunner.viewmodel import report_view
-from reportrunner.windows import parse_rfc3339
-
-#: Report ids become folder names: letters, digits, dot, dash, underscore; never a path.
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_RESERVED = {"history", "index.html", "manifest.json"}
 
 
 @dataclass
@@ -95,61 +96,13 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _id_problem(report_id: str) -> str | None:
-    if not _SAFE_ID.match(report_id) or report_id.casefold() in _RESERVED:
-        return (
-            f"report id {report_id!r} cannot be used as a folder name; use letters, digits, "
-            "'.', '-' or '_' (not 'history')."
-        )
-    return None
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
-
-
-def _earlier_data(site: Path, report_id: str) -> dict[str, Any] | None:
-    """A site's data.json of a report, if it is usable."""
-    if _id_problem(report_id) or not site.is_dir():
-        return None
-    data = _read_json(site / report_id / "data.json")
-    return data if isinstance(data, dict) and _data_problem(data) is None else None
-
-
-def _data_problem(data: object) -> str | None:
-    """Why a fetched data dict cannot be published (None when it can)."""
-    if not isinstance(data, dict):
-        return "the run produced no data for this report"
-    fetched = data.get("fetched_at")
-    try:
-        parse_rfc3339(fetched if isinstance(fetched, str) else "")
-    except ValueError:
-        return f"the fetched data has no valid fetched_at ({fetched!r}); this is a bug"
-    return None
-
-
-def _manifest_entries(site: Path) -> dict[str, dict[str, Any]] | None:
-    """A site's manifest entries by report id; None when there is no readable manifest."""
-    manifest = _read_json(site / "manifest.json")
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("reports"), list):
-        return None
-    return {
-        entry["id"]: entry
-        for entry in manifest["reports"]
-        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
-    }
-
-
 def _carried(site: Path, report_id: str, entry: dict[str, Any]) -> _Item:
     """A report taken over from an existing site unchanged (status, error, data)."""
-    data = _earlier_data(site, report_id)
+    data = earlier_data(site, report_id)
     title = str(entry.get("title") or report_id)
     spec_file = str(entry.get("spec_file") or "")
     if data is None:
-        error = _id_problem(report_id) or entry.get("error") or "no data.json in the site"
+        error = id_problem(report_id) or entry.get("error") or "no data.json in the site"
         return _Item(report_id, title, spec_file, "failed", str(error))
     status = "stale" if entry.get("status") == "stale" else "ok"
     error = entry.get("error") if status == "stale" else None
@@ -184,7 +137,7 @@ def _build(
             published.append(report)
             entries.append(entry)
             snapshots = histories.get(item.id)
-            if snapshots and not _id_problem(item.id):
+            if snapshots and not id_problem(item.id):
                 document = history.document(item.id, snapshots)
                 _write(inside(staging, "history", f"{item.id}.json"), _json(document, 1))
         view = index_view(project.site_title, now, entries, renderer.formatter)
@@ -244,7 +197,7 @@ def _build_report(
 def _merge_histories(
     out: Path, items: Sequence[_Item], history_from: str | None, warnings: list[str]
 ) -> dict[str, list[history.Snapshot]]:
-    ids = [item.id for item in items if not _id_problem(item.id)]
+    ids = [item.id for item in items if not id_problem(item.id)]
     local = history.read_folder(out, ids) if out.is_dir() else history.LoadedHistory()
     earlier = history.read_source(history_from, ids) if history_from else history.LoadedHistory()
     warnings.extend(local.warnings + earlier.warnings)
@@ -260,16 +213,16 @@ def _merge_histories(
 
 
 def _outcome_item(out: Path, outcome: ReportOutcome, seen: set[str]) -> _Item:
-    problem = _id_problem(outcome.id)
+    problem = id_problem(outcome.id)
     if outcome.id in seen:
         problem = f"report id {outcome.id!r} appears twice; only the first one is published."
     seen.add(outcome.id)
     if problem:
         return _Item(outcome.id, outcome.title, outcome.source, "failed", problem)
-    unusable = _data_problem(outcome.data) if outcome.status == "ok" else None
+    unusable = data_problem(outcome.data) if outcome.status == "ok" else None
     if outcome.status == "ok" and not unusable:
         return _Item(outcome.id, outcome.title, outcome.source, "ok", None, outcome.data, True)
-    earlier = _earlier_data(out, outcome.id)
+    earlier = earlier_data(out, outcome.id)
     error = unusable or outcome.error or "the report failed without an error message"
     status = "stale" if earlier else "failed"
     return _Item(outcome.id, outcome.title, outcome.source, status, error, earlier)
@@ -296,7 +249,7 @@ def publish(
         recover(out)  # a killed swap left the previous site aside: its data is needed now
     seen: set[str] = set()
     items = [_outcome_item(out, outcome, seen) for outcome in outcomes]
-    previous = _manifest_entries(out) or {}
+    previous = manifest_entries(out) or {}
     for report_id in keep:
         if report_id not in seen and report_id in previous:
             seen.add(report_id)
@@ -316,14 +269,14 @@ def rerender(
     source = Path(source).absolute()
     if source.parent.is_dir():
         recover(source)
-    entries = _manifest_entries(source)
+    entries = manifest_entries(source)
     if entries is None:
         raise UsageError(
             f"{source} has no readable manifest.json, so it is not a site reportrunner built",
             hint="point --from at the folder `reportrunner run` wrote (for example site/).",
         )
     if project.file is None:
-        site = (_read_json(source / "manifest.json") or {}).get("site") or {}
+        site = (read_json(source / "manifest.json") or {}).get("site") or {}
         project = dataclasses.replace(
             project,
             site_title=str(site.get("title") or project.site_title),
@@ -331,7 +284,7 @@ def rerender(
         )
     items = [_carried(source, report_id, entry) for report_id, entry in entries.items()]
     warnings: list[str] = []
-    loaded = history.read_folder(source, [item.id for item in items if not _id_problem(item.id)])
+    loaded = history.read_folder(source, [item.id for item in items if not id_problem(item.id)])
     warnings.extend(loaded.warnings)
     histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
     destination = Path(out).absolute() if out else source
