@@ -60,9 +60,19 @@ class MetricView:
     compared: Any
     text: str
     compared_text: str
-    delta_text: str
+    delta_text: str  # "▲ up 5 (12%)"
     direction: str  # up | down | flat | none
     judgement: str  # better | worse | same | none (for colour; words carry the meaning)
+
+    @property
+    def delta_arrow(self) -> str:
+        """The arrow of `delta_text` alone (HTML hides it from screen readers)."""
+        return self.delta_text[0] if self.delta_text[:1] in ("▲", "▼", "=") else ""
+
+    @property
+    def delta_words(self) -> str:
+        """`delta_text` without its arrow: "up 5 (12%)"."""
+        return self.delta_text[2:] if self.delta_arrow else self.delta_text
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,8 @@ def test_golden_files_hold_what_a_reader_needs(site: Path) -> None:
         "Opportunities created this month — Nov 1 – 30, 2026, Europe/Berlin",
         "Compared with last month — Oct 1 – 31, 2026",
         "$334,500.00",  # won value
-        "▲ up $28,500.00 (9%)",  # won value vs last month
-        "▼ down 3.6 days (15%)",  # average time to win went down: better
+        '<span aria-hidden="true">▲</span> up $28,500.00 (9%)',  # won value vs last month
+        '<span aria-hidden="true">▼</span> down 3.6 days (15%) <span class="muted">(better)',
         "50.0%",
         "Zoë Ødegaard",
         "Liam O&#39;Brien",
