@@ -33,7 +33,7 @@ from reportrunner.sitefiles import (
     manifest_entries,
     read_json,
 )
-from reportrunner.staging import inside, recover, staged
+from reportrunner.staging import exclusive, inside, recover, staged
 from reportrunner.viewmodel import report_view
 
 
@@ -245,8 +245,19 @@ def publish(
     """
     out = Path(out).absolute()
     now = now or datetime.now(timezone.utc)
-    if out.parent.is_dir():
+    with exclusive(out):
         recover(out)  # a killed swap left the previous site aside: its data is needed now
+        return _publish(out, project, outcomes, history_from, now, keep)
+
+
+def _publish(
+    out: Path,
+    project: Project,
+    outcomes: Sequence[ReportOutcome],
+    history_from: str | None,
+    now: datetime,
+    keep: Iterable[str],
+) -> SiteResult:
     seen: set[str] = set()
     items = [_outcome_item(out, outcome, seen) for outcome in outcomes]
     previous = manifest_entries(out) or {}
@@ -267,8 +278,14 @@ def rerender(
     Without a reportrunner.yaml (`project.file` is None) the site keeps its own title.
     """
     source = Path(source).absolute()
-    if source.parent.is_dir():
-        recover(source)
+    destination = Path(out).absolute() if out else source
+    with exclusive(destination):
+        if source.parent.is_dir():
+            recover(source)
+        return _rerender(source, destination, project, now or datetime.now(timezone.utc))
+
+
+def _rerender(source: Path, destination: Path, project: Project, now: datetime) -> SiteResult:
     entries = manifest_entries(source)
     if entries is None:
         raise UsageError(
@@ -287,7 +304,4 @@ def rerender(
     loaded = history.read_folder(source, [item.id for item in items if not id_problem(item.id)])
     warnings.extend(loaded.warnings)
     histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
-    destination = Path(out).absolute() if out else source
-    return _build(
-        destination, project, items, histories, warnings, now or datetime.now(timezone.utc)
-    )
+    return _build(destination, project, items, histories, warnings, now)

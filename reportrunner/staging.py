@@ -66,6 +66,34 @@ def swap(staging: Path, out: Path) -> None:
 
 
 @contextmanager
+def exclusive(out: Path) -> Iterator[None]:
+    """Hold a lock on `out`'s parent folder so two builds never swap the same site at once.
+
+    The lock is `flock` on the folder itself (no lock file to leave behind); it is released
+    when the process ends, however it ends. Without `fcntl` (Windows) there is no lock.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(out.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(
+                f"another reportrunner is writing a site in {out.parent} right now",
+                hint="wait for it to finish (in CI, give the publishing jobs one concurrency "
+                "group), then run again.",
+            ) from None
+        yield
+    finally:
+        os.close(handle)  # closing the descriptor releases the lock
+
+
+@contextmanager
 def staged(out: Path) -> Iterator[Path]:
     """Yield an empty folder beside `out`; swap it in if the block finishes, else delete it."""
     out.parent.mkdir(parents=True, exist_ok=True)

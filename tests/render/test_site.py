@@ -236,3 +236,20 @@ def test_unusable_data_fails_its_own_report_only(
     assert statuses["bad-shape"][0] == "failed"
     assert "could not build the pages" in statuses["bad-shape"][1]
     assert not (out / "bad-shape").exists() and (out / ID / "index.html").is_file()
+
+
+def test_a_second_build_of_the_same_site_at_once_is_refused(
+    tmp_path: Path, data: dict[str, Any], project: Project, make_outcome: Outcome
+) -> None:
+    import fcntl
+    import os
+
+    out = tmp_path / "site"
+    handle = os.open(tmp_path, os.O_RDONLY)  # another process holding the lock
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with pytest.raises(UsageError, match="another reportrunner is writing a site"):
+            publish(out, project, [make_outcome(data)])
+    finally:
+        os.close(handle)
+    assert publish(out, project, [make_outcome(data)]).reports[0].status == "ok"
