@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from reportrunner import output
 from reportrunner.model import ReportOutcome
 from reportrunner.redact import redact
-from reportrunner.runner import RunEvent, RunResult
+from reportrunner.runtypes import RunEvent, RunResult
 
 BAR_WIDTH = 24
 

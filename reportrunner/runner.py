@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Any
 
 from reportrunner.client import CallStats, ClientSettings, CloseClient, WaitBudget
 from reportrunner.errors import ApiUnreachable, AuthError, Interrupted, UsageError
@@ -25,58 +25,9 @@ from reportrunner.names import Names, fetch_names, saved_search_ids
 from reportrunner.plan import PlannedRequest, ReportPlan, RequestPlan, build_plan
 from reportrunner.ratelimit import Pacer
 from reportrunner.reportdata import report_outcome
+from reportrunner.runtypes import EventKind, RunEvent, RunResult, RunSettings
 
-EventKind = Literal["start", "request", "report", "done"]
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Everything a run needs; built by the CLI (or a test) and passed in whole."""
-
-    specs: Sequence[Spec]
-    base_url: str
-    api_key: str = field(repr=False)
-    jobs: int = 4
-    timeout: float = 60.0
-    max_attempts: int = 4
-    max_rate_limit_wait: float = 600.0
-    only: Sequence[str] = ()  # report ids to run; empty means all
-    now: datetime | None = None  # resolves relative windows and offsets; default: real now
-    #: Reports that failed before fetching (invalid specs); passed through into the result.
-    rejected: Sequence[ReportOutcome] = ()
-
-
-@dataclass(frozen=True)
-class RunEvent:
-    """Progress, for a progress bar or a log line; `outcome` is set for kind "report"."""
-
-    kind: EventKind
-    total: int  # reports in this run
-    done: int  # reports finished so far
-    requests: int  # HTTP requests sent so far (retries included)
-    rate_limited: int  # 429 answers so far
-    rate_limit_wait: float  # seconds spent waiting for rate limits, summed over workers
-    outcome: ReportOutcome | None = None
-
-
-@dataclass
-class RunResult:
-    """What happened: one outcome per report (failures are data) plus run-wide figures."""
-
-    outcomes: list[ReportOutcome]
-    stats: CallStats
-    planned_requests: int  # requests the reports need, before deduplication
-    unique_requests: int  # requests actually needed after deduplication
-    seconds: float
-    name_problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.status == "ok")
-
-    @property
-    def failed(self) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.status != "ok")
+__all__ = ["RunEvent", "RunResult", "RunSettings", "run_reports", "select_specs"]
 
 
 @dataclass(frozen=True)
@@ -266,8 +217,10 @@ def _execute(
                     jobs_by_key[key].error = exc
             done.put((key, error))
 
-    if not jobs_by_key:
-        return Names(), jobs_by_key  # nothing to fetch: not even the names are needed
+    fetched_at = (settings.now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    if not jobs_by_key:  # nothing to fetch: not even the names are needed
+        _finish_ready(reports, set(), jobs_by_key, Names(), progress, outcomes, fetched_at)
+        return Names(), jobs_by_key
     todo.put(_NAMES)  # first: names are needed by every report, and fail fast on a bad key
     for key in jobs_by_key:
         todo.put(key)
@@ -282,13 +235,12 @@ def _execute(
 
     waiting_for = set(jobs_by_key) | {_NAMES}
     pending = list(reports)
-    fetched_at = (settings.now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     while waiting_for:
+        if stops.stop.is_set():
+            raise Interrupted("interrupted; no pages were written")
         try:
             key, error = done.get(timeout=0.2)  # short timeout: Ctrl-C is seen promptly
         except queue.Empty:
-            if stops.stop.is_set():
-                raise Interrupted("interrupted; no pages were written") from None
             continue
         except KeyboardInterrupt:
             raise Interrupted("interrupted; no pages were written") from None
@@ -298,19 +250,33 @@ def _execute(
         if key == _NAMES and error is not None:
             raise error  # an unexpected bug in the look-ups: let the CLI report it
         progress.emit("request")
-        if not names_box:
+        if names_box:
+            pending = _finish_ready(
+                pending, waiting_for, jobs_by_key, names_box[0], progress, outcomes, fetched_at
+            )
+    return names_box[0], jobs_by_key
+
+
+def _finish_ready(
+    pending: list[ReportPlan],
+    waiting_for: set[str],
+    jobs_by_key: dict[str, _Job],
+    names: Names,
+    progress: _Progress,
+    outcomes: dict[str, ReportOutcome],
+    fetched_at: datetime,
+) -> list[ReportPlan]:
+    """Build the outcome of every pending report whose requests are all answered."""
+    still: list[ReportPlan] = []
+    for report in pending:
+        keys = [request.key for request in report.requests]
+        if any(key in waiting_for for key in keys):
+            still.append(report)
             continue
-        still: list[ReportPlan] = []
-        for report in pending:
-            keys = [request.key for request in report.requests]
-            if any(k in waiting_for for k in keys):
-                still.append(report)
-                continue
-            outcome = _outcome(report, [jobs_by_key[k] for k in keys], names_box[0], fetched_at)
-            outcomes[report.spec.id] = outcome
-            progress.report(outcome)
-        pending = still
-    return (names_box[0] if names_box else Names()), jobs_by_key
+        outcome = _outcome(report, [jobs_by_key[key] for key in keys], names, fetched_at)
+        outcomes[report.spec.id] = outcome
+        progress.report(outcome)
+    return still
 
 
 def _outcome(

@@ -226,3 +226,11 @@ def test_rejected_specs_and_only(emulator: Emulator) -> None:
     assert [o.id for o in only.outcomes] == ["b"]
     with pytest.raises(UsageError, match="nope"):
         run_reports(settings(emulator, specs, only=["nope"]))
+
+
+def test_nothing_to_fetch_makes_no_request() -> None:
+    quiet = spec("quiet", CREATED, endpoints=())
+    run = RunSettings(specs=[quiet], base_url="http://127.0.0.1:9/api/v1", api_key=KEY, now=NOW)
+    result = run_reports(run)
+    assert [o.status for o in result.outcomes] == ["ok"]
+    assert result.stats.requests == 0 and result.unique_requests == 0
