@@ -9,7 +9,6 @@ rejected ones, and diagnostics located at the line and column of the offending v
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,7 +19,7 @@ from reportrunner.checks import (
     schema_problems,
     timezone_problem,
 )
-from reportrunner.errors import SpecError, UsageError
+from reportrunner.errors import SpecError
 from reportrunner.messages import Problem
 from reportrunner.model import Diagnostic, Project, Severity, Spec
 from reportrunner.spec import (
@@ -32,9 +31,9 @@ from reportrunner.spec import (
     read_project,
     title_placeholders,
 )
+from reportrunner.specfiles import Namer, collect_files
 from reportrunner.yamlload import Loaded, load_file
 
-SPEC_SUFFIXES = (".yaml", ".yml")
 _DEFAULT_NOTE = " (a default from "
 
 
@@ -86,53 +85,6 @@ class ValidationResult:
     @property
     def warnings(self) -> int:
         return sum(1 for d in self.diagnostics if d.severity == "warning")
-
-
-def display_path(path: Path, root: Path) -> str:
-    """A short, stable name for diagnostics: relative to the root (or cwd) when possible."""
-    return _Namer(root)(path)
-
-
-class _Namer:
-    """display_path with the bases computed once: string work only, no file-system calls."""
-
-    def __init__(self, root: Path) -> None:
-        self.bases = [str(root.absolute()), str(Path.cwd())]
-
-    def __call__(self, path: Path) -> str:
-        text = str(path) if path.is_absolute() else str(Path.cwd() / path)
-        for base in self.bases:
-            prefix = base.rstrip(os.sep) + os.sep
-            if text.startswith(prefix):
-                return Path(text[len(prefix) :]).as_posix()
-        return path.as_posix()
-
-
-def collect_files(paths: Sequence[Path], root: Path) -> list[Path]:
-    """Spec files named by `paths`: files as given, folders searched for *.yaml / *.yml.
-
-    Hidden folders (.github, .git, …) and the project file itself are skipped.
-    """
-    project = str((root / PROJECT_FILE).absolute())
-    found: dict[Path, None] = {}
-    for path in paths:
-        if path.is_file():
-            found[path] = None
-        elif path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    if not name.endswith(SPEC_SUFFIXES):
-                        continue
-                    candidate = Path(dirpath, name)
-                    if name != PROJECT_FILE or str(candidate.absolute()) != project:
-                        found[candidate] = None
-        else:
-            raise UsageError(
-                f"{path}: no such file or folder",
-                hint="pass spec files or folders (default: specs/)",
-            )
-    return list(found)
 
 
 def _diagnostic(draft: Draft, problem: Problem, note: str = "") -> Diagnostic:
@@ -289,7 +241,7 @@ def validate_paths(
     """Validate reportrunner.yaml and every spec under `paths` (default: ROOT/specs)."""
     root = root or Path.cwd()
     files = collect_files(list(paths) or [root / "specs"], root)
-    namer = _Namer(root)
+    namer = Namer(root)
     project_loaded, project_diagnostics = _check_project(root, namer(root / PROJECT_FILE))
     project = project_from(root, project_loaded)
     checked: list[tuple[Draft, list[Diagnostic]]] = []
