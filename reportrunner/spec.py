@@ -46,6 +46,9 @@ class Draft:
     keys: dict[str, Location] = field(default_factory=dict)
     matrix_values: dict[str, Any] = field(default_factory=dict)
     id_from_file: bool = False
+    #: Request fields the spec writes *and* expands in its matrix (the matrix would win
+    #: silently): field → where the spec wrote it.
+    shadowed: dict[str, Location] = field(default_factory=dict)
 
     def locate(self, pointer: str, at_key: bool = False) -> Location:
         """Where to report a problem at `pointer`: the key or value, else the nearest parent."""
@@ -204,6 +207,11 @@ def build_drafts(loaded: Loaded, defaults: Loaded | None) -> list[Draft]:
             doc["id"] = stem
         draft = Draft(loaded.path, doc, matrix_values=values, id_from_file=id_from_file)
         _record(draft, doc, "", _Origin(loaded, ""), doc_origins)
+        own_request = loaded.data.get("request")
+        for name in values:
+            where = loaded.keys.get(f"/request/{escape_token(name)}")
+            if isinstance(own_request, dict) and name in own_request and where:
+                draft.shadowed[name] = Location(loaded.path, *where)
         drafts.append(draft)
     return drafts
 

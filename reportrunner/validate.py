@@ -153,6 +153,15 @@ def _check_drafts(drafts: list[Draft]) -> list[list[Diagnostic]]:
                 pairs = ", ".join(f"{k}={v}" for k, v in draft.matrix_values.items())
                 note = f" (with matrix values {pairs})"
             diagnostics.append(_diagnostic(draft, problem, note))
+        for name, where in draft.shadowed.items():
+            message = (
+                f"{name} is set both here and in the matrix, which would silently win; "
+                "remove one of them"
+            )
+            pointer = f"/request/{name}"
+            diagnostics.append(
+                Diagnostic(where.file, where.line, where.column, "error", message, pointer)
+            )
         result.append(diagnostics)
     return result
 

@@ -268,7 +268,7 @@ def test_matrix_expands_with_ids_titles_and_matrix_line_locations(project: Proje
 
 def test_matrix_title_without_placeholders_gets_values_appended(project: Project) -> None:
     text = GOOD.replace(
-        "title: Good", "title: Good\nmatrix: {cohort_relative_range: [today, yesterday]}"
+        "title: Good", "title: Good\nmatrix: {report_relative_range: [today, yesterday]}"
     )
     result = project({"specs/a.yaml": text})
     assert [s.title for s in result.specs] == ["Good — today", "Good — yesterday"]
@@ -366,3 +366,27 @@ def test_the_example_specs_validate() -> None:
     assert any(s.matrix_values for s in result.specs)
     for path in (root / "specs").glob("*.yaml"):
         assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+
+
+def test_a_request_field_also_in_the_matrix_is_an_error(project: Project) -> None:
+    text = GOOD.replace(
+        "title: Good", "title: Good\nmatrix: {cohort_relative_range: [today, yesterday]}"
+    )
+    diagnostic = only(project({"specs/a.yaml": text}))
+    assert (diagnostic.line, diagnostic.column) == (6, 3)
+    assert "set both here and in the matrix" in diagnostic.message
+
+
+def test_a_default_overridden_by_the_matrix_is_fine(project: Project) -> None:
+    result = project(
+        {
+            "reportrunner.yaml": "defaults:\n  request: {compared_relative_range: last-month}\n",
+            "specs/a.yaml": GOOD.replace(
+                "title: Good", "title: Good\nmatrix: {compared_relative_range: [last-year]}"
+            ),
+        }
+    )
+    assert (
+        result.diagnostics == []
+        and result.specs[0].request["compared_relative_range"] == "last-year"
+    )
