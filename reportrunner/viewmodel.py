@@ -48,7 +48,14 @@ STAGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("weighted_value_conversion_rate", "ratio"),
     ("average_time_to_advance", "duration"),
 )
-TREND_KEYS = ("count", "count_total_won", "value_total_won", "count_win_rate")
+TREND_KEYS = (
+    "count",
+    "count_total_won",
+    "value_total_won",
+    "count_win_rate",
+    "average_time_to_win",
+    "sales_velocity",
+)
 
 
 @dataclass(frozen=True)

@@ -94,8 +94,10 @@ def build_fixture_site(out: Path, *, hostile_report: bool = True) -> Path:
         scale = 0.7 + 0.1 * week
         run = _variant(data, fetched_at=fetched)
         aggregations = run["responses"]["totals"]["base"]["aggregations"]
-        for key in ("count", "count_total_won", "value_total_won"):
+        for key in ("count", "count_total_won", "value_total_won", "sales_velocity"):
             aggregations[key] = round(aggregations[key] * scale)
+        aggregations["count_win_rate"] = (0.41, 0.47, 0.44, 0.5)[week]
+        aggregations["average_time_to_win"] = (25.5, 23.1, 21.8, 20.2)[week] * 86400
         outcomes = [
             ReportOutcome(
                 id=run["id"], title=run["title"], source=run["spec_file"], status="ok", data=run

@@ -96,7 +96,7 @@ def test_fixture_site_pages(open_page: Any, fixture_site: Path) -> None:
 def test_report_page_has_charts_and_tables(open_page: Any, fixture_site: Path) -> None:
     check = open_page(fixture_site / "new-business-this-month" / "index.html", 390)
     page = check.page
-    assert page.locator("svg.chart").count() == 2 + 4, "two funnel charts and four trend charts"
+    assert page.locator("svg.chart").count() == 2 + 6, "two funnel charts and six trend charts"
     for label in page.locator("svg.chart").evaluate_all(
         "els => els.map(e => e.getAttribute('aria-labelledby'))"
     ):
