@@ -169,12 +169,10 @@ def _build_report(
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # Data that does not follow docs/data-format.md fails its own report, not the site.
-        report.status, report.error = (
-            "failed",
-            (
-                f"could not build the pages from the fetched data ({type(exc).__name__}: {exc}); "
-                "this is a bug, please report it with the report's data.json"
-            ),
+        report.status = "failed"
+        report.error = (
+            f"could not build the pages from the fetched data ({type(exc).__name__}: {exc}); "
+            "this is a bug, please report it with the report's data.json"
         )
         entry = index_entry(item.id, item.title, item.spec_file, "failed", report.error, None, {})
         return report, entry
