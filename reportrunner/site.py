@@ -134,6 +134,8 @@ def _build(
         (staging / "history").mkdir()
         for item in items:
             report, entry = _build_report(staging, renderer, item, histories.get(item.id, []))
+            if report.status == "failed" and item.status != "failed":
+                warnings.append(f"{item.id}: not published: {report.error}")
             published.append(report)
             entries.append(entry)
             snapshots = histories.get(item.id)
@@ -263,7 +265,11 @@ def _publish(
         if report_id not in seen and report_id in previous:
             seen.add(report_id)
             items.append(_carried(out, report_id, previous[report_id]))
-    warnings: list[str] = []
+    warnings = [
+        f"{item.id}: fetched, but not published: {item.error}"
+        for outcome, item in zip(outcomes, items, strict=False)
+        if outcome.status == "ok" and item.status != "ok"
+    ]
     histories = _merge_histories(out, items, history_from, warnings)
     return _build(out, project, items, histories, warnings, now)
 

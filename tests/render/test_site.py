@@ -236,6 +236,8 @@ def test_unusable_data_fails_its_own_report_only(
     assert statuses["bad-shape"][0] == "failed"
     assert "could not build the pages" in statuses["bad-shape"][1]
     assert not (out / "bad-shape").exists() and (out / ID / "index.html").is_file()
+    # The run prints these, so a report that silently went missing cannot pass for ok.
+    assert [w.split(":")[0] for w in result.warnings] == ["no-time", "bad-shape"]
 
 
 def test_a_second_build_of_the_same_site_at_once_is_refused(
