@@ -89,9 +89,9 @@ def test_publishes_to_pages_and_carries_history(
     assert (pages.root / "index.html").is_file(), log
     manifest = _manifest(pages.root)
     ids = [r["id"] for r in manifest["reports"]]
-    assert ids and all(r["status"] == "ok" for r in manifest["reports"]), manifest
+    assert ids and all(r["status"] == "ok" for r in manifest["reports"]), f"{manifest}\n{log}"
     build = first.jobs["publish/build"]
-    assert build.summary.strip(), "the run step writes a job summary"
+    assert build.summary.strip(), f"the run step writes a job summary\n{log}"
     assert "refreshed and published to " + pages.url in first.jobs["publish/verdict"].summary
     assert first.jobs["publish"].outputs["page-url"] == pages.url + "/", first.jobs["publish"]
     _assert_key_never_shown(first, pages.root, close_api.api_key)
@@ -105,8 +105,9 @@ def test_publishes_to_pages_and_carries_history(
     after = json.loads((pages.root / "history" / f"{report}.json").read_text(encoding="utf-8"))
     old_times = [s["fetched_at"] for s in before["snapshots"]]
     new_times = [s["fetched_at"] for s in after["snapshots"]]
-    assert new_times[: len(old_times)] == old_times, (old_times, new_times)
-    assert len(new_times) == len(old_times) + 1, (old_times, new_times)
+    history = f"{old_times} -> {new_times}\n{second.log()}"
+    assert new_times[: len(old_times)] == old_times, history
+    assert len(new_times) == len(old_times) + 1, history
 
 
 def test_failed_report_is_stale_others_deployed_then_the_run_fails(
