@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from reportrunner.client import CallStats, ClientSettings, CloseClient, WaitBudget
-from reportrunner.errors import ApiUnreachable, AuthError, Interrupted, UsageError
+from reportrunner.answershape import shape_problem
+from reportrunner.client import CallStats, ClientSettings, CloseClient, WaitBudget, safe_url
+from reportrunner.errors import ApiError, ApiUnreachable, AuthError, Interrupted, UsageError
 from reportrunner.model import ReportOutcome, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
 from reportrunner.plan import PlannedRequest, ReportPlan, RequestPlan, build_plan
@@ -200,6 +201,15 @@ def _execute(
                 stats=job.stats,
                 budget=job.budget,
             )
+            # A 200 of the wrong shape fails this report here, not the whole site's rendering.
+            problem = shape_problem(job.request.endpoint, job.answer)
+            if problem:
+                url = safe_url(client.base_url + job.request.path)
+                raise ApiError(
+                    f"Close's answer to POST {url} has an unexpected shape: {problem}",
+                    url=url,
+                    hint="rerun later; if it persists, report it with `--debug` output.",
+                )
         finally:
             job.finished = clock()
 
