@@ -32,8 +32,9 @@ from relhelp import (
 )
 
 from reportrunner.emulator import Emulator, Fault
-from reportrunner.model import Spec
+from reportrunner.model import Project, Spec
 from reportrunner.runner import RunResult, RunSettings, run_reports
+from reportrunner.site import publish
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 KEY = "fault-key"
@@ -217,3 +218,37 @@ def test_cli_persistent_failure_names_the_report(tmp_path: Path) -> None:
     assert "Close answered 502" in statuses["b"][1]
     assert (tmp_path / "site/a/index.html").is_file()
     assert not (tmp_path / "site/b").exists()
+
+
+MALFORMED = {
+    "a list": [1, 2],
+    "a JSON string": '"maintenance"',  # a str body is sent as is
+    "aggregations as a list": {"aggregations": [], "data": []},
+    "data as an object": {"aggregations": {}, "data": {"user": 1}},
+    "a row that is a string": {"aggregations": {}, "data": ["user_x"]},
+    "a count as a string": {"aggregations": {"count": "12"}, "data": []},
+    "a stage label as a number": {
+        "aggregations": {"stages": [{"status": {"id": "stat_x", "label": 7}, "count": 1}]},
+        "data": [],
+    },
+    "a user's stages as an object": {
+        "aggregations": {"stages": []},
+        "data": [{"user_id": "user_x", "stages": {"count": 1}}],
+    },
+}
+
+
+@pytest.mark.parametrize("shape", list(MALFORMED))
+def test_unexpected_answer_shape_fails_only_its_report(
+    emu: Emulator, shape: str, tmp_path: Path
+) -> None:
+    """A 200 with JSON of the wrong shape fails its report; the site is still published."""
+    emu.inject(Fault.status(200, MALFORMED[shape]), path=STAGES_PATH)
+    result = _run(emu, VirtualTime())
+    by_id = {o.id: o for o in result.outcomes}
+    assert by_id["a"].status == "ok"
+    assert by_id["b"].status == "failed"
+    assert "has an unexpected shape" in (by_id["b"].error or "")
+    assert by_id["b"].error.startswith("specs/b.yaml: report 'b', the stages request")  # type: ignore[union-attr]
+    site = publish(tmp_path / "site", Project(root=tmp_path), result.outcomes, now=NOW)
+    assert {r.id: r.status for r in site.reports} == {"a": "ok", "b": "failed"}
