@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reportrunner.errors import UsageError
+from reportrunner.errors import ReportRunnerError, UsageError
 
 #: Staging folders older than this are leftovers of a killed run and are removed.
 LEFTOVER_SECONDS = 6 * 3600
@@ -77,8 +77,11 @@ def exclusive(out: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(out.parent, os.O_RDONLY)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(out.parent, os.O_RDONLY)
+    except OSError as exc:
+        raise _cannot_write(out, exc) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -95,18 +98,44 @@ def exclusive(out: Path) -> Iterator[None]:
 
 @contextmanager
 def staged(out: Path) -> Iterator[Path]:
-    """Yield an empty folder beside `out`; swap it in if the block finishes, else delete it."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    check_destination(out)
-    recover(out)
-    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    """Yield an empty folder beside `out`; swap it in if the block finishes, else delete it.
+
+    File-system failures (a read-only or missing parent, a full disk) become errors that name
+    the folder, instead of looking like a bug; the previous site is left as it was.
+    """
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        check_destination(out)
+        recover(out)
+        folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    except OSError as exc:
+        raise _cannot_write(out, exc) from None
     try:
         folder.chmod(0o755)  # mkdtemp makes it private; a published site is world-readable
         yield folder
         swap(folder, out)
+    except OSError as exc:
+        raise ReportRunnerError(
+            f"could not finish writing the site to {out}: {_reason(exc)}; "
+            "the previous site is unchanged",
+            hint="free some disk space or fix the folder's permissions, then run again.",
+        ) from None
     finally:
         if folder.exists():
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _reason(exc: OSError) -> str:
+    """`strerror: file` of a file-system error, without Python's `[Errno n]` noise."""
+    reason = exc.strerror or type(exc).__name__
+    return f"{reason}: {exc.filename}" if exc.filename else reason
+
+
+def _cannot_write(out: Path, exc: OSError) -> UsageError:
+    return UsageError(
+        f"cannot write the site to {out}: {_reason(exc)}",
+        hint="choose an --out folder in a writable place.",
+    )
 
 
 def inside(root: Path, *parts: str) -> Path:
