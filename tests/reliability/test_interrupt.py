@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -193,3 +194,43 @@ def test_crash_while_rendering_changes_nothing(tmp_path: Path) -> None:
     assert tree_snapshot(out) == before
     assert siblings(out) == []
     assert not any(path.name.startswith(".") for path in tmp_path.iterdir())
+
+
+def _small_files_only() -> None:  # runs in the child, between fork and exec
+    resource.setrlimit(resource.RLIMIT_FSIZE, (8000, 8000))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes then fail with EFBIG, not a kill
+
+
+def test_write_failure_mid_site_keeps_previous_site(project: Path) -> None:
+    """A real write failure half-way through the site (files capped at 8 kB, as a full disk
+    would do) is a clear error, and `--out` keeps the previous site byte for byte."""
+    before = tree_snapshot(project / "site")
+    with Emulator(api_key=CANARY, now=NOW) as emu:
+        done = subprocess.run(
+            [sys.executable, "-m", "reportrunner", "run", "--out", "site"],
+            cwd=project,
+            env=cli_env(emu.base_url),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=_small_files_only,
+            check=False,
+        )
+    output = f"exit {done.returncode}\n{done.stdout}{done.stderr}"
+    assert done.returncode == 1, output
+    assert "could not finish writing the site" in done.stderr, output
+    assert "previous site is unchanged" in done.stderr, output
+    assert "Traceback" not in output and "internal error" not in output, output
+    assert tree_snapshot(project / "site") == before
+    assert siblings(project / "site") == []
+
+
+def test_unwritable_out_is_a_clear_error(tmp_path: Path) -> None:
+    write_specs(tmp_path, {"a": spec_yaml("a")})
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with Emulator(api_key=CANARY, now=NOW) as emu:
+        run = run_cli(["run", "--out", "file/site"], cwd=tmp_path, env=cli_env(emu.base_url))
+    assert run.returncode == 2, run.explain()
+    assert "cannot write the site to" in run.stderr and "file/site" in run.stderr, run.explain()
+    assert not run.traceback, run.explain()
