@@ -33,8 +33,9 @@ from reportrunner.answers import (
     rejected,
     safe_url,
 )
-from reportrunner.errors import ApiError
+from reportrunner.errors import ApiError, AuthError
 from reportrunner.ratelimit import Pacer, WaitTooLong, parse_headers, retry_wait
+from reportrunner.redact import register_secret
 
 __all__ = [
     "CallStats",
@@ -108,6 +109,9 @@ class CloseClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
+        # Registered here, not only by the CLI: used from Python, a server echoing the key in
+        # an error body must not put it into exception texts or report errors either.
+        register_secret(settings.api_key)
         self.settings = settings
         self.base_url = settings.base_url.rstrip("/")
         self.pacer = pacer or Pacer(clock=clock, sleep=sleep)
@@ -117,6 +121,8 @@ class CloseClient:
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self.stats = CallStats()  # whole-client totals
+        #: Set by the first 401/403: from then on no thread sends anything (the key is bad).
+        self._rejected_key: AuthError | None = None
 
     # -- sessions -------------------------------------------------------------------------
     def _session(self) -> requests.Session:
@@ -187,7 +193,11 @@ class CloseClient:
         only_unreachable = True
         try:
             while True:
+                self._stop_if_key_rejected()
                 self._wait_for_pacer(budget, local, shown)
+                if self._rejected_key is not None:  # rejected while this thread waited
+                    self.pacer.release(None)
+                    self._stop_if_key_rejected()
                 local.requests += 1
                 try:
                     response = self._session().request(
@@ -226,6 +236,11 @@ class CloseClient:
                 self.stats.add(local)
             if stats is not None:
                 stats.add(local)
+
+    def _stop_if_key_rejected(self) -> None:
+        first = self._rejected_key
+        if first is not None:
+            raise AuthError(first.message, url=first.url, status=first.status, hint=first.hint)
 
     def _wait_for_pacer(self, budget: WaitBudget, local: CallStats, shown: str) -> None:
         try:
@@ -282,7 +297,9 @@ class CloseClient:
             self.pacer.hold(wait)
             return _RETRY_NOW
         if status in (401, 403):
-            raise auth_error(response, shown)
+            error = auth_error(response, shown)
+            self._rejected_key = error
+            raise error
         if status >= 500:
             return _Transient(f"Close answered {status} {response.reason or ''}".rstrip())
         raise rejected(method, response, shown)
