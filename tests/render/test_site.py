@@ -255,3 +255,23 @@ def test_a_second_build_of_the_same_site_at_once_is_refused(
     finally:
         os.close(handle)
     assert publish(out, project, [make_outcome(data)]).reports[0].status == "ok"
+
+
+def test_an_empty_site_says_how_to_add_reports(tmp_path: Path, project: Project) -> None:
+    result = publish(tmp_path / "site", project, [])
+    assert result.reports == []
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "No reports yet" in index and "specs/" in index
+    assert _manifest(tmp_path / "site")["reports"] == []
+
+
+def test_keep_carries_stale_and_failed_reports_as_they_were(
+    tmp_path: Path, data: dict[str, Any], project: Project, make_outcome: Outcome
+) -> None:
+    out = tmp_path / "site"
+    publish(out, project, [make_outcome(data), make_outcome(id="never-worked")])
+    publish(out, project, [make_outcome(id=ID, title="t", error="timeout")], keep=["never-worked"])
+    publish(out, project, [], keep=[ID, "never-worked"])
+    assert _entry(out, ID)["status"] == "stale" and _entry(out, ID)["error"] == "timeout"
+    assert _entry(out, "never-worked")["status"] == "failed"
+    assert _entry(out, "never-worked")["error"] == "Close answered 500"
