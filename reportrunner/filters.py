@@ -30,10 +30,10 @@ NA = "n/a"
 _BIDI_AND_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Inline Markdown that could format, link or break a table cell, anywhere in the text...
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")  # $: GitHub reads $…$ as math
 #: ...and what starts a block (heading, list, quote, rule) when it opens a line.
-_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([#+\-=])")
-_MARKDOWN_ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
+_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([#+\-=])(?=[\s#+\-=]|$)")
+_MARKDOWN_ORDERED_START = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
 #: A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")

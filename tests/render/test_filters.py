@@ -104,6 +104,11 @@ def test_unknown_locale_is_a_usage_error() -> None:
         ("1. first", "1\\. first"),
         ("line\nbreak", "line break"),
         ("\u202eevil\u202c", "evil"),
+        ("$5 and $10", "\\$5 and \\$10"),  # GitHub would render $…$ as math
+        ("---", "\\---"),  # not a rule
+        ("-$2.50", "-\\$2.50"),  # a negative amount is no list item
+        ("334.500,00", "334.500,00"),  # nor is a German number an ordered list
+        ("#tag", "#tag"),
     ],
 )
 def test_markdown_escape(raw: str, expected: str) -> None:
