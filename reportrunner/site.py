@@ -32,6 +32,7 @@ from reportrunner.sitefiles import (
     id_problem,
     manifest_entries,
     read_json,
+    stored_data,
 )
 from reportrunner.staging import exclusive, inside, recover, staged
 from reportrunner.viewmodel import report_view
@@ -98,12 +99,13 @@ def _iso(moment: datetime) -> str:
 
 def _carried(site: Path, report_id: str, entry: dict[str, Any]) -> _Item:
     """A report taken over from an existing site unchanged (status, error, data)."""
-    data = earlier_data(site, report_id)
+    data, problem = stored_data(site, report_id)
     title = str(entry.get("title") or report_id)
     spec_file = str(entry.get("spec_file") or "")
     if data is None:
-        error = id_problem(report_id) or entry.get("error") or "no data.json in the site"
-        return _Item(report_id, title, spec_file, "failed", str(error))
+        # A report that already failed keeps its own error; otherwise say what is missing.
+        error = entry.get("error") if entry.get("status") == "failed" else None
+        return _Item(report_id, title, spec_file, "failed", str(error or problem))
     status = "stale" if entry.get("status") == "stale" else "ok"
     error = entry.get("error") if status == "stale" else None
     fetched = entry.get("fetched_at") if status == "ok" else None

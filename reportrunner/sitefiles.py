@@ -18,6 +18,8 @@ from reportrunner.windows import parse_rfc3339
 #: Report ids become folder names: letters, digits, dot, dash, underscore; never a path.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _RESERVED = {"history", "index.html", "manifest.json"}
+#: The data.json format this code reads and writes (docs/data-format.md).
+FORMAT_VERSION = 1
 
 
 def id_problem(report_id: str) -> str | None:
@@ -40,16 +42,32 @@ def read_json(path: Path) -> Any:
 
 def earlier_data(site: Path, report_id: str) -> dict[str, Any] | None:
     """A site's data.json of a report, if it is usable."""
-    if id_problem(report_id) or not site.is_dir():
-        return None
-    data = read_json(site / report_id / "data.json")
-    return data if isinstance(data, dict) and data_problem(data) is None else None
+    return stored_data(site, report_id)[0]
+
+
+def stored_data(site: Path, report_id: str) -> tuple[dict[str, Any] | None, str]:
+    """A site's data.json of a report, or None and why it cannot be used."""
+    problem = id_problem(report_id)
+    if problem:
+        return None, problem
+    path = site / report_id / "data.json"
+    data = read_json(path) if site.is_dir() else None
+    if not isinstance(data, dict):
+        return None, f"no readable {path}"
+    problem = data_problem(data)
+    return (None, problem) if problem else (data, "")
 
 
 def data_problem(data: object) -> str | None:
     """Why a fetched data dict cannot be published (None when it can)."""
     if not isinstance(data, dict):
         return "the run produced no data for this report"
+    version = data.get("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        return (
+            f"its data.json is in format {version!r}, this reportrunner reads format "
+            f"{FORMAT_VERSION}; render it with the reportrunner version that wrote it"
+        )
     fetched = data.get("fetched_at")
     try:
         parse_rfc3339(fetched if isinstance(fetched, str) else "")

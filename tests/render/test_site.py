@@ -275,3 +275,18 @@ def test_keep_carries_stale_and_failed_reports_as_they_were(
     assert _entry(out, ID)["status"] == "stale" and _entry(out, ID)["error"] == "timeout"
     assert _entry(out, "never-worked")["status"] == "failed"
     assert _entry(out, "never-worked")["error"] == "Close answered 500"
+
+
+def test_data_from_another_format_version_is_not_rendered(
+    tmp_path: Path, data: dict[str, Any], project: Project, make_outcome: Outcome
+) -> None:
+    out = tmp_path / "site"
+    publish(out, project, [make_outcome(data)])
+    stored = json.loads((out / ID / "data.json").read_text(encoding="utf-8"))
+    stored["format_version"] = 2
+    (out / ID / "data.json").write_text(json.dumps(stored), encoding="utf-8")
+    result = rerender(out, project)
+    assert result.reports[0].status == "failed"
+    assert "data.json is in format 2, this reportrunner reads format 1" in (
+        result.reports[0].error or ""
+    )
