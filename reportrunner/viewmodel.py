@@ -97,6 +97,10 @@ class UserRow:
     name: str
     raw: dict[str, Any]
     text: dict[str, str]
+    #: Won value against the compared period ("" without a comparison; n/a when the user has
+    #: no row there).
+    won_delta_text: str = ""
+    won_judgement: str = "none"
 
 
 @dataclass(frozen=True)
@@ -213,14 +217,26 @@ def _funnel(stages: Sequence[StageView], fmt: Formatter) -> list[FunnelChart]:
 
 
 def _users(data: dict[str, Any], fmt: Formatter, cur: str) -> list[UserRow]:
-    response = ((data.get("responses") or {}).get("totals") or {}).get("base") or {}
+    totals = (data.get("responses") or {}).get("totals") or {}
+    compared = totals.get("compared")
+    before = {
+        str(item.get("user_id", "")): item.get("value_total_won")
+        for item in (compared or {}).get("data") or []
+    }
     names = (data.get("names") or {}).get("users") or {}
     rows = []
-    for item in response.get("data") or []:
+    for item in (totals.get("base") or {}).get("data") or []:
         user_id = str(item.get("user_id", ""))
         raw = {key: item.get(key) for key, _, _, _ in TOTALS_FIELDS}
         text = {key: fmt.metric(raw[key], kind, cur) for key, _, kind, _ in TOTALS_FIELDS}
-        rows.append(UserRow(user_id, plain_text(names.get(user_id, user_id)), raw, text))
+        delta, judgement = "", "none"
+        if isinstance(compared, dict):
+            won = _metric(
+                "value_total_won", raw["value_total_won"], before.get(user_id), True, fmt, cur
+            )
+            delta, judgement = won.delta_text, won.judgement
+        name = plain_text(names.get(user_id, user_id))
+        rows.append(UserRow(user_id, name, raw, text, delta, judgement))
     rows.sort(key=lambda row: (-(row.raw["value_total_won"] or 0), row.name.casefold(), row.id))
     return rows
 
