@@ -17,6 +17,7 @@ import math
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,6 +31,8 @@ DEFAULT_RETRY_WAIT = 2.0
 MIN_WAIT = 0.05
 #: How often a waiting worker looks again while the pacer waits for an answer to learn from.
 ANSWER_POLL = 0.01
+#: Answers remembered to judge which of them the server counted after a given one.
+RECENT_ANSWERS = 256
 
 _PAIR = re.compile(r"^\s*([A-Za-z_-]+)\s*=\s*\"?([^\"]*?)\"?\s*$")
 
@@ -192,23 +195,34 @@ class Pacer:
         self._next_seq = 0
         self._applied_seq = -1
         self._in_flight: set[int] = set()
-        self._awaiting_answer = False
+        #: Requests the server may count after the last answer applied: those in flight then,
+        #: plus every one sent since. A token bucket's "full" reset ignores them.
+        self._counted_after = 0
+        self._answers = 0  # answers carrying a count, so far
+        self._answers_at_send: dict[int, int] = {}  # seq → `_answers` when it was sent
+        self._recent: deque[tuple[int, int]] = deque(maxlen=RECENT_ANSWERS)  # (index, remaining)
         self.total_wait = 0.0  # seconds spent waiting, summed over workers (for the stats)
 
     def _wait_needed(self, now: float) -> float:
         if now < self._blocked_until:
             return self._blocked_until - now
-        if self._remaining is not None and self._remaining <= 0:
-            if self._window_end is not None and now < self._window_end:
-                return self._window_end - now
-            if self._awaiting_answer or self._limit is None:
-                return ANSWER_POLL  # after a 429 one probe goes first; wait for its answer
-            # The window is over (or the bucket full again): the full limit, less what is
-            # still in flight (the server may count those against the new window).
-            self._remaining = self._limit - len(self._in_flight)
+        if self._remaining is None or self._remaining > 0:
+            return 0.0
+        if self._window_end is not None and now >= self._window_end and self._limit is not None:
+            # The window is over (or the bucket full again): the full limit, less every
+            # request the server may have counted since the answer that announced `reset`.
+            self._remaining = self._limit - self._counted_after
+            self._counted_after = 0
             self._window_end = None
-            if self._remaining <= 0:
-                return ANSWER_POLL
+            if self._remaining > 0:
+                return 0.0
+        if self._in_flight:
+            # An answer is on its way and will say what is really left: waiting for it costs
+            # far less than waiting for the whole window (the estimate is conservative).
+            return ANSWER_POLL
+        if self._window_end is not None:
+            return self._window_end - now
+        self._remaining = 1  # nothing in flight and no window known: one request probes
         return 0.0
 
     def peek(self) -> float:
@@ -230,6 +244,8 @@ class Pacer:
                         self._remaining -= 1
                     self._local.seq = self._next_seq
                     self._in_flight.add(self._next_seq)
+                    self._answers_at_send[self._next_seq] = self._answers
+                    self._counted_after += 1
                     self._next_seq += 1
                     self.total_wait += waited
                     return waited
@@ -252,21 +268,29 @@ class Pacer:
             return
         with self._lock:
             self._in_flight.discard(seq)
+            sent_at = self._answers_at_send.pop(seq, self._answers)
             if refused:
                 return
-            if info is None:  # no answer (connection error): let another request probe
-                if self._awaiting_answer and seq >= self._applied_seq:
-                    self._remaining = max(self._remaining or 0, 1)
+            if info is None:  # no answer (connection error): nothing learned
                 return
-            self._awaiting_answer = False
             if info.limit is not None:
                 self._limit = info.limit
-            if info.remaining is None or seq < self._applied_seq:
+            if info.remaining is None:
+                return
+            # Servers do not answer in order. Requests still in flight may be counted after
+            # this answer was computed, and so may those answered since this one was sent
+            # that saw fewer requests left than this one did (they came later).
+            later = sum(
+                1 for index, left in self._recent if index >= sent_at and left < info.remaining
+            )
+            self._recent.append((self._answers, info.remaining))
+            self._answers += 1
+            if seq < self._applied_seq:
                 return  # an older answer than one already applied: out of date
             self._applied_seq = seq
-            # Every other request still in flight may be counted after this answer was
-            # computed (servers do not answer in order): assume none of them was yet.
-            self._remaining = info.remaining - len(self._in_flight)
+            uncounted = len(self._in_flight) + later
+            self._remaining = info.remaining - uncounted
+            self._counted_after = uncounted
             if info.reset is not None:
                 self._window_end = self._clock() + info.reset
 
@@ -278,7 +302,6 @@ class Pacer:
             # how much of the limit is really left (a 429 storm otherwise follows every 429).
             self._remaining = 1
             self._window_end = None
-            self._awaiting_answer = True
             self._applied_seq = self._next_seq - 1
 
 
