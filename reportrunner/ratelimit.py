@@ -174,8 +174,10 @@ class Pacer:
     Workers call `acquire()` before each request (it sleeps while the window is exhausted or a
     429 asked everyone to hold off) and `release(info)` after the answer, on the same thread.
     Each request gets a sequence number; an answer's `remaining` is taken as the truth minus
-    the other requests still in flight (the server may not have counted those yet), and
-    answers older than one already applied are ignored, since they arrive out of order.
+    the requests the server may count after it (those still in flight, and those answered
+    since with a lower count), and answers older than one already applied are ignored.
+    When the estimate reaches zero, workers wait for the next answer while requests are in
+    flight, else for `reset`. After a 429 one request probes before the others resume.
     """
 
     def __init__(
