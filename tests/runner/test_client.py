@@ -180,3 +180,13 @@ def test_one_session_per_thread(emu: Emulator) -> None:
             thread.join()
         client.get_json("/pipeline/")
         assert len(client._sessions) == 4
+
+
+def test_after_a_rejected_key_nothing_more_is_sent(emu: Emulator) -> None:
+    settings = ClientSettings(base_url=emu.base_url, api_key="revoked-key")
+    client = CloseClient(settings, clock=time.monotonic, sleep=Sleeps())
+    with client:
+        for _ in range(3):
+            with pytest.raises(AuthError, match="401"):
+                client.get_json("/pipeline/")
+    assert len(emu.requests) == 1
