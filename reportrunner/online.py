@@ -87,13 +87,17 @@ def check_specs(specs: Sequence[Spec], names: Names) -> list[Diagnostic]:
             is_group = entry.startswith("group_")
             table = names.groups if is_group else names.users
             kind = "group" if is_group else "user"
-            if _failed(names, "groups" if is_group else "users"):
+            # Without the organization's memberships, deactivated users are unknown.
+            unsure = not is_group and _failed(names, "organization")
+            listed = not _failed(names, "groups" if is_group else "users")
+            if not listed or (unsure and entry not in table):
+                what = f"{kind}s" if not listed else "the organization's deactivated members"
                 found.append(
                     _diagnostic(
                         spec,
                         pointer,
                         "warning",
-                        f"could not check {kind} {entry!r}: Close did not list {kind}s",
+                        f"could not check {kind} {entry!r}: Close did not list {what}",
                     )
                 )
             elif entry not in table:

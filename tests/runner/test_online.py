@@ -117,3 +117,14 @@ def test_cli_online_wrong_key_exits_3(project: Path, emulator: Emulator) -> None
     result = CliRunner().invoke(main, ["validate", "--online"], env=env)
     assert result.exit_code == 3, explain(result)
     assert "401" in result.stderr and "nope" not in result.stderr
+
+
+def test_unknown_user_is_only_a_warning_without_memberships(emulator: Emulator) -> None:
+    from reportrunner.emulator import Fault
+
+    emulator.inject(*[Fault.status(500)] * 4, path="/organization/")
+    request = {"pipeline": PIPELINES[0].id, "users": [USERS[9].id]}  # deactivated
+    spec = Spec(id="z", title="Z", request=request, source="specs/z.yaml")
+    found = validate_online([spec], OnlineSettings(emulator.base_url, "test-key"))
+    assert [d.severity for d in found] == ["warning"]
+    assert "could not check user" in found[0].message
