@@ -44,11 +44,17 @@ def collect_files(paths: Sequence[Path], root: Path) -> list[Path]:
     """
     project = str((root / PROJECT_FILE).absolute())
     found: dict[Path, None] = {}
+
+    def unreadable(exc: OSError) -> None:
+        # A folder that cannot be listed is kept as an entry of its own, so loading it becomes
+        # a diagnostic instead of its specs silently missing from the run.
+        found.setdefault(Path(str(exc.filename)), None)
+
     for path in paths:
         if path.is_file():
             found[path] = None
         elif path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
+            for dirpath, dirnames, filenames in os.walk(path, onerror=unreadable):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     if not name.endswith(SPEC_SUFFIXES):

@@ -260,5 +260,12 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SpecError(f"cannot read the file: {exc.strerror or exc}", path=name) from None
+        what = "folder" if path.is_dir() else "file"
+        raise SpecError(
+            f"cannot read the {what}: {exc.strerror or exc}",
+            path=name,
+            hint="check its permissions; the specs in it are neither checked nor run"
+            if what == "folder"
+            else None,
+        ) from None
     return loads(decode(raw, name), name)
