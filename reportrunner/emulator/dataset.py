@@ -13,7 +13,8 @@ in every time zone; last-quarter always has data because of the volume.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -129,6 +130,40 @@ class Dataset:
     @property
     def active_users(self) -> tuple[org.User, ...]:
         return tuple(u for u in self.users if u.active)
+
+
+def with_names(dataset: Dataset, names: Mapping[str, str]) -> Dataset:
+    """The same organization and opportunities with display names replaced, by id.
+
+    Keys are ids of users (the value becomes the whole name: first name, empty last name),
+    groups, pipelines, statuses (their labels), saved searches, or the organization. Used to
+    serve hostile names (markup, formulas, right-to-left marks, very long strings) to tests.
+    """
+    known = {dataset.organization_id}
+    known |= {u.id for u in dataset.users} | {g.id for g in dataset.groups}
+    known |= {p.id for p in dataset.pipelines} | {s.id for s in dataset.saved_searches}
+    known |= {s.id for p in dataset.pipelines for s in p.statuses}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise ValueError(f"names given for ids the organization does not have: {unknown}")
+
+    def pipeline(p: org.Pipeline) -> org.Pipeline:
+        relabelled = tuple(replace(s, label=names.get(s.id, s.label)) for s in p.statuses)
+        return replace(p, name=names.get(p.id, p.name), statuses=relabelled)
+
+    return replace(
+        dataset,
+        users=tuple(
+            replace(u, first_name=names[u.id], last_name="") if u.id in names else u
+            for u in dataset.users
+        ),
+        groups=tuple(replace(g, name=names.get(g.id, g.name)) for g in dataset.groups),
+        pipelines=tuple(pipeline(p) for p in dataset.pipelines),
+        saved_searches=tuple(
+            replace(s, name=names.get(s.id, s.name)) for s in dataset.saved_searches
+        ),
+        organization_name=names.get(dataset.organization_id, dataset.organization_name),
+    )
 
 
 def matches_saved_search(search: org.SavedSearch, opp: Opportunity) -> bool:

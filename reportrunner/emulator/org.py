@@ -24,7 +24,7 @@ class User:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,14 @@ import logging
 import random
 import socket
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import ThreadingHTTPServer
 from typing import Any
 
 from reportrunner.emulator import faults
-from reportrunner.emulator.dataset import Dataset, generate
+from reportrunner.emulator.dataset import Dataset, generate, with_names
 from reportrunner.emulator.handler import API_PREFIX, Handler
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ class Emulator:
         fail_rate: float = 0.0,
         host: str = "127.0.0.1",
         port: int = 0,
+        names: Mapping[str, str] | None = None,
     ) -> None:
         if not api_key:
             raise ValueError("api_key must not be empty")
@@ -110,6 +112,8 @@ class Emulator:
         self.host = host
         self.port = port
         self.dataset: Dataset = generate(seed, now)
+        if names:  # display names by id, e.g. hostile strings for escaping tests
+            self.dataset = with_names(self.dataset, names)
         if rate_limit is None:
             self.bucket = faults.TokenBucket(NOMINAL_RATE, NOMINAL_RATE, enforce=False)
         else:
