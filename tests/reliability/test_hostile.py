@@ -136,13 +136,13 @@ def _pages(site: Path, suffix: str) -> list[str]:
 
 
 def test_the_api_really_served_hostile_names() -> None:
-    dataset = generate(1, NOW)
-    assert dataset.user(USERS[0].id) is not None
-    with Emulator(api_key="k", now=NOW, names=_names(True)) as emu:
+    names = _names(True)
+    with Emulator(api_key="k", now=NOW, names=names) as emu:
         assert emu.dataset.users[0].full_name == HOSTILE[0]
-        assert (
-            emu.dataset.pipelines[0].statuses[0].label == _names(True)[PIPELINES[0].statuses[0].id]
-        )
+        first = PIPELINES[0].statuses[0]
+        assert emu.dataset.pipelines[0].statuses[0].label == names[first.id]
+        # Same opportunities as the plain organization: only names differ.
+        assert emu.dataset.opportunities == generate(1, NOW).opportunities
     with pytest.raises(ValueError, match="does not have"):
         Emulator(api_key="k", names={"user_nobody": "x"})
 
