@@ -16,6 +16,7 @@ specs *near*-valid: many break exactly those rules, and the validator must say s
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -35,8 +36,10 @@ from reportrunner.resources import load_schema
 from reportrunner.validate import ValidationResult, validate_paths
 
 SECONDS_PER_FILE = 1.0
+#: Examples per property: 150 in the suite; RELIABILITY.md's figures use more (same code).
+EXAMPLES = int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(
-    max_examples=150,
+    max_examples=EXAMPLES,
     deadline=None,  # the time bound is asserted explicitly, per file, below
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     database=None,
