@@ -36,8 +36,8 @@ from reportrunner.resources import load_schema
 from reportrunner.validate import ValidationResult, validate_paths
 
 SECONDS_PER_FILE = 1.0
-#: Examples per property: 150 in the suite; RELIABILITY.md's figures use more (same code).
-EXAMPLES = int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "150"))
+#: Examples per property: 100 in the suite; RELIABILITY.md's figures use more (same code).
+EXAMPLES = int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,  # the time bound is asserted explicitly, per file, below

@@ -92,7 +92,7 @@ def project(tmp_path: Path) -> Iterator[Path]:
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_signal_mid_run_leaves_previous_site(project: Path, signum: int) -> None:
     before = tree_snapshot(project / "site")
-    with Emulator(api_key=CANARY, now=NOW, latency=0.4) as emu:
+    with Emulator(api_key=CANARY, now=NOW, latency=0.2) as emu:
         running = Running(["run", "--out", "site", "--jobs", "2"], project, cli_env(emu.base_url))
         running.wait_for("[1/")  # the first report is in: the run is in its middle
         sent = time.monotonic()
@@ -147,7 +147,7 @@ def _complete(site: Path) -> bool:
 
 
 def test_sigkill_while_writing_never_leaves_a_half_site(tmp_path: Path) -> None:
-    specs = {f"r{i:03d}": spec_yaml(f"r{i:03d}", cohort=COHORTS[i % 6]) for i in range(150)}
+    specs = {f"r{i:03d}": spec_yaml(f"r{i:03d}", cohort=COHORTS[i % 6]) for i in range(80)}
     write_specs(tmp_path, specs)
     rng = random.Random(7)
     with Emulator(api_key=CANARY, now=NOW) as emu:
@@ -158,8 +158,8 @@ def test_sigkill_while_writing_never_leaves_a_half_site(tmp_path: Path) -> None:
         outcomes: list[str] = []
         for _trial in range(3):
             running = Running(["run", "--out", "site", "--jobs", "8"], tmp_path, env)
-            running.wait_for("[150/150]", timeout=60)  # fetching is over; the site is written
-            time.sleep(rng.uniform(0.0, 1.5))
+            running.wait_for("[80/80]", timeout=60)  # fetching is over; the site is written
+            time.sleep(rng.uniform(0.0, 0.8))
             running.process.kill()
             running.finish()
             site = tmp_path / "site"
