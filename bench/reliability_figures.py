@@ -12,6 +12,8 @@ Two campaigns against the Close emulator over real HTTP, both seeded (same seed,
 * through the CLI (`--cli-runs`, default 20): the same kind of transient sequences through a
   real `reportrunner run` subprocess with real waiting; the exit status must be 0, and stdout
   and stderr must hold no traceback and no "internal error".
+* interruption (`--signal-rounds`, default 10): SIGINT and SIGTERM sent to a real run once a
+  report request is in flight (emulator latency 0.3 s); exit 130 expected, time to exit shown.
 
 Counted: runs, faults injected (by kind) and consumed, reports expected / ok / failed / lost
 (missing from the outcomes or the manifest), wrong verdicts, tracebacks (an exception escaping
@@ -19,6 +21,7 @@ Counted: runs, faults injected (by kind) and consumed, reports expected / ok / f
 
     /work/venv/bin/python bench/reliability_figures.py
     /work/venv/bin/python bench/reliability_figures.py --runs 1000 --cli-runs 50 --seed 7
+    /work/venv/bin/python bench/reliability_figures.py --runs 0 --cli-runs 0   # signals only
 """
 
 from __future__ import annotations
@@ -204,6 +207,47 @@ def through_cli(runs: int, seed: int) -> Tally:
     return tally
 
 
+def signals(rounds: int) -> dict[str, Any]:
+    """Time from SIGINT/SIGTERM (sent once a report request is in flight) to the exit."""
+    import signal
+    import statistics
+    import subprocess
+
+    times: dict[str, list[float]] = {"SIGINT": [], "SIGTERM": []}
+    problems = 0
+    with tempfile.TemporaryDirectory(prefix="rr-figures-sig-") as tmp:
+        root = Path(tmp)
+        write_specs(root, {c: spec_yaml(c, cohort=c) for c in ("this-month", "last-month")})
+        with Emulator(api_key=KEY, now=NOW, latency=0.3) as emu:
+            env = cli_env(emu.base_url, KEY)
+            for _ in range(rounds):
+                for name, signum in (("SIGINT", signal.SIGINT), ("SIGTERM", signal.SIGTERM)):
+                    emu.clear_requests()
+                    process = subprocess.Popen(
+                        [sys.executable, "-m", "reportrunner", "run", "--out", "site"],
+                        cwd=root,
+                        env=env,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    )
+                    while not any(r.method == "POST" for r in emu.requests):
+                        time.sleep(0.002)
+                    sent = time.monotonic()
+                    process.send_signal(signum)
+                    _, stderr = process.communicate(timeout=30)
+                    times[name].append(time.monotonic() - sent)
+                    problems += process.returncode != 130 or "Traceback" in stderr
+    print("\n## Interruption (`reportrunner run`, a report request in flight)")
+    for name, values in times.items():
+        print(
+            f"{name}: {len(values)} runs, exit 130 with a message; stopped after median "
+            f"{statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
+        )
+    print(f"wrong exits or tracebacks: {problems}")
+    return {"faults": 0, "kinds": 0, "lost": 0, "tracebacks": problems, "wrong": 0}
+
+
 def report(name: str, tally: Tally) -> dict[str, Any]:
     kinds = len(tally.injected)
     total = sum(tally.injected.values())
@@ -238,11 +282,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=300, help="in-process runs (default 300)")
     parser.add_argument("--cli-runs", type=int, default=20, help="CLI runs (default 20)")
+    parser.add_argument("--signal-rounds", type=int, default=10, help="SIGINT+SIGTERM pairs")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     results = [report("In process (run_reports + publish)", in_process(args.runs, args.seed))]
     if args.cli_runs:
         results.append(report("Through `reportrunner run`", through_cli(args.cli_runs, args.seed)))
+    if args.signal_rounds:
+        results.append(signals(args.signal_rounds))
     bad = sum(r["lost"] + r["tracebacks"] + r["wrong"] for r in results)
     print("\nheld" if not bad else f"\nFAILED: {bad} problems")
     return 0 if not bad else 1
