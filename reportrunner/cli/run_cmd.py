@@ -120,9 +120,10 @@ def execute(options: RunOptions) -> ExitStatus:
         # With --only, every other report keeps its previous pages (site.publish carries them).
         every_id = [spec.id for spec in validation.specs] + [o.id for o in result.outcomes]
         keep = sorted(set(every_id) - set(options.only)) if options.only else []
-        _publish(options, project, result.outcomes, now, keep)
+        unpublished = _publish(options, project, result.outcomes, now, keep)
     _print_result(options, result)
-    return ExitStatus.OK if result.failed == 0 else ExitStatus.FAILED
+    # A report fetched fine but not publishable (its data could not be rendered) failed too.
+    return ExitStatus.OK if result.failed == 0 and not unpublished else ExitStatus.FAILED
 
 
 def _fetch_with(options: RunOptions, validation: Any, now: datetime) -> Any:
@@ -170,14 +171,19 @@ def _publish(
     outcomes: list[ReportOutcome],
     now: datetime,
     keep: list[str],
-) -> None:
+) -> list[str]:
+    """Publish the site; returns the ids of this run's ok reports that could not be published."""
     from reportrunner.site import publish
 
     site = publish(
         options.out, project, outcomes, history_from=options.history_from, now=now, keep=keep
     )
-    for warning in getattr(site, "warnings", []):
+    for warning in site.warnings:
         _echo_err(f"warning: {warning}")
+    fetched_ok = {outcome.id for outcome in outcomes if outcome.status == "ok"}
+    return [
+        report.id for report in site.reports if report.id in fetched_ok and report.status != "ok"
+    ]
 
 
 def _print_result(options: RunOptions, result: Any) -> None:
