@@ -127,7 +127,9 @@ class Formatter:
             points = self.number(abs(diff) * 100, 1)
             return f"{arrow} {word} {points} pts"
         size = self.metric(abs(diff), kind, currency)
-        if compared == 0:
+        # From zero (or next to nothing) a relative change says nothing, and a ratio beyond
+        # what decimal formatting can quantize would crash the page: show the size only.
+        if compared == 0 or abs(diff) / abs(compared) >= 1e9:
             return f"{arrow} {word} {size}"
         relative = self.percent(abs(diff) / abs(compared), 0)
         return f"{arrow} {word} {size} ({relative})"
