@@ -16,6 +16,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 _STATUS_TEXT = ("id", "label", "type")
+#: Larger than any count, cents or seconds Close can mean (2**53: floats stop being exact),
+#: and far below where decimal formatting of a page would fail (about 1e25).
+MAX_MAGNITUDE = 2**53
 
 
 def _kind(value: Any) -> str:
@@ -38,8 +41,8 @@ def _number_problem(values: Mapping[str, Any], where: str, skip: Iterable[str]) 
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return f"{where}/{key} is {_kind(value)}, expected a number"
-        if not math.isfinite(value):
-            return f"{where}/{key} is {value}, expected a finite number"
+        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            return f"{where}/{key} is {value}, beyond any plausible value"
     return None
 
 
