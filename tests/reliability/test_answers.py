@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -87,7 +88,8 @@ def workdir() -> Iterator[Path]:
 
 
 @settings(
-    max_examples=80,
+    # 80 in the suite; RELIABILITY.md's figure uses RELIABILITY_FUZZ_EXAMPLES=1000.
+    max_examples=int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "80")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
