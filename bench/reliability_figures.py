@@ -22,6 +22,8 @@ Counted: runs, faults injected (by kind) and consumed, reports expected / ok / f
     /work/venv/bin/python bench/reliability_figures.py
     /work/venv/bin/python bench/reliability_figures.py --runs 1000 --cli-runs 50 --seed 7
     /work/venv/bin/python bench/reliability_figures.py --runs 0 --cli-runs 0   # signals only
+    /work/venv/bin/python bench/reliability_figures.py --runs 0 --cli-runs 0 --signal-rounds 0 \
+        --boundary-rounds 40   # the known race: signals in the 50 ms after fetching
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from relhelp import (  # noqa: E402  (the tests' harness, shared on purpose)
     cli_env,
     run_cli,
     spec_yaml,
+    tree_snapshot,
     write_specs,
 )
 
@@ -248,6 +251,61 @@ def signals(rounds: int) -> dict[str, Any]:
     return {"faults": 0, "kinds": 0, "lost": 0, "tracebacks": problems, "wrong": 0}
 
 
+def boundary(rounds: int) -> dict[str, Any]:
+    """Signals in the first 50 ms after fetching ends (a known race): count what goes wrong."""
+    import signal
+    import subprocess
+    import threading
+
+    outcomes: Counter[str] = Counter()
+    rng = random.Random(5)
+    with tempfile.TemporaryDirectory(prefix="rr-figures-edge-") as tmp:
+        root = Path(tmp)
+        cohorts = ["this-month", "last-month", "this-quarter", "last-quarter", "this-year"]
+        write_specs(
+            root, {f"r{i:02d}": spec_yaml(f"r{i:02d}", cohort=cohorts[i % 5]) for i in range(80)}
+        )
+        with Emulator(api_key=KEY, now=NOW) as emu:
+            env = cli_env(emu.base_url, KEY)
+            run_cli(["run", "--out", "site"], cwd=root, env=env)
+            before = tree_snapshot(root / "site")
+            for index in range(rounds):
+                signum = (signal.SIGINT, signal.SIGTERM)[index % 2]
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "reportrunner", "run", "--out", "site", "--jobs", "8"],
+                    cwd=root,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                lines: list[str] = []
+                reader = threading.Thread(target=lines.extend, args=(process.stderr,), daemon=True)
+                reader.start()
+                while not any("[80/80]" in line for line in lines) and process.poll() is None:
+                    time.sleep(0.001)
+                time.sleep(rng.uniform(0.0, 0.05))
+                process.send_signal(signum)
+                process.wait(timeout=30)
+                reader.join(timeout=5)
+                left = [p.name for p in root.iterdir() if p.name.startswith(".site.")]
+                after = tree_snapshot(root / "site")
+                verdict = f"exit {process.returncode}, site " + (
+                    "unchanged" if after == before else "replaced"
+                )
+                verdict += ", staging folder left" if left else ""
+                before = after
+                outcomes[verdict] += 1
+                for name in left:
+                    import shutil
+
+                    shutil.rmtree(root / name, ignore_errors=True)
+    print("\n## Signal in the first 50 ms after fetching (known race, see RELIABILITY.md)")
+    for verdict, count in sorted(outcomes.items()):
+        print(f"  {count:4}  {verdict}")
+    return {"faults": 0, "kinds": 0, "lost": 0, "tracebacks": 0, "wrong": 0}
+
+
 def report(name: str, tally: Tally) -> dict[str, Any]:
     kinds = len(tally.injected)
     total = sum(tally.injected.values())
@@ -283,6 +341,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=300, help="in-process runs (default 300)")
     parser.add_argument("--cli-runs", type=int, default=20, help="CLI runs (default 20)")
     parser.add_argument("--signal-rounds", type=int, default=10, help="SIGINT+SIGTERM pairs")
+    parser.add_argument(
+        "--boundary-rounds", type=int, default=0, help="signals right after fetching (race)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     results = [report("In process (run_reports + publish)", in_process(args.runs, args.seed))]
@@ -290,6 +351,8 @@ def main() -> int:
         results.append(report("Through `reportrunner run`", through_cli(args.cli_runs, args.seed)))
     if args.signal_rounds:
         results.append(signals(args.signal_rounds))
+    if args.boundary_rounds:
+        results.append(boundary(args.boundary_rounds))
     bad = sum(r["lost"] + r["tracebacks"] + r["wrong"] for r in results)
     print("\nheld" if not bad else f"\nFAILED: {bad} problems")
     return 0 if not bad else 1
