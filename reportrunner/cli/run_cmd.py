@@ -114,6 +114,10 @@ def execute(options: RunOptions) -> ExitStatus:
             _echo_err(str(diagnostic))
     project = validation.project
     now = datetime.now(timezone.utc)
+    # Imported now rather than after fetching: a Ctrl-C or SIGTERM landing inside this slow
+    # import (Jinja2, Babel) made `python -m reportrunner` end by SIGINT instead of exit 130
+    # (RELIABILITY.md; bench/reliability_figures.py --boundary-rounds).
+    import reportrunner.site  # noqa: F401
 
     with _sigterm_as_interrupt():  # until the site is swapped in
         result = _fetch_with(options, validation, now)
