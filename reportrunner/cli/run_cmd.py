@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -28,6 +28,11 @@ from reportrunner.cli._common import translate_errors
 from reportrunner.errors import ConfigError, ExitStatus, ProjectError
 from reportrunner.model import ReportOutcome
 from reportrunner.redact import redact, register_secret
+
+if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
+    from reportrunner.model import Project
+    from reportrunner.runtypes import RunResult
+    from reportrunner.validate import RejectedSpec, ValidationResult
 
 DEFAULT_API_URL = "https://api.close.com/api/v1"
 
@@ -46,7 +51,7 @@ class RunOptions:
     history_from: str | None = None
 
 
-def _rejected_outcome(rejected: Any) -> ReportOutcome:
+def _rejected_outcome(rejected: RejectedSpec) -> ReportOutcome:
     errors = [d for d in rejected.diagnostics if d.severity == "error"]
     first = str(errors[0]) if errors else "the spec is invalid"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -130,7 +135,7 @@ def execute(options: RunOptions) -> ExitStatus:
     return ExitStatus.OK if result.failed == 0 and not unpublished else ExitStatus.FAILED
 
 
-def _fetch_with(options: RunOptions, validation: Any, now: datetime) -> Any:
+def _fetch_with(options: RunOptions, validation: ValidationResult, now: datetime) -> RunResult:
     """Fetch from the emulator (started here, stopped before publishing) or from Close."""
     with ExitStack() as stack:
         if options.emulator:
@@ -148,7 +153,9 @@ def _fetch_with(options: RunOptions, validation: Any, now: datetime) -> Any:
         return _fetch(options, validation, key, base_url, now)
 
 
-def _fetch(options: RunOptions, validation: Any, key: str, base_url: str, now: datetime) -> Any:
+def _fetch(
+    options: RunOptions, validation: ValidationResult, key: str, base_url: str, now: datetime
+) -> RunResult:
     from reportrunner.progress import ProgressPrinter
     from reportrunner.runner import RunSettings, run_reports
 
@@ -171,7 +178,7 @@ def _fetch(options: RunOptions, validation: Any, key: str, base_url: str, now: d
 
 def _publish(
     options: RunOptions,
-    project: Any,
+    project: Project,
     outcomes: list[ReportOutcome],
     now: datetime,
     keep: list[str],
@@ -190,7 +197,7 @@ def _publish(
     ]
 
 
-def _print_result(options: RunOptions, result: Any) -> None:
+def _print_result(options: RunOptions, result: RunResult) -> None:
     from reportrunner.progress import github_errors, github_summary, result_json, summary_table
 
     if options.format == "json":
