@@ -7,13 +7,16 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
 from reportrunner.cli._common import translate_errors
 from reportrunner.errors import ExitStatus, UsageError
+
+if TYPE_CHECKING:
+    from reportrunner.plan import RequestPlan
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ def _describe_window(name: str, window: dict[str, Any] | None) -> str | None:
     return f"{name}{label}: {start} → {end}"
 
 
-def _plan_json(plan: Any, base_url: str, now: datetime) -> str:
+def _plan_json(plan: RequestPlan, base_url: str, now: datetime) -> str:
     reports = []
     for report in plan.reports:
         reports.append(
@@ -68,7 +71,7 @@ def _plan_json(plan: Any, base_url: str, now: datetime) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _plan_text(plan: Any, base_url: str, now: datetime) -> str:
+def _plan_text(plan: RequestPlan, base_url: str, now: datetime) -> str:
     lines = [f"Plan at {now.isoformat()} against {base_url}", ""]
     for report in plan.reports:
         spec = report.spec
