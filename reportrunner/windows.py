@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
@@ -162,12 +163,26 @@ def shift_same_days(window: Window, shift: str) -> Window:
     )
 
 
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})?"
+)
+
+
 def parse_rfc3339(text: str) -> datetime:
-    """Parse an RFC 3339 date-time with an offset (`Z` or `+02:00`); ValueError otherwise."""
-    value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    if value.tzinfo is None:
+    """Parse an RFC 3339 date-time with an offset (`Z` or `+02:00`); ValueError otherwise.
+
+    Done by hand rather than by `datetime.fromisoformat` alone: before Python 3.11 that accepts
+    neither `Z` nor fractions other than 3 or 6 digits, which RFC 3339 allows.
+    """
+    match = _RFC3339.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not an RFC 3339 date-time such as 2026-01-01T00:00:00Z")
+    day, clock, fraction, offset = match.groups()
+    if offset is None:
         raise ValueError(f"{text!r} has no time-zone offset; add Z or +HH:MM")
-    return value
+    micro = f".{(fraction or '')[:6]:0<6}" if fraction else ""
+    zone = "+00:00" if offset in ("Z", "z") else offset
+    return datetime.fromisoformat(f"{day}T{clock}{micro}{zone}")
 
 
 def datetime_window(value: dict[str, str]) -> Window:

@@ -127,5 +127,10 @@ def test_offsets() -> None:
 def test_rfc3339() -> None:
     assert parse_rfc3339("2026-01-01T00:00:00Z") == datetime(2026, 1, 1, tzinfo=UTC)
     assert parse_rfc3339("2026-01-01T02:00:00+02:00") == datetime(2026, 1, 1, tzinfo=UTC)
+    assert parse_rfc3339("2026-01-01T00:00:00.5Z") == datetime(2026, 1, 1, 0, 0, 0, 500000, UTC)
+    assert parse_rfc3339("2026-01-01t00:00:00.1234567z").microsecond == 123456
     with pytest.raises(ValueError, match="no time-zone offset"):
         parse_rfc3339("2026-01-01T00:00:00")
+    for bad in ("2026-01-01", "yesterday", "2026-13-01T00:00:00Z", "2026-01-01T25:00:00Z"):
+        with pytest.raises(ValueError):
+            parse_rfc3339(bad)
