@@ -164,7 +164,18 @@ def _as_unprivileged(args: list[str], cwd: Path) -> subprocess.CompletedProcess[
         setpriv = shutil.which("setpriv")
         if setpriv is None:
             pytest.skip("running as root without setpriv: chmod 000 cannot stop root")
-        command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        drop = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+        probe = subprocess.run(
+            [*drop, sys.executable, "-c", "import reportrunner"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if probe.returncode != 0:  # e.g. a Python installed under root's private home
+            pytest.skip(f"user nobody cannot run this Python: {probe.stderr.strip()[:200]}")
+        command = [*drop, *command]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLOSE_")}
     env["HOME"] = str(cwd)
     return subprocess.run(
