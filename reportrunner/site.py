@@ -248,7 +248,8 @@ def publish(
     out = Path(out).absolute()
     now = now or datetime.now(timezone.utc)
     with exclusive(out):
-        recover(out)  # a killed swap left the previous site aside: its data is needed now
+        # A killed swap left the previous site aside: its data is needed now.
+        recover(out, locked=True)
         return _publish(out, project, outcomes, history_from, now, keep)
 
 

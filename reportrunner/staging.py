@@ -35,8 +35,12 @@ def check_destination(out: Path) -> None:
         )
 
 
-def recover(out: Path) -> None:
-    """Undo a swap that was cut between its two renames; drop old staging leftovers."""
+def recover(out: Path, *, locked: bool = False) -> None:
+    """Undo a swap that was cut between its two renames; drop staging leftovers.
+
+    With `locked` (the caller holds `exclusive(out)`), no other build can be writing beside
+    `out`, so every staging folder there is a leftover of a killed or interrupted run.
+    """
     previous = sorted(out.parent.glob(f".{out.name}.previous-*"), key=lambda p: p.stat().st_mtime)
     if not out.exists() and previous:
         previous.pop().replace(out)
@@ -44,8 +48,8 @@ def recover(out: Path) -> None:
     for leftover in previous:
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in out.parent.glob(f".{out.name}.building-*"):
-        # A younger one may belong to a build running right now; leave it alone.
-        if leftover.stat().st_mtime < cutoff:
+        # Unlocked, a younger one may belong to a build running right now; leave it alone.
+        if locked or leftover.stat().st_mtime < cutoff:
             shutil.rmtree(leftover, ignore_errors=True)
 
 

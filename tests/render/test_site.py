@@ -157,6 +157,21 @@ def test_an_interrupted_swap_is_recovered_on_the_next_run(
     assert _siblings(out) == []
 
 
+def test_staging_leftovers_of_an_interrupted_run_are_removed_at_once(
+    tmp_path: Path, data: dict[str, Any], project: Project, make_outcome: Outcome
+) -> None:
+    out = tmp_path / "site"
+    publish(out, project, [make_outcome(data)])
+    # A signal that lands right after the staging folder was made leaves it behind.
+    leftover = tmp_path / ".site.building-interrupted"
+    (leftover / ID).mkdir(parents=True)
+    other_site = tmp_path / ".other.building-running"  # another site's build: not ours
+    other_site.mkdir()
+    publish(out, project, [make_outcome(data)])
+    assert not leftover.exists(), "publish holds the lock, so no other build owns it"
+    assert other_site.exists()
+
+
 def test_refuses_to_replace_a_folder_that_is_not_a_site(
     tmp_path: Path, data: dict[str, Any], project: Project, make_outcome: Outcome
 ) -> None:
