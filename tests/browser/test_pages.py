@@ -116,9 +116,7 @@ def test_stale_and_failed_reports_are_explained_on_the_index(
     assert "Failed: no data yet" in text and "'pipeline' is required" in text
 
 
-def test_demo_site_pages(open_page: Any, demo_site: Path | None) -> None:
-    if demo_site is None:
-        pytest.skip("specs/ or the run command is not in this checkout yet")
+def test_demo_site_pages(open_page: Any, demo_site: Path) -> None:
     for path in _pages(demo_site):
         _check_page(open_page, path)
 

@@ -78,7 +78,7 @@ def test_ci_gets_one_line_per_finished_report() -> None:
         printer(event(kind, done, outcome))
     lines = stream.getvalue().splitlines()
     assert lines[0] == "[1/3] ok     alpha  4 requests  1.25 s"
-    assert lines[1].startswith("[2/3] FAILED ghost")
+    assert lines[1] == "[2/3] FAILED ghost  1 request  0.50 s"
     assert "Object does not exist" in lines[2]
     assert "\r" not in stream.getvalue()
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import secrets
 import shutil
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -26,29 +24,7 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 from wfactions import PagesSite  # noqa: E402  (needs the sys.path entry above)
-from wfutil import ROOT  # noqa: E402
-
-GIT = ["git", "-c", "user.name=Harness", "-c", "user.email=harness@example.invalid"]
-
-
-def git(workspace: Path, *args: str) -> str:
-    done = subprocess.run(
-        [*GIT, *args], cwd=workspace, capture_output=True, text=True, check=False, timeout=60
-    )
-    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
-    return done.stdout.strip()
-
-
-def require_commands(*names: str) -> None:
-    """Skip (outside CI) until the other teams' commands exist; in CI they must."""
-    from reportrunner.cli import main
-
-    missing = [name for name in names if main.get_command(None, name) is None]  # type: ignore[arg-type]
-    if missing:
-        reason = f"`reportrunner {'/'.join(missing)}` is not part of this build yet"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+from wfutil import ROOT, git  # noqa: E402
 
 
 @pytest.fixture
@@ -97,7 +73,6 @@ def pages(tmp_path: Path) -> Iterator[PagesSite]:
 def close_api() -> Iterator[Any]:
     """The Close emulator standing in for api.close.com, with a canary key that must never
     appear in any output."""
-    require_commands("run")
     from reportrunner.emulator import Emulator
 
     with Emulator(api_key="wf-canary-" + secrets.token_hex(12), seed=1) as emu:

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import require_commands
 from wfutil import ROOT
 
 #: The keys pre-commit accepts in a hook definition (pre-commit's clientlib MANIFEST_HOOK_DICT).
@@ -78,7 +77,6 @@ def _run_hook(hook: dict[str, Any], repo: Path, changed: list[str]) -> tuple[int
 
 
 def test_changed_specs_hook_checks_only_the_specs_of_the_commit(repo: Path) -> None:
-    require_commands("validate")
     hook = _hooks()["reportrunner-validate"]
 
     status, output = _run_hook(hook, repo, ["specs/good.yaml", "README.md", "docker-compose.yaml"])
@@ -93,7 +91,6 @@ def test_changed_specs_hook_checks_only_the_specs_of_the_commit(repo: Path) -> N
 
 
 def test_all_specs_hook_runs_when_the_project_file_changes(repo: Path) -> None:
-    require_commands("validate")
     hook = _hooks()["reportrunner-validate-all"]
     status, output = _run_hook(hook, repo, ["reportrunner.yaml"])
     assert status == 1 and "specs/team/bad.yml:5" in output, output

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import git
 from wfcommands import parse_kv, read_annotations
 from wfharness import Harness
+from wfutil import git
 
 WORKFLOW = """\
 on: push

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import git, require_commands
 from wfharness import Harness, WorkflowRun
+from wfutil import git
 
 NEW_SPEC = """\
 # yaml-language-server: $schema=../schema/report-spec.schema.json
@@ -58,7 +58,6 @@ def _pull_request(workspace: Path, runner_temp: Path, files: dict[str, str]) -> 
 def test_broken_spec_gets_an_annotation_and_valid_ones_a_preview(
     workspace: Path, runner_temp: Path
 ) -> None:
-    require_commands("validate", "run")
     run = _pull_request(
         workspace,
         runner_temp,
@@ -98,7 +97,6 @@ def test_broken_spec_gets_an_annotation_and_valid_ones_a_preview(
 
 
 def test_valid_pull_request_passes(workspace: Path, runner_temp: Path) -> None:
-    require_commands("validate", "run")
     run = _pull_request(workspace, runner_temp, {"specs/pr-added-report.yaml": NEW_SPEC})
     job = run.jobs["validate"]
     assert job.result == "success", run.log()

@@ -15,10 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from conftest import git
 from wfactions import PagesSite
 from wfharness import Harness, WorkflowRun
-from wfutil import ROOT
+from wfutil import ROOT, git
 
 PUBLISH = ".github/workflows/publish.yml"
 

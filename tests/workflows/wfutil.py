@@ -6,6 +6,7 @@ PyYAML follows YAML 1.1, where the key `on` is the boolean True; `on_block` hide
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +49,15 @@ def steps(workflow: dict[Any, Any]) -> list[tuple[str, dict[str, Any]]]:
         for job_id, job in workflow.get("jobs", {}).items()
         for step in job.get("steps", [])
     ]
+
+
+GIT = ["git", "-c", "user.name=Harness", "-c", "user.email=harness@example.invalid"]
+
+
+def git(workspace: Path, *args: str) -> str:
+    """Run git in `workspace` with a fixed identity; fail the test with git's message."""
+    done = subprocess.run(
+        [*GIT, *args], cwd=workspace, capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout.strip()
