@@ -15,10 +15,12 @@ from pathlib import Path
 from reportrunner.model import Diagnostic
 
 
-def summary_line(files: int, reports: int, errors: int, warnings: int) -> str:
-    def plural(count: int, word: str) -> str:
-        return f"{count} {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str) -> str:
+    """`1 error`, `2 errors`: the count and the word, plural unless the count is one."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
+
+def summary_line(files: int, reports: int, errors: int, warnings: int) -> str:
     return (
         f"{plural(files, 'spec file')} checked ({plural(reports, 'valid report')}): "
         f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"

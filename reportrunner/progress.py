@@ -48,7 +48,7 @@ class ProgressPrinter:
         assert outcome is not None
         text = (
             f"[{event.done}/{event.total}] {_status(outcome):6} {outcome.id}  "
-            f"{_plural(outcome.requests, 'request')}  {outcome.seconds:.2f} s"
+            f"{output.plural(outcome.requests, 'request')}  {outcome.seconds:.2f} s"
         )
         if outcome.error:
             text += f"\n    {outcome.error}"
@@ -182,7 +182,3 @@ def github_summary(result: RunResult) -> str:
             error = (outcome.error or "").replace("\n", " ")
             lines.append(f"- `{outcome.id}` ({outcome.source}): {error}")
     return redact("\n".join(lines) + "\n")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
