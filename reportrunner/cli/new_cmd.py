@@ -12,7 +12,6 @@ from reportrunner.cli import EXIT_STATUS_HELP
 from reportrunner.cli._common import translate_errors
 from reportrunner.errors import UsageError
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 EXAMPLE_PIPELINE = "pipe_4vukv2FUlFh9FDiVYAop1U"
 
 TEMPLATE = """\
@@ -41,12 +40,16 @@ request:                         # exactly the JSON body POSTed to Close
 
 def write_new_spec(report_id: str, folder: Path, root: Path, force: bool = False) -> Path:
     """Create `folder/ID.yaml`; the pipeline is the project default when there is one."""
+    from reportrunner.checks import SPEC_SCHEMA
+    from reportrunner.resources import load_schema
     from reportrunner.spec import PROJECT_FILE, project_from, read_project
 
-    if not ID_PATTERN.match(report_id):
+    # The schema holds the id rule (one source of truth with `validate`).
+    id_rule = load_schema(SPEC_SCHEMA)["properties"]["id"]
+    if not re.match(id_rule["pattern"], report_id):
         raise UsageError(
             f"{report_id!r} is not a valid report id",
-            hint="use 1 to 63 lowercase letters, digits or dashes, e.g. new-business-weekly",
+            hint=f"{id_rule['errorMessage']}, e.g. new-business-weekly",
         )
     target = folder / f"{report_id}.yaml"
     if target.exists() and not force:

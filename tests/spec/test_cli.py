@@ -156,6 +156,7 @@ def test_new_writes_a_valid_commented_spec(tmp_path: Path) -> None:
     again = invoke(tmp_path, "new", "emea-weekly")
     assert again.exit_code == 2 and "already exists" in again.stderr
     assert invoke(tmp_path, "new", "Bad Id").exit_code == 2
+    assert invoke(tmp_path, "new", "a" * 64).exit_code == 2  # the schema's id rule
 
 
 def test_schema_prints_both_schemas(tmp_path: Path) -> None:
