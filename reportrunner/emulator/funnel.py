@@ -25,7 +25,16 @@ __all__ = ["RequestInvalid", "Scope", "resolve_scope", "stages_report", "totals_
 
 
 @dataclass
-class TotalsAcc:
+class _Sums:
+    """Integer counters added field by field (per-user sums → aggregation)."""
+
+    def add(self, other: _Sums) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class TotalsAcc(_Sums):
     count: int = 0
     complete: int = 0
     won: int = 0
@@ -33,13 +42,9 @@ class TotalsAcc:
     value_won: int = 0
     win_seconds: int = 0
 
-    def add(self, other: TotalsAcc) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
 
 @dataclass
-class StageAcc:
+class StageAcc(_Sums):
     count: int = 0
     lost: int = 0
     advanced: int = 0
@@ -49,10 +54,6 @@ class StageAcc:
     weighted: int = 0
     weighted_advanced: int = 0
     advance_seconds: int = 0
-
-    def add(self, other: StageAcc) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 @dataclass
