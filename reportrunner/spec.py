@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportrunner.checks import SPEC_SCHEMA
 from reportrunner.errors import SpecError
 from reportrunner.messages import escape_token
 from reportrunner.model import Location, Project
@@ -24,7 +25,6 @@ from reportrunner.yamlload import Loaded, load_file
 
 PROJECT_FILE = "reportrunner.yaml"
 MAX_EXPANSIONS = 100
-SPEC_SCHEMA = "report-spec.schema.json"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 

@@ -57,7 +57,7 @@ def write_new_spec(report_id: str, folder: Path, root: Path, force: bool = False
     project = project_from(root, read_project(root, PROJECT_FILE))
     default_request = project.defaults.get("request")
     pipeline = default_request.get("pipeline") if isinstance(default_request, dict) else None
-    schema = Path("..") / "schema" / "report-spec.schema.json"
+    schema = Path("..") / "schema" / SPEC_SCHEMA
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(
         TEMPLATE.format(
