@@ -36,6 +36,7 @@ from reportrunner.sitefiles import (
 )
 from reportrunner.staging import exclusive, inside, recover, staged
 from reportrunner.viewmodel import report_view
+from reportrunner.windows import iso_z
 
 
 @dataclass
@@ -93,10 +94,6 @@ class _Item:
     fetched_at: str | None = None  # what the manifest says for a report carried over
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _carried(site: Path, report_id: str, entry: dict[str, Any]) -> _Item:
     """A report taken over from an existing site unchanged (status, error, data)."""
     data, problem = stored_data(site, report_id)
@@ -129,7 +126,7 @@ def _build(
     now: datetime,
 ) -> SiteResult:
     renderer = Renderer(project)  # before staging: a broken template folder fails early
-    generated = _iso(now)
+    generated = iso_z(now.astimezone(timezone.utc).replace(microsecond=0))
     published: list[PublishedReport] = []
     entries: list[IndexEntry] = []
     with staged(out) as staging:

@@ -59,12 +59,13 @@ class Window:
 
     def to_json(self) -> dict[str, str | None]:
         return {
-            "start": _iso(self.start) if self.start else None,
-            "end": _iso(self.end) if self.end else None,
+            "start": iso_z(self.start) if self.start else None,
+            "end": iso_z(self.end) if self.end else None,
         }
 
 
-def _iso(moment: datetime) -> str:
+def iso_z(moment: datetime) -> str:
+    """RFC 3339 text of a moment in its own offset, `Z` for UTC."""
     text = moment.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
