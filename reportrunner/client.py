@@ -12,7 +12,9 @@ the run stops) or `ApiError`. Messages carry the URL without credentials and nev
 
 from __future__ import annotations
 
+import os
 import random
+import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -33,7 +35,7 @@ from reportrunner.answers import (
     rejected,
     safe_url,
 )
-from reportrunner.errors import ApiError, AuthError
+from reportrunner.errors import ApiError, AuthError, ConfigError
 from reportrunner.ratelimit import Pacer, WaitTooLong, parse_headers, retry_wait
 from reportrunner.redact import register_secret
 
@@ -43,10 +45,34 @@ __all__ = [
     "CloseClient",
     "RequestRejected",
     "WaitBudget",
+    "emulator_key",
+    "key_and_url_from_env",
     "safe_url",
 ]
 
 USER_AGENT = f"reportrunner/{__version__}"
+
+
+def key_and_url_from_env(default_url: str, *, needed_for: str, hint: str) -> tuple[str, str]:
+    """The API key from CLOSE_API_KEY and the base URL: CLOSE_API_URL, else `default_url`.
+
+    The key is registered for redaction before anything could print it. Unset, a ConfigError
+    names the variable and says what the key is `needed_for`; nothing was sent yet.
+    """
+    key = os.environ.get("CLOSE_API_KEY", "").strip()
+    if not key:
+        raise ConfigError(
+            f"CLOSE_API_KEY is not set; {needed_for} (no request was made)", hint=hint
+        )
+    register_secret(key)
+    return key, os.environ.get("CLOSE_API_URL", "").strip() or default_url
+
+
+def emulator_key() -> str:
+    """A fresh key for a built-in emulator, registered for redaction like a real one."""
+    key = "emu_" + secrets.token_urlsafe(18)
+    register_secret(key)
+    return key
 
 
 @dataclass(frozen=True)

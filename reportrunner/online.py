@@ -9,16 +9,12 @@ that could not be checked (Close failed to answer that look-up) is a warning, no
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from reportrunner.client import ClientSettings, CloseClient
-from reportrunner.errors import ConfigError
+from reportrunner.client import ClientSettings, CloseClient, emulator_key, key_and_url_from_env
 from reportrunner.model import Diagnostic, Location, Project, Severity, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
-from reportrunner.redact import register_secret
 
 
 @dataclass(frozen=True)
@@ -161,18 +157,13 @@ def check_online(
     if emulator:
         from reportrunner.emulator import Emulator
 
-        key = "emu_" + secrets.token_urlsafe(18)
-        register_secret(key)
+        key = emulator_key()
         with Emulator(api_key=key) as server:
             return validate_online(specs, OnlineSettings(server.base_url, key, timeout))
-    key = os.environ.get("CLOSE_API_KEY", "").strip()
-    if not key:
-        raise ConfigError(
-            "CLOSE_API_KEY is not set; validate --online needs a Close API key to look ids up "
-            "(no request was made)",
-            hint="export CLOSE_API_KEY=…, or use --emulator to check against the built-in "
-            "emulator's organization.",
-        )
-    register_secret(key)
-    base_url = os.environ.get("CLOSE_API_URL", "").strip() or project.api_base_url
+    key, base_url = key_and_url_from_env(
+        project.api_base_url,
+        needed_for="validate --online needs a Close API key to look ids up",
+        hint="export CLOSE_API_KEY=…, or use --emulator to check against the built-in "
+        "emulator's organization.",
+    )
     return validate_online(specs, OnlineSettings(base_url, key, timeout))

@@ -8,8 +8,6 @@ promptly, nothing is published, and the previous site stays as it was (exit 130)
 
 from __future__ import annotations
 
-import os
-import secrets
 import signal
 import sys
 import threading
@@ -25,16 +23,14 @@ import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
 from reportrunner.cli._common import translate_errors
-from reportrunner.errors import ConfigError, ExitStatus, ProjectError
+from reportrunner.errors import ExitStatus, ProjectError
 from reportrunner.model import ReportOutcome
-from reportrunner.redact import redact, register_secret
+from reportrunner.redact import redact
 
 if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
     from reportrunner.model import Project
     from reportrunner.runtypes import RunResult
     from reportrunner.validate import RejectedSpec, ValidationResult
-
-DEFAULT_API_URL = "https://api.close.com/api/v1"
 
 
 @dataclass(frozen=True)
@@ -63,19 +59,6 @@ def _rejected_outcome(rejected: RejectedSpec) -> ReportOutcome:
         error=f"invalid spec: {first}{more}; fix it and run `reportrunner validate`",
         diagnostics=list(rejected.diagnostics),
     )
-
-
-def _api_key(options: RunOptions) -> str:
-    key = os.environ.get("CLOSE_API_KEY", "").strip()
-    if not key:
-        raise ConfigError(
-            "CLOSE_API_KEY is not set; reportrunner needs a Close API key to fetch reports "
-            "(no request was made)",
-            hint="export CLOSE_API_KEY=… (in GitHub Actions: a repository secret passed as an "
-            "env variable), or use --emulator to run against the built-in Close emulator.",
-        )
-    register_secret(key)  # before anything could print it
-    return key
 
 
 @contextmanager
@@ -137,18 +120,21 @@ def execute(options: RunOptions) -> ExitStatus:
 
 def _fetch_with(options: RunOptions, validation: ValidationResult, now: datetime) -> RunResult:
     """Fetch from the emulator (started here, stopped before publishing) or from Close."""
+    from reportrunner.client import emulator_key, key_and_url_from_env
+
     with ExitStack() as stack:
         if options.emulator:
             from reportrunner.emulator import Emulator
 
-            key = "emu_" + secrets.token_urlsafe(18)
-            register_secret(key)
+            key = emulator_key()
             emulator = stack.enter_context(Emulator(api_key=key))
             base_url = emulator.base_url
         else:
-            key = _api_key(options)
-            base_url = (
-                os.environ.get("CLOSE_API_URL", "").strip() or validation.project.api_base_url
+            key, base_url = key_and_url_from_env(
+                validation.project.api_base_url,
+                needed_for="reportrunner needs a Close API key to fetch reports",
+                hint="export CLOSE_API_KEY=… (in GitHub Actions: a repository secret passed as "
+                "an env variable), or use --emulator to run against the built-in Close emulator.",
             )
         return _fetch(options, validation, key, base_url, now)
 
