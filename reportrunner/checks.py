@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reportrunner.fastcheck import Check, compile_check
-from reportrunner.messages import RFC3339, Problem, did_you_mean, problems_from_error
+from reportrunner.messages import (
+    RFC3339,
+    Problem,
+    did_you_mean,
+    problems_from_error,
+    unescape_token,
+)
 from reportrunner.resources import load_schema
 from reportrunner.windows import parse_rfc3339
 
@@ -66,7 +72,7 @@ def _inline(node: Any, documents: dict[str, dict[str, Any]], current: str) -> An
         name = name or current
         target: Any = documents[name]
         for token in fragment.strip("/").split("/") if fragment.strip("/") else []:
-            target = target[token.replace("~1", "/").replace("~0", "~")]
+            target = target[unescape_token(token)]
         return _inline(target, documents, name)
     inlined = {key: _inline(value, documents, current) for key, value in node.items()}
     node.clear()

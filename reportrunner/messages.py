@@ -58,6 +58,11 @@ def escape_token(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
+def unescape_token(token: str) -> str:
+    """The inverse of `escape_token`: one JSON-pointer token back to the key it names."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def pointer_of(path: Iterable[str | int]) -> str:
     return "".join("/" + escape_token(part) for part in path)
 

@@ -20,7 +20,7 @@ from reportrunner.checks import (
     timezone_problem,
 )
 from reportrunner.errors import SpecError
-from reportrunner.messages import Problem
+from reportrunner.messages import Problem, unescape_token
 from reportrunner.model import Diagnostic, Project, Severity, Spec
 from reportrunner.spec import (
     PROJECT_FILE,
@@ -53,8 +53,7 @@ def request_problems(body: Any) -> list[RequestProblem]:
     problems += request_semantic_problems(body)
     result = []
     for problem in problems:
-        field = problem.pointer.split("/")[1] if problem.pointer.count("/") else ""
-        field = field.replace("~1", "/").replace("~0", "~")
+        field = unescape_token(problem.pointer.split("/")[1]) if problem.pointer else ""
         result.append(RequestProblem(field, problem.pointer, problem.message, problem.severity))
     return result
 
