@@ -271,13 +271,15 @@ def _fmt_metric(fmt: Formatter, kind: str, currency: str, value: float | None) -
 def _trends(
     history: Sequence[dict[str, Any]], fmt: Formatter, cur: str, zone: str
 ) -> list[TrendChart]:
+    # The runs' times are parsed and formatted once, not once per metric.
+    moments = [parse_rfc3339(item["fetched_at"]) for item in history]
+    when = [(fmt.moment(moment, zone), fmt.day(moment, zone)) for moment in moments]
     charts = []
     for key in TREND_KEYS:
         label, kind, _ = _FIELD[key]
-        moments = [parse_rfc3339(item["fetched_at"]) for item in history]
         values = [
-            (fmt.moment(moment, zone), fmt.day(moment, zone), (item.get("headline") or {}).get(key))
-            for moment, item in zip(moments, history, strict=True)
+            (tooltip, day, (item.get("headline") or {}).get(key))
+            for (tooltip, day), item in zip(when, history, strict=True)
         ]
         chart = trend_chart(key, label, values, functools.partial(_fmt_metric, fmt, kind, cur))
         if chart is not None:
