@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from reportrunner.emulator import faults, reports, routes
+from reportrunner.model import ENDPOINT_PATHS
 
 if TYPE_CHECKING:
     from reportrunner.emulator.server import Emulator
@@ -31,10 +32,19 @@ UNAUTHORIZED = (
     "either supplied the wrong credentials (e.g. a bad password), or your browser doesn't "
     "understand how to supply the credentials required."
 )
-REPORT_PATHS = {
-    "/report/funnel/opportunity/totals/": "totals",
-    "/report/funnel/opportunity/stages/": "stages",
-}
+REPORT_PATHS = {path: endpoint for endpoint, path in ENDPOINT_PATHS.items()}
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One request as read: `relative` is the path under /api/v1 (the whole path otherwise)."""
+
+    method: str
+    path: str
+    relative: str
+    query: dict[str, str]
+    headers: dict[str, str]  # names lower-cased
+    raw: bytes
 
 
 @dataclass
@@ -84,16 +94,21 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length > 0 else b""
         split = urlsplit(self.path)
         path = split.path
-        relative = path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path
-        query = dict(parse_qsl(split.query, keep_blank_values=True))
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        key = _basic_user(headers.get("authorization"))
+        request = Incoming(
+            method=method,
+            path=path,
+            relative=path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path,
+            query=dict(parse_qsl(split.query, keep_blank_values=True)),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            raw=raw,
+        )
+        key = _basic_user(request.headers.get("authorization"))
         fault = emu.faults.take(path)
         if fault is not None and fault.kind == "delay":
             emu.stopping.wait(fault.seconds)
             fault = None
         if fault is not None and fault.kind == "drop":
-            emu.record(method, relative, query, headers, raw, 0)
+            emu.record(request, 0)
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
@@ -101,55 +116,15 @@ class Handler(BaseHTTPRequestHandler):
             emu.stopping.wait(emu.latency)
         state = emu.bucket.acquire(key or "")
         try:
-            reply = self.route(emu, method, path, relative, query, headers, raw, key, fault, state)
+            reply = _route(emu, request, key, fault, state)
         except Exception as exc:  # a bug in the emulator: answer 500 rather than hang up
             log.exception("emulator error answering %s %s", method, path)
             body = reports.dump({"error": f"Emulator internal error: {type(exc).__name__}"})
             reply = Reply(500, reports.JSON_TYPE, body, _limit_header(state))
         if fault is not None and fault.kind == "truncated_json":
             reply.payload = reply.payload[: max(1, len(reply.payload) // 2)]
-        emu.record(method, relative, query, headers, raw, reply.status)
+        emu.record(request, reply.status)
         self.send(reply)
-
-    def route(
-        self,
-        emu: Emulator,
-        method: str,
-        path: str,
-        relative: str,
-        query: dict[str, str],
-        headers: dict[str, str],
-        raw: bytes,
-        key: str | None,
-        fault: faults.Fault | None,
-        state: faults.BucketState,
-    ) -> Reply:
-        limit_header = _limit_header(state)
-        if fault is not None and fault.kind == "rate_limit":
-            extra, body = faults.rate_limited_response(fault.style, state.limit, fault.reset)
-            return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
-        if fault is not None and fault.kind == "status":
-            return _fault_status(fault, limit_header)
-        if fault is not None and fault.kind == "html":
-            page = (
-                f"<html><head><title>{fault.code} Error</title></head><body>"
-                f"<h1>{fault.code} Error</h1><p>The server encountered a temporary error."
-                "</p></body></html>"
-            )
-            return Reply(fault.code, "text/html; charset=utf-8", page.encode(), limit_header)
-        if emu.fail_rate and emu.roll() < emu.fail_rate:
-            body = {"error": "Service temporarily unavailable, please retry."}
-            return Reply(503, reports.JSON_TYPE, reports.dump(body), limit_header)
-        if not state.allowed:
-            extra = {**limit_header, "Retry-After": faults.retry_after(state.reset)}
-            body = {"error": faults.RATE_LIMIT_MESSAGE}
-            return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
-        if key != emu.api_key:
-            return Reply(
-                401, reports.JSON_TYPE, reports.dump({"error": UNAUTHORIZED}), limit_header
-            )
-        status, content_type, payload = _dispatch(emu, method, path, relative, query, headers, raw)
-        return Reply(status, content_type, payload, limit_header)
 
     def send(self, reply: Reply) -> None:
         self.send_response(reply.status)
@@ -159,6 +134,39 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(reply.payload)
+
+
+def _route(
+    emu: Emulator,
+    request: Incoming,
+    key: str | None,
+    fault: faults.Fault | None,
+    state: faults.BucketState,
+) -> Reply:
+    limit_header = _limit_header(state)
+    if fault is not None and fault.kind == "rate_limit":
+        extra, body = faults.rate_limited_response(fault.style, state.limit, fault.reset)
+        return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
+    if fault is not None and fault.kind == "status":
+        return _fault_status(fault, limit_header)
+    if fault is not None and fault.kind == "html":
+        page = (
+            f"<html><head><title>{fault.code} Error</title></head><body>"
+            f"<h1>{fault.code} Error</h1><p>The server encountered a temporary error."
+            "</p></body></html>"
+        )
+        return Reply(fault.code, "text/html; charset=utf-8", page.encode(), limit_header)
+    if emu.fail_rate and emu.roll() < emu.fail_rate:
+        body = {"error": "Service temporarily unavailable, please retry."}
+        return Reply(503, reports.JSON_TYPE, reports.dump(body), limit_header)
+    if not state.allowed:
+        extra = {**limit_header, "Retry-After": faults.retry_after(state.reset)}
+        body = {"error": faults.RATE_LIMIT_MESSAGE}
+        return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
+    if key != emu.api_key:
+        return Reply(401, reports.JSON_TYPE, reports.dump({"error": UNAUTHORIZED}), limit_header)
+    status, content_type, payload = _dispatch(emu, request)
+    return Reply(status, content_type, payload, limit_header)
 
 
 def _limit_header(state: faults.BucketState) -> dict[str, str]:
@@ -174,15 +182,8 @@ def _fault_status(fault: faults.Fault, headers: dict[str, str]) -> Reply:
     return Reply(fault.code, reports.JSON_TYPE, reports.dump(body), headers)
 
 
-def _dispatch(
-    emu: Emulator,
-    method: str,
-    path: str,
-    relative: str,
-    query: dict[str, str],
-    headers: dict[str, str],
-    raw: bytes,
-) -> tuple[int, str, bytes]:
+def _dispatch(emu: Emulator, request: Incoming) -> tuple[int, str, bytes]:
+    method, path, relative = request.method, request.path, request.relative
     if not path.startswith(API_PREFIX + "/"):
         return _error(404, f"Not found: {path}. The API lives under {API_PREFIX}/.")
     if not relative.endswith("/"):
@@ -191,8 +192,10 @@ def _dispatch(
     if endpoint is not None:
         if method != "POST":
             return _error(405, f"Method {method} not allowed on {path}; use POST.")
-        return reports.answer_report(emu.dataset, endpoint, raw, headers, emu.current_time())
-    answer = routes.handle_get(emu.dataset, relative, query)
+        return reports.answer_report(
+            emu.dataset, endpoint, request.raw, request.headers, emu.current_time()
+        )
+    answer = routes.handle_get(emu.dataset, relative, request.query)
     if answer is None:
         return _error(404, f"Not found: {path}.")
     if method != "GET":

@@ -22,7 +22,7 @@ from typing import Any
 
 from reportrunner.emulator import faults
 from reportrunner.emulator.dataset import Dataset, generate, with_names
-from reportrunner.emulator.handler import API_PREFIX, Handler
+from reportrunner.emulator.handler import API_PREFIX, Handler, Incoming
 
 log = logging.getLogger(__name__)
 
@@ -190,19 +190,14 @@ class Emulator:
         with self._lock:
             return self._random.random()
 
-    def record(
-        self,
-        method: str,
-        path: str,
-        query: dict[str, str],
-        headers: dict[str, str],
-        raw: bytes,
-        status: int,
-    ) -> None:
+    def record(self, request: Incoming, status: int) -> None:
         try:
-            body: Any = json.loads(raw) if raw else None
+            body: Any = json.loads(request.raw) if request.raw else None
         except (UnicodeDecodeError, json.JSONDecodeError):
             body = None
-        safe = {k: v for k, v in headers.items() if k != "authorization"}
+        safe = {k: v for k, v in request.headers.items() if k != "authorization"}
+        recorded = RecordedRequest(
+            request.method, request.relative, request.query, safe, body, status
+        )
         with self._lock:
-            self._requests.append(RecordedRequest(method, path, query, safe, body, status))
+            self._requests.append(recorded)
