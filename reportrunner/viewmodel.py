@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from reportrunner import __version__
@@ -139,7 +139,6 @@ class ReportView:
     totals_csv: CsvTable | None
     stages_csv: CsvTable | None
     version: str = __version__
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _metric(
@@ -294,7 +293,6 @@ def report_view(
     history: Sequence[dict[str, Any]] = (),
     status: str = "ok",
     error: str | None = None,
-    files: dict[str, str] | None = None,
 ) -> ReportView:
     """Everything the report templates show for one data.json dict."""
     cur = str(data.get("currency") or "USD")
@@ -340,7 +338,7 @@ def report_view(
         users=users,
         trends=_trends(history, fmt, cur, zone) if len(history) >= 2 else [],
         history_runs=len(history),
-        files=dict(files or {}),
+        files={},  # filled by Renderer.report_files with the outputs the spec asks for
         totals_csv=_totals_csv(users) if totals else None,
         stages_csv=_stages_csv(data) if "stages" in responses else None,
     )
