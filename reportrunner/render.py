@@ -59,7 +59,6 @@ class Renderer:
 
     def __init__(self, project: Project) -> None:
         self.formatter = Formatter(project.locale)
-        loaders: list[jinja2.BaseLoader] = []
         self.folders: list[Path] = []
         custom = user_templates(project)
         if custom is not None:
