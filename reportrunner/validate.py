@@ -119,8 +119,7 @@ def _spec_problems(draft: Draft) -> list[Problem]:
             replace(
                 p,
                 message=f"the file name gives the report id {data.get('id')!r}, which is not "
-                "valid: ids are 1 to 63 lowercase letters, digits or dashes; rename the file "
-                "or add an id: line",
+                f"valid: {p.message}; rename the file or add an id: line",
             )
             if p.pointer == "/id"
             else p
