@@ -111,15 +111,15 @@ class _Fetcher:
         return self.client.get_json(path, params=params, stats=self.names.stats)
 
     def optional(self, what: str, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        """GET that may fail without failing the run: a rejected key or no network still stop."""
+        """GET that may fail without failing the run: a rejected key or no network still stop.
+
+        A 403 is a rejected key too: the client sends nothing more after one (every later
+        look-up would fail with that same answer), so it stops here like a 401.
+        """
         try:
             return self.get(path, params)
-        except ApiUnreachable:
+        except (ApiUnreachable, AuthError):
             raise
-        except AuthError as exc:
-            if exc.status == 401:  # the key itself is bad: nothing else will work either
-                raise
-            self.names.problems.append(f"{what}: {exc}")  # 403: this resource only
         except ApiError as exc:
             self.names.problems.append(f"{what}: {exc}")
         return None
@@ -208,7 +208,7 @@ class _Fetcher:
 
 
 def fetch_names(client: CloseClient, *, saved_search_ids: Iterable[str] = ()) -> Names:
-    """Read every name the reports may need; raises only AuthError (401) or ApiUnreachable."""
+    """Read every name the reports may need; raises only AuthError (401/403) or ApiUnreachable."""
     names = Names()
     fetcher = _Fetcher(client, names)
     for organization_id in sorted(fetcher.users()):

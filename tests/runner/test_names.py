@@ -86,3 +86,13 @@ def test_rejected_key_stops_the_lookups(emu: Emulator) -> None:
     with _client(emu, key="not-the-key") as client, pytest.raises(AuthError):
         fetch_names(client)
     assert len(emu.requests) == 1
+
+
+def test_forbidden_lookup_stops_the_lookups(emu: Emulator) -> None:
+    # The client sends nothing more after a 403; recording it as one look-up's problem and
+    # going on would only repeat it as every later look-up's problem.
+    emu.inject(Fault.status(403), path="/group/")
+    with _client(emu) as client, pytest.raises(AuthError) as caught:
+        fetch_names(client)
+    assert caught.value.status == 403
+    assert not [r for r in emu.requests if r.path.endswith("/pipeline/")]
