@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -69,27 +70,26 @@ def snapshot_of(data: dict[str, Any]) -> Snapshot:
     }
 
 
-def _valid(item: object) -> bool:
+def _fetched(item: object) -> datetime | None:
+    """When a snapshot was fetched; None when it is not a usable snapshot."""
     if not isinstance(item, dict) or not isinstance(item.get("fetched_at"), str):
-        return False
+        return None
+    if not isinstance(item.get("headline"), dict):
+        return None
     try:
-        parse_rfc3339(item["fetched_at"])
+        return parse_rfc3339(item["fetched_at"])
     except ValueError:
-        return False
-    return isinstance(item.get("headline"), dict)
-
-
-def _sort_key(item: Snapshot) -> Any:
-    return parse_rfc3339(item["fetched_at"])
+        return None
 
 
 def merge(*sources: Iterable[Snapshot], cap: int = MAX_SNAPSHOTS) -> list[Snapshot]:
     """Union of snapshot lists, one per `fetched_at` (the later source wins), oldest first."""
-    by_time: dict[Any, Snapshot] = {}
+    by_time: dict[datetime, Snapshot] = {}
     for source in sources:
         for item in source:
-            if _valid(item):
-                by_time[_sort_key(item)] = item
+            moment = _fetched(item)
+            if moment is not None:
+                by_time[moment] = item
     ordered = [by_time[key] for key in sorted(by_time)]
     return ordered[-cap:] if cap > 0 else []
 
@@ -100,7 +100,7 @@ def parse_document(document: object, report_id: str, where: str) -> list[Snapsho
         raise ValueError(f"{where}: not a history file (expected an object with 'snapshots')")
     if document.get("id", report_id) != report_id:
         raise ValueError(f"{where}: holds the history of {document.get('id')!r}, not {report_id!r}")
-    return [item for item in document["snapshots"] if _valid(item)]
+    return [item for item in document["snapshots"] if _fetched(item) is not None]
 
 
 def document(report_id: str, snapshots: Sequence[Snapshot]) -> dict[str, Any]:
