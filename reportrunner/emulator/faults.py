@@ -95,11 +95,11 @@ class FaultQueue:
         with self._lock:
             self._items.extend(_Scripted(fault, path) for fault in faults)
 
-    def take(self, path: str) -> Fault | None:
-        """The first pending fault whose `path` prefix matches `path` (API-relative or full)."""
+    def take(self, *paths: str) -> Fault | None:
+        """The first pending fault whose `path` is a prefix of one of `paths` (relative, full)."""
         with self._lock:
             for item in self._items:
-                if item.path is None or _matches(item.path, path):
+                if item.path is None or any(p.startswith(item.path) for p in paths):
                     self._items.remove(item)
                     return item.fault
         return None
@@ -111,11 +111,6 @@ class FaultQueue:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
-
-
-def _matches(prefix: str, path: str) -> bool:
-    relative = path[len("/api/v1") :] if path.startswith("/api/v1/") else path
-    return relative.startswith(prefix) or path.startswith(prefix)
 
 
 @dataclass

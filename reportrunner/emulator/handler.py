@@ -103,7 +103,7 @@ class Handler(BaseHTTPRequestHandler):
             raw=raw,
         )
         key = _basic_user(request.headers.get("authorization"))
-        fault = emu.faults.take(path)
+        fault = emu.faults.take(request.relative, path)
         if fault is not None and fault.kind == "delay":
             emu.stopping.wait(fault.seconds)
             fault = None
