@@ -117,7 +117,7 @@ def run_reports(
     try:
         with client:
             names, jobs_by_key = _execute(
-                plan, settings, client, clock, _Stops(stop, halt), progress, outcomes
+                plan, settings, client, clock, _Stops(stop, halt), progress, outcomes, now
             )
     finally:
         halt.set()  # releases any worker still sleeping; requests in flight are abandoned
@@ -174,6 +174,7 @@ def _execute(
     stops: _Stops,
     progress: _Progress,
     outcomes: dict[str, ReportOutcome],
+    fetched_at: datetime,
 ) -> tuple[Names, dict[str, _Job]]:
     """Run the names look-up and every unique request on worker threads; fill `outcomes`."""
     reports: list[ReportPlan] = list(plan.reports)
@@ -227,7 +228,6 @@ def _execute(
                     jobs_by_key[key].error = exc
             done.put((key, error))
 
-    fetched_at = (settings.now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     if not jobs_by_key:  # nothing to fetch: not even the names are needed
         _finish_ready(reports, set(), jobs_by_key, Names(), progress, outcomes, fetched_at)
         return Names(), jobs_by_key
