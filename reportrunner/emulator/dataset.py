@@ -118,6 +118,11 @@ class Dataset:
     def user(self, user_id: str) -> org.User | None:
         return next((u for u in self.users if u.id == user_id), None)
 
+    def user_name(self, user_id: str) -> str:
+        """The user's full name; the id itself for a user the organization does not have."""
+        user = self.user(user_id)
+        return user.full_name if user else user_id
+
     def group(self, group_id: str) -> org.Group | None:
         return next((g for g in self.groups if g.id == group_id), None)
 

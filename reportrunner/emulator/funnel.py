@@ -187,13 +187,8 @@ def _accumulate(dataset: Dataset, scope: Scope) -> tuple[list[str], dict[str, Us
         if scope.user_ids is None and not user.active and acc[uid].totals.count == 0:
             continue
         rows.append(uid)
-    rows.sort(key=lambda uid: (_name(dataset, uid).casefold(), uid))
+    rows.sort(key=lambda uid: (dataset.user_name(uid).casefold(), uid))
     return rows, acc
-
-
-def _name(dataset: Dataset, user_id: str) -> str:
-    user = dataset.user(user_id)
-    return user.full_name if user else user_id
 
 
 def _ratio(part: int, whole: int) -> float | None:

@@ -113,8 +113,7 @@ def totals_csv(dataset: Dataset, report: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(("user_id", "user_name", *TOTALS_COLUMNS))
     for row in report["data"]:
-        user = dataset.user(row["user_id"])
-        name = user.full_name if user else row["user_id"]
+        name = dataset.user_name(row["user_id"])
         writer.writerow((row["user_id"], name, *(_cell(row[c]) for c in TOTALS_COLUMNS)))
     return out.getvalue()
 
@@ -126,8 +125,7 @@ def stages_csv(dataset: Dataset, report: dict[str, Any]) -> str:
         ("user_id", "user_name", "status_id", "status_label", "status_type", *STAGE_COLUMNS)
     )
     for row in report["data"]:
-        user = dataset.user(row["user_id"])
-        name = user.full_name if user else row["user_id"]
+        name = dataset.user_name(row["user_id"])
         for stage in row["stages"]:
             status = stage["status"]
             writer.writerow(
