@@ -8,6 +8,8 @@ only when this says "invalid". The schema stays the single source of the rules.
 
 Safety rule: whenever this module is unsure (a keyword it does not implement, a value it cannot
 compare exactly the JSON way) it answers "invalid", which only costs the slow, exact path.
+Under a negation (`not`, an `if` condition, `oneOf`) that "invalid" could turn into "valid", so
+there an unsure keyword sends every document to the exact path.
 tests/spec/test_fastcheck.py checks that both agree on generated documents.
 """
 
@@ -49,9 +51,27 @@ _TYPES: dict[str, Check] = {
 }
 
 
+class _Unsure(Exception):
+    """An unsure keyword under a negation: no fast answer for this schema at all."""
+
+
 class _Compiler:
     def __init__(self, formats: dict[str, Check]) -> None:
         self.formats = formats
+        self.negated = 0  # how many `not` / `if` conditions / `oneOf`s enclose the schema
+
+    def unsure(self) -> Check:
+        """A keyword we cannot judge exactly: "invalid", unless a negation would flip it."""
+        if self.negated:
+            raise _Unsure
+        return _never
+
+    def compile_negated(self, schema: Any) -> Check:
+        self.negated += 1
+        try:
+            return self.compile(schema)
+        finally:
+            self.negated -= 1
 
     def compile(self, schema: Any) -> Check:
         if schema is True or schema == {}:
@@ -64,7 +84,7 @@ class _Compiler:
                 continue
             make = getattr(self, "k_" + keyword.replace("$", "_"), None)
             if make is None:
-                return _never  # unknown keyword: let jsonschema decide
+                return self.unsure()  # unknown keyword: let jsonschema decide
             checks.append(make(value, schema))
         if not checks:
             return _always
@@ -77,13 +97,13 @@ class _Compiler:
     def k_type(self, value: Any, _: dict[str, Any]) -> Check:
         names = value if isinstance(value, list) else [value]
         if not all(name in _TYPES for name in names):
-            return _never
+            return self.unsure()
         tests = [_TYPES[name] for name in names]
         return lambda v: any(test(v) for test in tests)
 
     def k_enum(self, value: Any, _: dict[str, Any]) -> Check:
         if not all(isinstance(option, str) for option in value):
-            return _never  # Python's 1 == True would differ from JSON equality
+            return self.unsure()  # Python's 1 == True would differ from JSON equality
         options = frozenset(value)
         return lambda v: isinstance(v, str) and v in options
 
@@ -118,6 +138,8 @@ class _Compiler:
     def k_uniqueItems(self, value: bool, _: dict[str, Any]) -> Check:
         if not value:
             return _always
+        if self.negated:
+            return self.unsure()  # `unique` below is unsure about mixed values
 
         def unique(v: Any) -> bool:
             if not isinstance(v, list):
@@ -130,7 +152,7 @@ class _Compiler:
 
     def k_items(self, value: Any, _: dict[str, Any]) -> Check:
         if isinstance(value, list):
-            return _never  # tuple form: not used by our schemas
+            return self.unsure()  # tuple form: not used by our schemas
         item = self.compile(value)
         return lambda v: not isinstance(v, list) or all(item(i) for i in v)
 
@@ -189,15 +211,15 @@ class _Compiler:
         return lambda v: any(part(v) for part in parts)
 
     def k_oneOf(self, value: list[Any], _: dict[str, Any]) -> Check:
-        parts = [self.compile(sub) for sub in value]
+        parts = [self.compile_negated(sub) for sub in value]
         return lambda v: sum(1 for part in parts if part(v)) == 1
 
     def k_not(self, value: Any, _: dict[str, Any]) -> Check:
-        inner = self.compile(value)
+        inner = self.compile_negated(value)
         return lambda v: not inner(v)
 
     def k_if(self, value: Any, schema: dict[str, Any]) -> Check:
-        condition = self.compile(value)
+        condition = self.compile_negated(value)
         then = self.compile(schema.get("then", True))
         otherwise = self.compile(schema.get("else", True))
         return lambda v: then(v) if condition(v) else otherwise(v)
@@ -205,4 +227,7 @@ class _Compiler:
 
 def compile_check(schema: dict[str, Any], formats: dict[str, Check]) -> Check:
     """A function answering "is this document valid?" for a `$ref`-free draft-07 schema."""
-    return _Compiler(formats).compile(schema)
+    try:
+        return _Compiler(formats).compile(schema)
+    except _Unsure:
+        return _never

@@ -68,3 +68,14 @@ def test_unknown_keywords_fall_back_to_the_exact_path() -> None:
     check = compile_check({"type": "string", "contentEncoding": "base64"}, {})
     assert check("anything") is False  # not implemented here: "invalid" means "ask jsonschema"
     assert compile_check({"enum": [1, True]}, {})(1) is False
+
+
+def test_unsure_keywords_under_a_negation_never_answer_valid() -> None:
+    # Each document is invalid; a plain "invalid" for the unsure part, flipped by the
+    # negation around it, would have called it valid.
+    unsure = {"type": "string", "contentEncoding": "base64"}
+    assert compile_check({"not": unsure}, {})("x") is False
+    assert compile_check({"if": unsure, "then": False}, {})("x") is False
+    assert compile_check({"oneOf": [{"type": "string"}, unsure]}, {})("x") is False
+    assert compile_check({"not": {"uniqueItems": True}}, {})([1, True]) is False
+    assert compile_check({"not": {"enum": [1]}}, {})(1) is False
