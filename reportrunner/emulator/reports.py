@@ -167,11 +167,9 @@ def answer_report(
     except funnel.RequestInvalid as exc:
         return error_answer(exc.field_errors, exc.errors)
     if endpoint == "totals":
-        report = funnel.totals_report(dataset, scope)
-        text = totals_csv(dataset, report) if wants_csv(headers.get("accept")) else None
+        report, to_csv = funnel.totals_report(dataset, scope), totals_csv
     else:
-        report = funnel.stages_report(dataset, scope)
-        text = stages_csv(dataset, report) if wants_csv(headers.get("accept")) else None
-    if text is not None:
-        return 200, CSV_TYPE, text.encode("utf-8")
+        report, to_csv = funnel.stages_report(dataset, scope), stages_csv
+    if wants_csv(headers.get("accept")):
+        return 200, CSV_TYPE, to_csv(dataset, report).encode("utf-8")
     return 200, JSON_TYPE, dump(report)
