@@ -31,6 +31,9 @@ class EmulatorOptions:
     fail_rate: float = 0.0
 
 
+_DEFAULTS = EmulatorOptions()  # the options' defaults, written once
+
+
 def serve(
     options: EmulatorOptions,
     on_ready: Callable[[str, str], None],
@@ -87,19 +90,21 @@ def _sigterm_stops(stop: threading.Event) -> Iterator[None]:
 
 
 @click.command(name="emulator")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default=_DEFAULTS.host, show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
-    default=8787,
+    default=_DEFAULTS.port,
     show_default=True,
     type=click.IntRange(0, 65535),
     help="Port to listen on (0: any free port).",
 )
-@click.option("--api-key", default="emulator-key", show_default=True, help="The key to accept.")
-@click.option("--seed", default=1, show_default=True, type=int, help="Synthetic data seed.")
+@click.option("--api-key", default=_DEFAULTS.api_key, show_default=True, help="The key to accept.")
+@click.option(
+    "--seed", default=_DEFAULTS.seed, show_default=True, type=int, help="Synthetic data seed."
+)
 @click.option(
     "--latency",
-    default=0.0,
+    default=_DEFAULTS.latency,
     show_default=True,
     type=click.FloatRange(0),
     help="Seconds added to every response.",
@@ -107,12 +112,12 @@ def _sigterm_stops(stop: threading.Event) -> Iterator[None]:
 @click.option(
     "--rate-limit",
     type=click.FloatRange(0, min_open=True),
-    default=None,
+    default=_DEFAULTS.rate_limit,
     help="Requests per second per key before answering 429 (default: unlimited).",
 )
 @click.option(
     "--fail-rate",
-    default=0.0,
+    default=_DEFAULTS.fail_rate,
     show_default=True,
     type=click.FloatRange(0, 1),
     help="Share of requests answered with 503 (0..1).",
