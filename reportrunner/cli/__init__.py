@@ -9,7 +9,6 @@ commands that need them, so `--help` and `validate` start fast.
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
 
 import click
 
@@ -40,26 +39,14 @@ class _LazyGroup(click.Group):
     """Imports a command's module only when that command (or the help listing) needs it."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in _COMMANDS if self._module(name) is not None]
+        return list(_COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module = self._module(cmd_name)
-        if module is None:
-            return None
-        command = getattr(module, "command", None)
-        return command if isinstance(command, click.Command) else None
-
-    @staticmethod
-    def _module(name: str) -> ModuleType | None:
-        target = _COMMANDS.get(name)
+        target = _COMMANDS.get(cmd_name)
         if target is None:
             return None
-        try:
-            return importlib.import_module(f"reportrunner.cli.{target}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"reportrunner.cli.{target}":
-                return None  # command not part of this build yet
-            raise
+        command: click.Command = importlib.import_module(f"reportrunner.cli.{target}").command
+        return command
 
 
 @click.group(cls=_LazyGroup, epilog=EXIT_STATUS_HELP)
