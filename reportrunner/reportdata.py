@@ -24,7 +24,7 @@ FORMAT_VERSION = 1
 
 def utc_text(moment: datetime) -> str:
     """RFC 3339 in UTC with `Z`, whole seconds (as docs/data-format.md writes times)."""
-    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def build_data(
@@ -35,7 +35,6 @@ def build_data(
     fetched_at: datetime,
     stats: CallStats,
     seconds: float,
-    version: str,
 ) -> dict[str, Any]:
     """The data.json object of one report whose every request succeeded.
 
@@ -53,7 +52,7 @@ def build_data(
     tz_offset = report.requests[0].tz_offset if report.requests else 0.0
     return {
         "format_version": FORMAT_VERSION,
-        "reportrunner_version": version,
+        "reportrunner_version": __version__,
         "id": spec.id,
         "title": spec.title,
         "description": spec.description,
@@ -173,7 +172,6 @@ def report_outcome(
         fetched_at=fetched_at,
         stats=stats,
         seconds=seconds,
-        version=__version__,
     )
     return ReportOutcome(
         id=spec.id,
