@@ -68,10 +68,9 @@ def _compared(
     body: dict[str, Any], base: windows.Window | None, zone: tzinfo, now: datetime
 ) -> windows.Window | None:
     """The window replacing `base` when a `compared_*` field is present, else None."""
-    if "compared_relative_range" in body:
-        return _window(body["compared_relative_range"], "compared_relative_range", zone, now)
-    if "compared_custom_range" in body:
-        return _window(body["compared_custom_range"], "compared_custom_range", zone, now)
+    for field in ("compared_relative_range", "compared_custom_range"):
+        if field in body:
+            return _window(body[field], field, zone, now)
     if "compared_datetime_range" in body:
         if base is None:
             raise RequestInvalid({"compared_datetime_range": "Needs a datetime range to shift."})
@@ -118,8 +117,9 @@ def resolve_scope(dataset: Dataset, body: dict[str, Any], zone: tzinfo, now: dat
         wanted = set(user_ids)
         selected = [o for o in selected if o.user_id in wanted]
     report = _pick(body, "report", zone, now)
-    cohort = _pick(body, "cohort", zone, now) if report_type == "created-cohort" else None
+    cohort = None
     if report_type == "created-cohort":
+        cohort = _pick(body, "cohort", zone, now)
         if cohort is None:
             raise RequestInvalid(
                 {"cohort_relative_range": "A created-cohort report needs a cohort range."}
