@@ -31,8 +31,3 @@ def project(tmp_path: Path) -> Project:
         return validate_paths([tmp_path / "specs"], root=tmp_path, strict=strict)
 
     return run
-
-
-def where(result: ValidationResult) -> list[tuple[str, int, int, str]]:
-    """(file, line, column, severity) of every diagnostic, plus messages in failures."""
-    return [(d.file, d.line, d.column, d.severity) for d in result.diagnostics]
