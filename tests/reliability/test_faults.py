@@ -155,15 +155,20 @@ def test_mixed_sequence_on_every_path_heals(emu: Emulator) -> None:
     assert emu.faults.pending() == 0
 
 
-def test_cli_transient_storm(tmp_path: Path) -> None:
-    """Through the real command: 429s of every form, 5xx, HTML, truncation, drops, slowness."""
+def _write_a_and_b(folder: Path) -> None:
+    """SPEC_A and SPEC_B as spec files, for the CLI: `a` asks for totals only, `b` for stages."""
     write_specs(
-        tmp_path,
+        folder,
         {
             "a": spec_yaml("a", endpoints=["totals"]),
             "b": spec_yaml("b", endpoints=["stages"], cohort="last-month"),
         },
     )
+
+
+def test_cli_transient_storm(tmp_path: Path) -> None:
+    """Through the real command: 429s of every form, 5xx, HTML, truncation, drops, slowness."""
+    _write_a_and_b(tmp_path)
     with Emulator(api_key="cli-key", now=NOW) as emu:
         # Three failing answers per request at most: one fewer than the attempts allowed.
         emu.inject(
@@ -198,13 +203,7 @@ def test_cli_transient_storm(tmp_path: Path) -> None:
 
 
 def test_cli_persistent_failure_names_the_report(tmp_path: Path) -> None:
-    write_specs(
-        tmp_path,
-        {
-            "a": spec_yaml("a", endpoints=["totals"]),
-            "b": spec_yaml("b", endpoints=["stages"], cohort="last-month"),
-        },
-    )
+    _write_a_and_b(tmp_path)
     with Emulator(api_key="cli-key", now=NOW) as emu:
         emu.inject(*[Fault.html(502)] * 4, path=STAGES_PATH)
         run = run_cli(["run", "--out", "site"], cwd=tmp_path, env=cli_env(emu.base_url, "cli-key"))
