@@ -70,7 +70,8 @@ def request_errors(body: Any) -> tuple[list[str], dict[str, str]]:
     Warnings (such as a cohort range on an active-stage-cohort report) are not errors: Close
     ignores that field, and so does the emulator.
     """
-    # Imported here: jsonschema is heavy and only report requests need it.
+    # Imported here: validate brings the YAML and spec machinery, which only report requests
+    # need (jsonschema itself is loaded by validate only for an invalid body).
     from reportrunner.validate import request_problems
 
     errors: list[str] = []
