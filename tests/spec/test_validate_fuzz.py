@@ -40,7 +40,9 @@ def _run(files: dict[str, str]) -> None:
         result = validate_paths([root / "specs"], root=root)
         for diagnostic in result.diagnostics:
             assert diagnostic.line >= 1 and diagnostic.column >= 1 and diagnostic.message
-        assert len(result.specs) + len(result.rejected) >= 0
+        # Every file ends up somewhere: a valid spec, or rejected with an error saying why.
+        assert len(result.specs) + len(result.rejected) >= result.files
+        assert all(any(d.severity == "error" for d in r.diagnostics) for r in result.rejected)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
