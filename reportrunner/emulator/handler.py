@@ -89,7 +89,7 @@ class Handler(BaseHTTPRequestHandler):
             length = -1
         if length < 0:
             self.close_connection = True  # the body's end is unknown: the stream is unusable
-            self.send(Reply(400, reports.JSON_TYPE, _error(400, "Bad Content-Length.")[2], {}))
+            self.send(Reply(*_error(400, "Bad Content-Length."), {}))
             return
         raw = self.rfile.read(length) if length > 0 else b""
         split = urlsplit(self.path)

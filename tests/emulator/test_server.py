@@ -178,3 +178,22 @@ def test_constructor_rejects_nonsense() -> None:
         Emulator(fail_rate=2)
     with pytest.raises(ValueError, match="api_key"):
         Emulator(api_key="")
+
+
+def test_bad_content_length_is_400_and_closes_the_connection(emulator: Emulator) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(emulator.base_url)
+    with socket.create_connection((url.hostname, url.port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /api/v1/report/funnel/opportunity/totals/ HTTP/1.1\r\n"
+            b"Host: x\r\nContent-Length: abc\r\n\r\n"
+        )
+        answer = b""
+        while chunk := sock.recv(4096):  # the server closes: the body's end is unknown
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), answer
+    assert b"application/json" in head
+    assert body == b'{"error": "Bad Content-Length."}'
