@@ -61,7 +61,10 @@ def emulator(latency: float, rate: float) -> Iterator[str]:
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"emulator did not start: {process.stderr!r}") from None
+                    process.kill()
+                    _, err = process.communicate(timeout=10)
+                    message = err.decode(errors="replace")
+                    raise SystemExit(f"emulator did not start: {message}") from None
                 time.sleep(0.05)
         time.sleep(1.2)  # let the token bucket fill (as a fresh Close window would be)
         yield base_url
