@@ -98,8 +98,6 @@ class Emulator:
     ) -> None:
         if not api_key:
             raise ValueError("api_key must not be empty")
-        if now is not None and now.tzinfo is None:
-            raise ValueError("now must be timezone-aware (e.g. datetime(..., tzinfo=timezone.utc))")
         if not 0.0 <= fail_rate <= 1.0:
             raise ValueError(f"fail_rate must be between 0 and 1, got {fail_rate}")
         if latency < 0:
@@ -111,7 +109,7 @@ class Emulator:
         self.fail_rate = fail_rate
         self.host = host
         self.port = port
-        self.dataset: Dataset = generate(seed, now)
+        self.dataset: Dataset = generate(seed, now)  # checks that `now` is timezone-aware
         if names:  # display names by id, e.g. hostile strings for escaping tests
             self.dataset = with_names(self.dataset, names)
         if rate_limit is None:
