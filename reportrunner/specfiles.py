@@ -17,13 +17,11 @@ from reportrunner.spec import PROJECT_FILE
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
-def display_path(path: Path, root: Path) -> str:
-    """A short, stable name for diagnostics: relative to the root (or cwd) when possible."""
-    return Namer(root)(path)
-
-
 class Namer:
-    """display_path with the bases computed once: string work only, no file-system calls."""
+    """Short, stable names for diagnostics: relative to the root (or cwd) when possible.
+
+    The bases are computed once; naming a file is string work only, no file-system calls.
+    """
 
     def __init__(self, root: Path) -> None:
         self.bases = [str(root.absolute()), str(Path.cwd())]
