@@ -255,9 +255,9 @@ def _stages_csv(data: dict[str, Any]) -> CsvTable:
     rows = []
     for item in response.get("data") or []:
         user_id = str(item.get("user_id", ""))
+        name = plain_text(names.get(user_id, user_id))
         for position, stage in enumerate(item.get("stages") or [], start=1):
             status_id, label, kind = _stage_label(stage, statuses)
-            name = plain_text(names.get(user_id, user_id))
             values = [stage.get(key) for key, _ in STAGE_FIELDS]
             rows.append([user_id, name, position, status_id, label, kind, *values])
     return CsvTable(header, rows)
