@@ -156,11 +156,8 @@ class Formatter:
         """A point in time shown in the report's zone: "Nov 30, 2026, 10:00 AM"."""
         if when is None:
             return NA
-        tzinfo = _zone(zone)
         # Medium date and short time: seconds are noise on a report page.
-        day = format_date(when.astimezone(tzinfo), "medium", locale=self.locale)
-        clock = format_time(when, "short", tzinfo=tzinfo, locale=self.locale)
-        return f"{day}, {clock}"
+        return self._stamp(when.astimezone(_zone(zone)))
 
     def day(self, when: datetime | None, zone: str = "UTC") -> str:
         """The calendar day of a moment in the report's zone: "Nov 30, 2026"."""
