@@ -102,6 +102,11 @@ def _items(payload: Any) -> list[Mapping[str, Any]]:
     return [item for item in data if isinstance(item, Mapping)] if isinstance(data, list) else []
 
 
+def _by_id(payload: Any) -> list[tuple[str, Mapping[str, Any]]]:
+    """The items of a list answer that carry a string `id`, with that id."""
+    return [(item["id"], item) for item in _items(payload) if isinstance(item.get("id"), str)]
+
+
 class _Fetcher:
     def __init__(self, client: CloseClient, names: Names) -> None:
         self.client = client
@@ -163,10 +168,7 @@ class _Fetcher:
                     self.names.inactive_users.add(user_id)
 
     def groups(self) -> None:
-        for group in _items(self.optional("groups", "/group/")):
-            group_id = group.get("id")
-            if not isinstance(group_id, str):
-                continue
+        for group_id, group in _by_id(self.optional("groups", "/group/")):
             self.names.groups[group_id] = str(group.get("name") or group_id)
             detail = self.optional(f"group {group_id}", f"/group/{group_id}/")
             members = detail.get("members") if isinstance(detail, Mapping) else None
@@ -177,10 +179,7 @@ class _Fetcher:
             ]
 
     def pipelines(self) -> None:
-        for pipeline in _items(self.optional("pipelines", "/pipeline/")):
-            pipeline_id = pipeline.get("id")
-            if not isinstance(pipeline_id, str):
-                continue
+        for pipeline_id, pipeline in _by_id(self.optional("pipelines", "/pipeline/")):
             self.names.pipelines[pipeline_id] = str(pipeline.get("name") or pipeline_id)
             self.names.statuses[pipeline_id] = {
                 str(status["id"]): StatusName(
