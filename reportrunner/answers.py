@@ -118,14 +118,15 @@ def rejected(method: str, response: requests.Response, shown: str) -> RequestRej
             errors = [redact(_flatten(item)) for item in raw_errors]
         elif isinstance(payload.get("error"), str):
             errors = [redact(payload["error"])]
+    body = excerpt(response)
     details = [f"{key}: {value}" for key, value in field_errors.items()] + errors
-    text = "; ".join(details) if details else excerpt(response) or "(empty body)"
+    text = "; ".join(details) if details else body or "(empty body)"
     what = "not found" if response.status_code == 404 else "rejected the request"
     return RequestRejected(
         f"Close {what} ({response.status_code}) for {method} {shown}: {text}",
         url=shown,
         status=response.status_code,
-        body=excerpt(response),
+        body=body,
         field_errors=field_errors,
         errors=errors,
     )
