@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
-Endpoint = Literal["totals", "stages"]
-Role = Literal["base", "compared"]
 
 ENDPOINT_PATHS: dict[str, str] = {
     "totals": "/report/funnel/opportunity/totals/",
