@@ -39,6 +39,8 @@ def _describe_window(name: str, window: dict[str, Any] | None) -> str | None:
 
 
 def _plan_json(plan: RequestPlan, base_url: str, now: datetime) -> str:
+    from reportrunner.windows import iso_z
+
     reports = []
     for report in plan.reports:
         reports.append(
@@ -62,7 +64,7 @@ def _plan_json(plan: RequestPlan, base_url: str, now: datetime) -> str:
             }
         )
     document = {
-        "at": now.isoformat().replace("+00:00", "Z"),
+        "at": iso_z(now),
         "api_base_url": base_url,
         "reports": reports,
         "requests": sum(len(r.requests) for r in plan.reports),

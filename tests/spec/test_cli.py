@@ -120,6 +120,7 @@ def test_plan_text_and_json(tmp_path: Path) -> None:
     assert "1 report(s), 4 request(s), 4 unique" in text.stdout
     result = invoke(tmp_path, "plan", "--format", "json", "--at", "2026-11-30T09:00:00Z")
     document = json.loads(result.stdout)
+    assert document["at"] == "2026-11-30T09:00:00Z"
     requests = document["reports"][0]["requests"]
     assert [(r["endpoint"], r["role"]) for r in requests] == [
         ("totals", "base"),
