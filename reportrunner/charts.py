@@ -96,6 +96,7 @@ class TrendChart:
     height: int
     points: tuple[TrendPoint, ...]
     polyline: str
+    axis_y: int  # the axis line, where the lowest value sits
     top_text: str  # the largest value
     bottom_text: str  # the smallest value
     first_text: str  # the first date
@@ -116,7 +117,8 @@ def trend_chart(
     known = [(when, day, value) for when, day, value in values if value is not None]
     if len(known) < 2:
         return None
-    left, right, top, bottom = 8.0, WIDTH - 8.0, 30.0, TREND_HEIGHT - 26.0
+    axis = TREND_HEIGHT - 26
+    left, right, top, bottom = 8.0, WIDTH - 8.0, 30.0, float(axis)
     low = min(value for _, _, value in known)
     high = max(value for _, _, value in known)
     span = high - low
@@ -142,6 +144,7 @@ def trend_chart(
         height=TREND_HEIGHT,
         points=tuple(points),
         polyline=polyline,
+        axis_y=axis,
         top_text=fmt(high),
         bottom_text=fmt(low),
         first_text=known[0][1],
