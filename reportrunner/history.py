@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from reportrunner import __version__
 from reportrunner.redact import redact
 from reportrunner.windows import parse_rfc3339
 
@@ -144,11 +143,13 @@ def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
     """Histories from a published site: its manifest says which reports exist there."""
     import requests  # imported here: only --history-from with a URL needs it
 
+    from reportrunner.client import USER_AGENT
+
     loaded = LoadedHistory()
     base = base_url if base_url.endswith("/") else base_url + "/"
     manifest_url = urljoin(base, "manifest.json")
     with requests.Session() as session:
-        session.headers["User-Agent"] = f"reportrunner/{__version__}"
+        session.headers["User-Agent"] = USER_AGENT
         try:
             manifest = _get_json(session, manifest_url)
             published = {entry["id"] for entry in manifest["reports"] if isinstance(entry, dict)}
