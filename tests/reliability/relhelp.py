@@ -12,10 +12,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from reportrunner.emulator import Fault
 from reportrunner.emulator.org import PIPELINES
@@ -153,11 +152,6 @@ FAILING_KINDS = tuple(name for name in FAULT_KINDS if not name.startswith("429")
 SHORT_TIMEOUT = 0.5
 
 
-def texts_with(needle: str, texts: Iterable[tuple[str, str]]) -> list[str]:
-    """Names of the (name, text) pairs that contain `needle`."""
-    return [name for name, text in texts if needle in text]
-
-
 def files_containing(folder: Path, needles: Sequence[bytes]) -> list[str]:
     """Every file under `folder` (any depth, hidden ones too) whose bytes contain a needle."""
     hits: list[str] = []
@@ -183,7 +177,3 @@ def tree_snapshot(folder: Path) -> dict[str, bytes]:
 def siblings(folder: Path) -> list[str]:
     """Names beside `folder` that belong to it (staging leftovers, moved-aside sites)."""
     return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}."))
-
-
-def fault_by_name(names: Iterable[str]) -> list[Any]:
-    return [FAULT_KINDS[name] for name in names]
