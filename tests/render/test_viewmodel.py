@@ -165,4 +165,5 @@ def test_trend_chart_geometry() -> None:
     assert rising is not None
     assert [p.x for p in rising.points] == [8.0, 392.0]
     assert rising.points[0].y > rising.points[1].y, "higher values are drawn higher"
+    assert rising.points[0].y == rising.axis_y, "the lowest value sits on the drawn axis"
     assert rising.first_text == "d1" and rising.last_text == "d3" and rising.latest_text == "9"
