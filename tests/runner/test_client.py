@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import random
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -155,10 +154,8 @@ def test_401_raises_auth_error_without_the_key(emu: Emulator) -> None:
     assert len(emu.requests) == 1  # no retry
 
 
-def test_unreachable_api() -> None:
-    with socket.socket() as probe:  # a loopback port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def test_unreachable_api(closed_port: int) -> None:
+    port = closed_port
     sleep = Sleeps()
     url = f"http://user:{KEY}@127.0.0.1:{port}/api/v1"
     settings = ClientSettings(base_url=url, api_key=KEY, max_attempts=2)

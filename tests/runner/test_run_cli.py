@@ -6,7 +6,6 @@ import base64
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -175,10 +174,8 @@ def test_exit_3_rejected_key_stops_the_run(project: Path, emulator: Emulator) ->
     assert not (project / "site").exists()
 
 
-def test_exit_3_unreachable(project: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def test_exit_3_unreachable(project: Path, closed_port: int) -> None:
+    port = closed_port
     env = {"CLOSE_API_KEY": NOW_KEY, "CLOSE_API_URL": f"http://127.0.0.1:{port}/api/v1"}
     result = run("--timeout", "1", env=env)
     assert result.exit_code == 3, explain(result)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from datetime import datetime, timezone
 from typing import Any
@@ -187,10 +186,8 @@ def test_401_stops_the_run(emulator: Emulator) -> None:
     assert len(emulator.requests) <= 2
 
 
-def test_unreachable_api_stops_the_run() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def test_unreachable_api_stops_the_run(closed_port: int) -> None:
+    port = closed_port
     run = RunSettings(
         specs=[spec("x", CREATED)], base_url=f"http://127.0.0.1:{port}/api/v1", api_key=KEY
     )
