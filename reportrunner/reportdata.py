@@ -86,6 +86,11 @@ def _location(spec: Spec, field: str) -> Location | None:
     return None
 
 
+def _top_field(field: str) -> str:
+    """The request's top-level field a Close field-error names (`users.0` → `users`)."""
+    return field.split(".")[0].split("/")[0]
+
+
 def _where(spec: Spec, field: str) -> str:
     """`file:line` of a request field when the spec knows it, else the spec file."""
     location = _location(spec, field)
@@ -100,7 +105,7 @@ def failure_diagnostics(
         return []
     found: list[Diagnostic] = []
     for field, text in error.field_errors.items():
-        top = field.split(".")[0].split("/")[0]
+        top = _top_field(field)
         location = _location(spec, top) or Location(spec.source, 1, 1)
         message = redact(
             f"Close answered {error.status} to the {request.endpoint} request: {field}: {text}"
@@ -121,8 +126,7 @@ def failure_message(spec: Spec, request: PlannedRequest, error: BaseException) -
     if isinstance(error, RequestRejected):
         parts: list[str] = []
         for field, text in error.field_errors.items():
-            top = field.split(".")[0].split("/")[0]
-            parts.append(f"{_where(spec, top)}: {field}: {text}")
+            parts.append(f"{_where(spec, _top_field(field))}: {field}: {text}")
         for text in error.errors:
             parts.append(f"{spec.source}: {text}")
         if not parts:
