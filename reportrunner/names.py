@@ -40,6 +40,8 @@ class Names:
     saved_searches: dict[str, str] = field(default_factory=dict)
     missing_saved_searches: set[str] = field(default_factory=set)  # Close answered 404
     problems: list[str] = field(default_factory=list)  # look-ups that failed (ids shown)
+    #: Which look-ups those were: "users", "organization members", "groups", "pipelines"…
+    failed: set[str] = field(default_factory=set)
     stats: CallStats = field(default_factory=CallStats)
 
     def for_report(
@@ -127,6 +129,7 @@ class _Fetcher:
             raise
         except ApiError as exc:
             self.names.problems.append(f"{what}: {exc}")
+            self.names.failed.add(what)
         return None
 
     def users(self) -> set[str]:

@@ -46,10 +46,6 @@ def _known(mapping: Mapping[str, str], limit: int = 6) -> str:
     return ", ".join(items) + more if items else "none"
 
 
-def _failed(names: Names, what: str) -> bool:
-    return any(problem.startswith(what) for problem in names.problems)
-
-
 def check_specs(specs: Sequence[Spec], names: Names) -> list[Diagnostic]:
     """Diagnostics for every id in `specs` that `names` does not know (pure; no network)."""
     found: list[Diagnostic] = []
@@ -57,7 +53,7 @@ def check_specs(specs: Sequence[Spec], names: Names) -> list[Diagnostic]:
         request = spec.request
         pipeline = request.get("pipeline")
         if isinstance(pipeline, str):
-            if _failed(names, "pipelines"):
+            if "pipelines" in names.failed:
                 found.append(
                     _diagnostic(
                         spec,
@@ -84,8 +80,8 @@ def check_specs(specs: Sequence[Spec], names: Names) -> list[Diagnostic]:
             table = names.groups if is_group else names.users
             kind = "group" if is_group else "user"
             # Without the organization's memberships, deactivated users are unknown.
-            unsure = not is_group and _failed(names, "organization")
-            listed = not _failed(names, "groups" if is_group else "users")
+            unsure = not is_group and "organization members" in names.failed
+            listed = ("groups" if is_group else "users") not in names.failed
             if not listed or (unsure and entry not in table):
                 what = f"{kind}s" if not listed else "the organization's deactivated members"
                 found.append(

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reportrunner.cli import main
-from reportrunner.emulator import Emulator
+from reportrunner.emulator import Emulator, Fault
 from reportrunner.emulator.org import GROUPS, PIPELINES, SAVED_SEARCHES, USERS
 from reportrunner.model import Location, Project, Spec
 from reportrunner.online import OnlineSettings, check_online, validate_online
@@ -128,3 +128,18 @@ def test_unknown_user_is_only_a_warning_without_memberships(emulator: Emulator) 
     found = validate_online([spec], OnlineSettings(emulator.base_url, "test-key"))
     assert [d.severity for d in found] == ["warning"]
     assert "could not check user" in found[0].message
+
+
+def test_an_id_that_could_not_be_checked_is_a_warning(emulator: Emulator) -> None:
+    # Every attempt at /pipeline/ and /organization/… fails: those ids cannot be judged.
+    emulator.inject(*[Fault.status(500)] * 4, path="/pipeline/")
+    emulator.inject(*[Fault.status(500)] * 4, path="/organization/")
+    request = {"pipeline": "pipe_0000000000000000000000", "users": ["user_nobody", GROUPS[0].id]}
+    spec = Spec(id="w", title="W", request=request, source="specs/w.yaml")
+    found = validate_online([spec], OnlineSettings(emulator.base_url, "test-key"))
+    assert [(d.severity, d.pointer) for d in found] == [
+        ("warning", "/request/pipeline"),
+        ("warning", "/request/users/0"),
+    ], found
+    assert "Close did not list pipelines" in found[0].message
+    assert "deactivated members" in found[1].message
