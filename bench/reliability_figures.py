@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -248,7 +249,7 @@ def signals(rounds: int) -> dict[str, Any]:
             f"{statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
         )
     print(f"wrong exits or tracebacks: {problems}")
-    return {"faults": 0, "kinds": 0, "lost": 0, "tracebacks": problems, "wrong": 0}
+    return {"lost": 0, "tracebacks": problems, "wrong": 0}
 
 
 def boundary(rounds: int) -> dict[str, Any]:
@@ -297,8 +298,6 @@ def boundary(rounds: int) -> dict[str, Any]:
                 before = after
                 outcomes[verdict] += 1
                 for name in left:
-                    import shutil
-
                     shutil.rmtree(root / name, ignore_errors=True)
     print("\n## Signal in the first 50 ms after fetching (see RELIABILITY.md, known limits)")
     for verdict, count in sorted(outcomes.items()):
@@ -306,7 +305,7 @@ def boundary(rounds: int) -> dict[str, Any]:
     # Expected: stopped (130, old site) or already finished (0, new site); anything else counts.
     fine = {"exit 130, site unchanged", "exit 0, site replaced"}
     wrong = sum(count for verdict, count in outcomes.items() if verdict not in fine)
-    return {"faults": 0, "kinds": 0, "lost": 0, "tracebacks": 0, "wrong": wrong}
+    return {"lost": 0, "tracebacks": 0, "wrong": wrong}
 
 
 def report(name: str, tally: Tally) -> dict[str, Any]:
@@ -331,8 +330,6 @@ def report(name: str, tally: Tally) -> dict[str, Any]:
     for problem in (tally.wrong + tally.tracebacks)[:5]:
         print("  " + problem.replace("\n", "\n  ")[:2000])
     return {
-        "faults": total,
-        "kinds": kinds,
         "lost": tally.lost,
         "tracebacks": len(tally.tracebacks),
         "wrong": len(tally.wrong),
