@@ -18,13 +18,14 @@ from reportrunner.model import Diagnostic, Location, ReportOutcome, Spec
 from reportrunner.names import Names
 from reportrunner.plan import PlannedRequest, ReportPlan
 from reportrunner.redact import redact
+from reportrunner.windows import iso_z
 
 FORMAT_VERSION = 1
 
 
 def utc_text(moment: datetime) -> str:
     """RFC 3339 in UTC with `Z`, whole seconds (as docs/data-format.md writes times)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_z(moment.astimezone(timezone.utc).replace(microsecond=0))
 
 
 def build_data(
