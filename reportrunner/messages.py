@@ -46,6 +46,8 @@ class Problem:
     message: str
     severity: Severity = "error"
     at_key: bool = False
+    #: For a missing required key: its name (the pointer names the mapping that lacks it).
+    missing: str | None = None
 
 
 def escape_token(token: str | int) -> str:
@@ -212,9 +214,8 @@ def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
         for name in error.validator_value:
             if name not in instance:
                 text = f"missing the required key {name!r}"
-                problems.append(
-                    Problem(pointer, f"{label} is {text}" if path else text, at_key=True)
-                )
+                message = f"{label} is {text}" if path else text
+                problems.append(Problem(pointer, message, at_key=True, missing=name))
         return problems
 
     if keyword == "type":

@@ -53,7 +53,9 @@ def request_problems(body: Any) -> list[RequestProblem]:
     problems += request_semantic_problems(body)
     result = []
     for problem in problems:
-        field = unescape_token(problem.pointer.split("/")[1]) if problem.pointer else ""
+        # A key missing from the body itself is that key's error (as Close reports it).
+        top = unescape_token(problem.pointer.split("/")[1]) if problem.pointer else None
+        field = top or problem.missing or ""
         result.append(RequestProblem(field, problem.pointer, problem.message, problem.severity))
     return result
 

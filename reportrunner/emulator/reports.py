@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -52,8 +51,6 @@ STAGE_COLUMNS: tuple[str, ...] = (
 )
 
 Answer = tuple[int, str, bytes]
-# How validate words a missing required key (jsonschema's "required" keyword).
-_MISSING_KEY = re.compile(r"missing the required key '([A-Za-z_]+)'")
 
 
 def dump(body: Any) -> bytes:
@@ -79,10 +76,7 @@ def request_errors(body: Any) -> tuple[list[str], dict[str, str]]:
     for problem in request_problems(body):
         if problem.severity != "error":
             continue
-        field = problem.field
-        missing = _MISSING_KEY.match(problem.message) if not field else None
-        if missing:
-            field = missing.group(1)  # a missing key is that field's error, as in Close
+        field = problem.field  # a missing key is that key's error, as in Close
         if not field:
             errors.append(problem.message)
         elif field in field_errors:
