@@ -185,12 +185,13 @@ def test_signals_and_sigkill_while_writing_never_leave_a_half_site(tmp_path: Pat
             else:
                 assert aside, "no site and nothing set aside"
                 outcomes.append("aside")
-        # The next run recovers whatever was left and cleans up young staging leftovers later.
+        # The next run recovers whatever was left and removes every staging leftover.
         last = run_cli(["run", "--out", "site"], cwd=tmp_path, env=env, timeout=120)
     assert last.returncode == 0, last.explain()
     assert _complete(tmp_path / "site")
-    assert not [p for p in siblings(tmp_path / "site") if ".previous-" in p]
-    assert outcomes  # what happened in each trial: old site kept, new site swapped in, or aside
+    assert siblings(tmp_path / "site") == []
+    # What happened in each trial: old site kept, new site swapped in, or old site set aside.
+    assert len(outcomes) == 3 and set(outcomes) <= {"old", "new", "aside"}, outcomes
 
 
 def test_crash_while_rendering_changes_nothing(tmp_path: Path) -> None:
