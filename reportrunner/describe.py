@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportrunner.filters import Formatter, plain_text
+from reportrunner.escaping import plain_text
+from reportrunner.filters import Formatter
 from reportrunner.windows import parse_rfc3339
 
 _SUBJECT = {

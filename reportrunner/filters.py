@@ -22,18 +22,14 @@ from babel.dates import format_date, format_interval, format_time
 from babel.numbers import format_currency, format_decimal
 
 from reportrunner.errors import UsageError
+from reportrunner.escaping import (
+    BIDI_AND_INVISIBLE,
+    CONTROL,
+    markdown_escape,
+)
 
 NA = "n/a"
 
-#: Characters that change text direction or hide characters: dropped from Markdown and CSV so
-#: that a name cannot visually reorder a table row or hide a leading "=" from a reader.
-_BIDI_AND_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-#: Inline Markdown that could format, link or break a table cell, anywhere in the text...
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")  # $: GitHub reads $…$ as math
-#: ...and what starts a block (heading, list, quote, rule) when it opens a line.
-_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([#+\-=])(?=[\s#+\-=]|$)")
-_MARKDOWN_ORDERED_START = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
 #: A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -191,27 +187,6 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def plain_text(value: object) -> str:
-    """A value as one line of visible text: control, bidi and zero-width characters removed."""
-    text = "" if value is None else str(value)
-    text = _BIDI_AND_INVISIBLE.sub("", text)
-    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
-    return _CONTROL.sub("", text)
-
-
-def markdown_escape(value: object) -> str:
-    """Text safe inside a GFM table cell: no HTML, no emphasis or links, no cell break.
-
-    `<`, `>` and `&` become entities (so no tag or entity from the data ever reaches the
-    reader's renderer) and Markdown punctuation is backslash-escaped (CommonMark allows a
-    backslash before any ASCII punctuation, and GFM tables honour `\\|`).
-    """
-    text = plain_text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    text = _MARKDOWN_BLOCK_START.sub(r"\1\\\2", text, count=1)
-    return _MARKDOWN_ORDERED_START.sub(r"\1\\\2", text, count=1)
-
-
 def csv_cell(value: object) -> str:
     """One RFC 4180 cell; strings a spreadsheet would run as a formula are neutralized.
 
@@ -226,8 +201,8 @@ def csv_cell(value: object) -> str:
     elif isinstance(value, int | float):
         text = repr(value) if isinstance(value, float) else str(value)
     else:
-        text = _BIDI_AND_INVISIBLE.sub("", str(value))
-        text = _CONTROL.sub("", text)
+        text = BIDI_AND_INVISIBLE.sub("", str(value))
+        text = CONTROL.sub("", text)
         # A leading space does not stop every spreadsheet from evaluating what follows.
         if text.lstrip(" ").startswith(_FORMULA_START) and not _NUMBER.match(text.strip()):
             text = "'" + text

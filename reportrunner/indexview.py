@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reportrunner import __version__
-from reportrunner.filters import Formatter, plain_text
+from reportrunner.escaping import plain_text
+from reportrunner.filters import Formatter
 from reportrunner.viewmodel import MetricView, ReportView
 
 _STATUS_TEXT = {

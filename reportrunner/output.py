@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from reportrunner.escaping import markdown_escape
 from reportrunner.model import Diagnostic
 
 
@@ -93,7 +94,8 @@ def markdown_summary(heading: str, summary: str, diagnostics: Sequence[Diagnosti
         lines += ["| | Where | Problem |", "|---|---|---|"]
         for d in diagnostics:
             icon = "❌" if d.severity == "error" else "⚠️"
-            lines.append(f"| {icon} | `{_cell(d.file)}:{d.line}:{d.column}` | {_cell(d.message)} |")
+            where = f"`{_cell(d.file)}:{d.line}:{d.column}`"  # a code span: only `|` matters
+            lines.append(f"| {icon} | {where} | {markdown_escape(d.message)} |")
         lines.append("")
     return "\n".join(lines) + "\n"
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from reportrunner import output
+from reportrunner.escaping import markdown_escape
 from reportrunner.model import ReportOutcome
 from reportrunner.redact import redact
 from reportrunner.runtypes import RunEvent, RunResult
@@ -179,6 +180,6 @@ def github_summary(result: RunResult) -> str:
     if failures:
         lines += ["", "### Failures", ""]
         for outcome in failures:
-            error = (outcome.error or "").replace("\n", " ")
-            lines.append(f"- `{outcome.id}` ({outcome.source}): {error}")
+            error = markdown_escape(outcome.error)  # Close's words and names: never markup
+            lines.append(f"- `{outcome.id}` ({markdown_escape(outcome.source)}): {error}")
     return redact("\n".join(lines) + "\n")

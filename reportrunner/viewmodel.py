@@ -16,7 +16,8 @@ from typing import Any
 from reportrunner import __version__
 from reportrunner.charts import FunnelChart, FunnelInput, TrendChart, funnel_chart, trend_chart
 from reportrunner.describe import coverage, filters_in_words
-from reportrunner.filters import Formatter, plain_text
+from reportrunner.escaping import plain_text
+from reportrunner.filters import Formatter
 from reportrunner.history import HEADLINE_KEYS
 from reportrunner.windows import parse_rfc3339
 

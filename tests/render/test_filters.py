@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from reportrunner.errors import UsageError
-from reportrunner.filters import Formatter, csv_cell, csv_row, markdown_escape, plain_text
+from reportrunner.escaping import markdown_escape, plain_text
+from reportrunner.filters import Formatter, csv_cell, csv_row
 
 US = Formatter("en_US")
 
