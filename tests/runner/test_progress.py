@@ -130,3 +130,18 @@ def test_everything_printed_is_redacted() -> None:
     ]
     for text in texts:
         assert "progress-canary-31337" not in text and "***" in text
+
+
+def test_github_summary_shows_hostile_error_text_as_text() -> None:
+    hostile = ReportOutcome(
+        id="evil",
+        title="Evil",
+        source="specs/e.yaml",
+        status="failed",
+        error="Close said <img src=x onerror=alert(1)> and [click](http://x) | cell",
+    )
+    run = RunResult([hostile], CallStats(), planned_requests=1, unique_requests=1, seconds=0.1)
+    summary = github_summary(run)
+    assert "<img" not in summary and "&lt;img" in summary
+    assert "[click](" not in summary and "\\[click\\]" in summary
+    assert "\\| cell" in summary

@@ -191,3 +191,15 @@ def test_help_and_validate_do_not_import_requests_or_jinja2(tmp_path: Path) -> N
             check=False,
         )
         assert "HEAVY []" in done.stdout, f"{args}: {done.stdout}\n{done.stderr}"
+
+
+def test_step_summary_escapes_markup_in_messages() -> None:
+    from reportrunner.model import Diagnostic
+    from reportrunner.output import markdown_summary
+
+    text = markdown_summary(
+        "reportrunner validate",
+        "1 spec file checked",
+        [Diagnostic("specs/a|b.yaml", 2, 3, "error", 'found "<b>x</b>" | *y*')],
+    )
+    assert '| ❌ | `specs/a\\|b.yaml:2:3` | found "&lt;b&gt;x&lt;/b&gt;" \\| \\*y\\* |' in text
