@@ -12,6 +12,10 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
+#: The version of OUT/<id>/data.json (docs/data-format.md): written by reportdata.py, checked by
+#: sitefiles.py before a page is rendered from it.
+DATA_FORMAT_VERSION = 1
+
 ENDPOINT_PATHS: dict[str, str] = {
     "totals": "/report/funnel/opportunity/totals/",
     "stages": "/report/funnel/opportunity/stages/",

@@ -14,13 +14,11 @@ from typing import Any
 from reportrunner import __version__
 from reportrunner.client import CallStats, RequestRejected
 from reportrunner.errors import ReportRunnerError
-from reportrunner.model import Diagnostic, Location, ReportOutcome, Spec
+from reportrunner.model import DATA_FORMAT_VERSION, Diagnostic, Location, ReportOutcome, Spec
 from reportrunner.names import Names
 from reportrunner.plan import PlannedRequest, ReportPlan
 from reportrunner.redact import redact
 from reportrunner.windows import iso_z
-
-FORMAT_VERSION = 1
 
 
 def utc_text(moment: datetime) -> str:
@@ -52,7 +50,7 @@ def build_data(
         responses[endpoint] = roles
     tz_offset = report.requests[0].tz_offset if report.requests else 0.0
     return {
-        "format_version": FORMAT_VERSION,
+        "format_version": DATA_FORMAT_VERSION,
         "reportrunner_version": __version__,
         "id": spec.id,
         "title": spec.title,

@@ -13,13 +13,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from reportrunner.model import DATA_FORMAT_VERSION
 from reportrunner.windows import parse_rfc3339
 
 #: Report ids become folder names: letters, digits, dot, dash, underscore; never a path.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _RESERVED = {"history", "index.html", "manifest.json"}
-#: The data.json format this code reads and writes (docs/data-format.md).
-FORMAT_VERSION = 1
 
 
 def id_problem(report_id: str) -> str | None:
@@ -62,11 +61,11 @@ def data_problem(data: object) -> str | None:
     """Why a fetched data dict cannot be published (None when it can)."""
     if not isinstance(data, dict):
         return "the run produced no data for this report"
-    version = data.get("format_version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
+    version = data.get("format_version", DATA_FORMAT_VERSION)
+    if version != DATA_FORMAT_VERSION:
         return (
             f"its data.json is in format {version!r}, this reportrunner reads format "
-            f"{FORMAT_VERSION}; render it with the reportrunner version that wrote it"
+            f"{DATA_FORMAT_VERSION}; render it with the reportrunner version that wrote it"
         )
     fetched = data.get("fetched_at")
     try:
