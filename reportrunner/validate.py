@@ -78,6 +78,9 @@ class ValidationResult:
     rejected: list[RejectedSpec]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    #: reportrunner.yaml's own diagnostics (also in `diagnostics`): every command that reads
+    #: the file prints these when `project_ok` is False, then exits 2.
+    project_diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -205,6 +208,16 @@ def _check_project(root: Path, display: str) -> tuple[Loaded | None, list[Diagno
     return loaded, [_diagnostic(draft, p) for p in problems]
 
 
+def check_project(root: Path) -> tuple[Project, list[Diagnostic]]:
+    """reportrunner.yaml in `root` (defaults when absent) and its diagnostics, specs aside.
+
+    For the commands that read only the project file (`new`, `ids`, `init`, `serve`).
+    """
+    display = Namer(root)(root / PROJECT_FILE)
+    loaded, diagnostics = _check_project(root, display)
+    return project_from(root, loaded), diagnostics
+
+
 def _from_spec_error(exc: SpecError, display: str) -> Diagnostic:
     message = exc.message + (f" ({exc.hint})" if exc.hint else "")
     return Diagnostic(display, exc.line or 1, exc.column or 1, "error", message, "")
@@ -302,4 +315,5 @@ def validate_paths(
         rejected=rejected,
         diagnostics=diagnostics,
         files=len(files),
+        project_diagnostics=sorted(project_diagnostics, key=lambda d: (d.line, d.column)),
     )

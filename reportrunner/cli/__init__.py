@@ -25,6 +25,8 @@ Exit statuses:
 
 # name -> module under reportrunner.cli that defines a click command called `command`.
 _COMMANDS: dict[str, str] = {
+    "init": "init_cmd",
+    "ids": "ids_cmd",
     "validate": "validate_cmd",
     "plan": "plan_cmd",
     "new": "new_cmd",
