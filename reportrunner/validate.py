@@ -224,21 +224,23 @@ def _from_spec_error(exc: SpecError, display: str) -> Diagnostic:
 
 
 def _unique_ids(checked: list[tuple[Draft, list[Diagnostic]]]) -> None:
-    """Ids name output folders: every report sharing an id with another gets an error."""
-    by_id: dict[str, list[Draft]] = {}
-    for draft, _ in checked:
-        report_id = draft.data.get("id")
-        if isinstance(report_id, str):
-            by_id.setdefault(report_id, []).append(draft)
+    """Ids name output folders: a report reusing an earlier report's id gets one error.
+
+    Only the later one (in file order) is wrong: the first keeps its folder and still runs,
+    and the error points at where the id was first used.
+    """
+    first: dict[str, Draft] = {}
     for draft, diagnostics in checked:
         report_id = draft.data.get("id")
-        if not isinstance(report_id, str) or len(by_id[report_id]) < 2:
+        if not isinstance(report_id, str):
             continue
-        others = [
-            f"{o.file}:{o.locate('/id').line}" if o.file != draft.file else "this file"
-            for o in by_id[report_id]
-            if o is not draft
-        ]
+        earlier = first.setdefault(report_id, draft)
+        if earlier is draft:
+            continue
+        line = earlier.locate("/id").line
+        other = (
+            f"line {line} of this file" if earlier.file == draft.file else f"{earlier.file}:{line}"
+        )
         where = draft.locate("/id")
         diagnostics.append(
             Diagnostic(
@@ -246,8 +248,8 @@ def _unique_ids(checked: list[tuple[Draft, list[Diagnostic]]]) -> None:
                 where.line,
                 where.column,
                 "error",
-                f"report id {report_id!r} is also used by {', '.join(others)}; ids must be "
-                "unique (each names an output folder)",
+                f"report id {report_id!r} is already used by {other}; ids must be unique (each "
+                "names an output folder): rename this one, or add an id: line",
                 "/id",
             )
         )

@@ -41,8 +41,8 @@ request:                         # exactly the JSON body POSTed to Close
 def write_new_spec(report_id: str, folder: Path, root: Path, force: bool = False) -> Path:
     """Create `folder/ID.yaml`; the pipeline is the project default when there is one."""
     from reportrunner.checks import SPEC_SCHEMA
+    from reportrunner.cli._project import valid_project
     from reportrunner.resources import load_schema
-    from reportrunner.spec import PROJECT_FILE, project_from, read_project
 
     # The schema holds the id rule (one source of truth with `validate`).
     id_rule = load_schema(SPEC_SCHEMA)["properties"]["id"]
@@ -54,7 +54,7 @@ def write_new_spec(report_id: str, folder: Path, root: Path, force: bool = False
     target = folder / f"{report_id}.yaml"
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pick another id or pass --force")
-    project = project_from(root, read_project(root, PROJECT_FILE))
+    project = valid_project(root, "no spec was written")
     default_request = project.defaults.get("request")
     pipeline = default_request.get("pipeline") if isinstance(default_request, dict) else None
     schema = Path("..") / "schema" / SPEC_SCHEMA
