@@ -21,6 +21,8 @@ from reportrunner.model import Severity
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_SPACE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ ]+\d")
+# `key:value` (no space after the colon) where a mapping was expected.
+_GLUED_KEY = re.compile(r"^([A-Za-z_][\w-]*):(?![\s/])(\S.*)$")
 
 _TYPE_WORDS = {
     "object": "a mapping (key: value lines)",
@@ -133,6 +135,9 @@ _PHRASES = {
 }
 
 
+_SMART_QUOTES = "“”‘’„«» "
+
+
 def _by_meaning(word: str, options: Sequence[str]) -> str | None:
     """The option `word` means, when it is a re-spelling or a synonym of one; else None."""
     normal = re.sub(r"[\s_]+", "-", word.strip().casefold())
@@ -145,6 +150,13 @@ def _by_meaning(word: str, options: Sequence[str]) -> str | None:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     options = [choice for choice in choices if isinstance(choice, str)]
+    bare = word.strip(_SMART_QUOTES)
+    if bare != word and (bare in options or _by_meaning(bare, options)):
+        meant = bare if bare in options else _by_meaning(bare, options)
+        return (
+            f"; did you mean {meant!r}? (“ ” and ‘ ’ are typographic quotes, pasted from a word "
+            "processor; YAML needs straight quotes or none)"
+        )
     meant = _by_meaning(word, options)
     if meant is not None:
         return f"; did you mean {meant!r}?"
@@ -273,7 +285,11 @@ def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
         words = " or ".join(_TYPE_WORDS.get(name, name) for name in names)
         if custom:
             return [Problem(pointer, _with_label(label, custom) + f" (found {describe(instance)})")]
-        return [Problem(pointer, f"{label} must be {words} (found {describe(instance)})")]
+        message = f"{label} must be {words} (found {describe(instance)})"
+        glued = _GLUED_KEY.match(instance) if isinstance(instance, str) else None
+        if glued and "object" in names:  # `type:created-cohort`: YAML read one word
+            message += f"; put a space after the colon: {glued[1]}: {glued[2]}"
+        return [Problem(pointer, message)]
 
     return [Problem(pointer, _with_label(label, custom or _generic(keyword, error, label)))]
 
