@@ -22,6 +22,7 @@ from reportrunner.checks import (
 from reportrunner.errors import SpecError
 from reportrunner.messages import Problem, unescape_token
 from reportrunner.model import Diagnostic, Project, Severity, Spec
+from reportrunner.placeholders import placeholder_problems
 from reportrunner.spec import (
     PROJECT_FILE,
     Draft,
@@ -109,6 +110,7 @@ def _spec_problems(draft: Draft) -> list[Problem]:
         problems = [p for p in problems if not p.pointer.startswith("/request")]
     else:
         problems += request_semantic_problems(data.get("request"), "/request")
+        problems += placeholder_problems(data.get("request"))
     if not any(p.pointer == "/timezone" for p in problems):
         zone = timezone_problem(data.get("timezone"))
         if zone:

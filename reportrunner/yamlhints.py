@@ -144,11 +144,7 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Explained:
     context_line = _position(exc.context_mark)[0] if exc.context_mark else line
     problem = str(exc.problem or "")
     around = sorted({context_line, *range(max(1, line - 3), line + 1)}, reverse=True)
-    found = (
-        _tab(lines, line)
-        or _smart_quotes(lines, [line, context_line])
-        or _glued(lines, around)
-    )
+    found = _tab(lines, line) or _smart_quotes(lines, [line, context_line]) or _glued(lines, around)
     if found is None and "quoted scalar" in str(exc.context) and "end of stream" in problem:
         open_line, open_column = _position(exc.context_mark)
         opened = lines[open_line - 1] if 0 < open_line <= len(lines) else ""
@@ -157,8 +153,7 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Explained:
             open_line,
             open_column,
             f"the {quote} that starts this value is never closed",
-            f"end the value with a {quote} on the same line: "
-            f"{opened.strip().rstrip(quote)}{quote}",
+            f"end the value with a {quote} on the same line: {opened.strip().rstrip(quote)}{quote}",
         )
     current = lines[line - 1] if 0 < line <= len(lines) else ""
     if found is None and "mapping values are not allowed" in problem:
