@@ -1,4 +1,5 @@
-"""The command line: `reportrunner validate | plan | new | schema | run | render | emulator`.
+"""The command line: `reportrunner init | ids | validate | plan | new | schema | run | render |
+serve | emulator`.
 
 The CLI package is the only code that imports click. Each command turns options into a typed
 settings object, calls one core function and maps the result (or the exception) to an exit
@@ -33,6 +34,7 @@ _COMMANDS: dict[str, str] = {
     "schema": "schema_cmd",
     "run": "run_cmd",
     "render": "render_cmd",
+    "serve": "serve_cmd",
     "emulator": "emulator_cmd",
 }
 
