@@ -93,7 +93,8 @@ def _check_spec(spec: Spec, names: Names) -> list[Diagnostic]:
                     "/request/pipeline",
                     "error",
                     f"pipeline {pipeline!r} does not exist in this Close organization; "
-                    f"known pipelines: {_known(names.pipelines)}",
+                    f"known pipelines: {_known(names.pipelines)} "
+                    "(`reportrunner ids pipelines` lists them)",
                 )
             )
     for index, entry in enumerate(request.get("users") or []):
@@ -123,7 +124,8 @@ def _check_spec(spec: Spec, names: Names) -> list[Diagnostic]:
                     pointer,
                     "error",
                     f"{kind} {entry!r} does not exist in this Close organization "
-                    f"(deactivated users count as existing); known {kind}s: {_known(table)}",
+                    f"(deactivated users count as existing); known {kind}s: {_known(table)} "
+                    f"(`reportrunner ids {kind}s` lists them)",
                 )
             )
     query = request.get("query")

@@ -62,10 +62,16 @@ class _LazyGroup(click.Group):
 def main(ctx: click.Context, debug: bool) -> None:
     """Close CRM funnel reports as code.
 
+    Start with the emulator (no key), then your account: init writes reportrunner.yaml and
+    specs with its ids, ids lists them, serve previews the site.
+
     \b
-    Example:
-      reportrunner validate specs/
+    Examples:
       reportrunner run --emulator      # every spec in specs/ -> site/
+      reportrunner serve --emulator --watch
+      reportrunner ids --emulator      # the ids a spec can name
+      reportrunner init --emulator --dir try-it
+      reportrunner validate specs/
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug

@@ -92,9 +92,9 @@ def command(
 
     \b
     Examples:
+      reportrunner init --emulator --dir try-it    # what it writes, without a key
       export CLOSE_API_KEY=api_…      # Close: Settings → Developer → API Keys
-      reportrunner init && reportrunner validate --online && reportrunner run
-      reportrunner init --emulator --dir /tmp/try-it
+      reportrunner init --force && reportrunner validate --online && reportrunner run
     """
     from reportrunner.account import read_account
     from reportrunner.cli._account import account_settings

@@ -264,7 +264,7 @@ def command(
     \b
     Examples:
       CLOSE_API_KEY=... reportrunner run specs/ --out site/
-      reportrunner run --emulator --only new-business-this-month
+      reportrunner run --emulator --only new-business-last-month
       reportrunner run --format github --jobs 8
     """
     options = RunOptions(
