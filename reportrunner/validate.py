@@ -33,6 +33,7 @@ from reportrunner.spec import (
     title_placeholders,
 )
 from reportrunner.specfiles import Namer, collect_files
+from reportrunner.uniqueids import unique_ids
 from reportrunner.yamlload import Loaded, load_file
 
 _DEFAULT_NOTE = " (a default from "
@@ -225,38 +226,6 @@ def _from_spec_error(exc: SpecError, display: str) -> Diagnostic:
     return Diagnostic(display, exc.line or 1, exc.column or 1, "error", message, "")
 
 
-def _unique_ids(checked: list[tuple[Draft, list[Diagnostic]]]) -> None:
-    """Ids name output folders: a report reusing an earlier report's id gets one error.
-
-    Only the later one (in file order) is wrong: the first keeps its folder and still runs,
-    and the error points at where the id was first used.
-    """
-    first: dict[str, Draft] = {}
-    for draft, diagnostics in checked:
-        report_id = draft.data.get("id")
-        if not isinstance(report_id, str):
-            continue
-        earlier = first.setdefault(report_id, draft)
-        if earlier is draft:
-            continue
-        line = earlier.locate("/id").line
-        other = (
-            f"line {line} of this file" if earlier.file == draft.file else f"{earlier.file}:{line}"
-        )
-        where = draft.locate("/id")
-        diagnostics.append(
-            Diagnostic(
-                where.file,
-                where.line,
-                where.column,
-                "error",
-                f"report id {report_id!r} is already used by {other}; ids must be unique (each "
-                "names an output folder): rename this one, or add an id: line",
-                "/id",
-            )
-        )
-
-
 def _strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [replace(d, severity="error") for d in diagnostics]
 
@@ -280,7 +249,7 @@ def validate_paths(
             broken.append(RejectedSpec(name, None, None, [_from_spec_error(exc, name)]))
             continue
         checked.extend(zip(drafts, _check_drafts(drafts), strict=True))
-    _unique_ids(checked)
+    unique_ids(checked)
     specs: list[Spec] = []
     rejected = list(broken)
     everything: dict[Diagnostic, None] = dict.fromkeys(
