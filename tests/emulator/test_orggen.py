@@ -64,3 +64,29 @@ def test_the_generated_organization_is_served_and_has_opportunities() -> None:
         assert {o.pipeline_id for o in emu.dataset.opportunities} == {
             p.id for p in organization.pipelines
         }
+
+
+def test_the_emulator_command_serves_another_organization_with_org_seed() -> None:
+    import threading
+
+    from reportrunner.cli.emulator_cmd import EmulatorOptions, serve
+
+    stop = threading.Event()
+    ready: list[tuple[str, str]] = []
+    started = threading.Event()
+
+    def on_ready(url: str, key: str) -> None:
+        ready.append((url, key))
+        started.set()
+
+    options = EmulatorOptions(port=0, api_key="k", org_seed=7)
+    thread = threading.Thread(target=serve, args=(options, on_ready, stop))
+    thread.start()
+    try:
+        assert started.wait(60)
+        url, key = ready[0]
+        me = requests.get(f"{url}/me/", auth=(key, ""), timeout=10).json()
+        assert me["organizations"][0]["name"] == generate_organization(7).name
+    finally:
+        stop.set()
+        thread.join(60)

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from reportrunner.cli import main
 from reportrunner.cli.serve_cmd import serve
-from reportrunner.preview import CHANGES, PreviewServer
+from reportrunner.preview import CHANGES
 
 ROOT = Path(__file__).resolve().parents[2]
 GUARD = 60  # seconds: a hang guard, not a timing assertion
@@ -43,24 +43,26 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def served(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """`serve --watch` (render mode) in a thread; yields its URL."""
-    started = threading.Event()
-    urls: list[str] = []
-    real_start = PreviewServer.start
+    """`serve --watch` (render mode) in a thread; yields its URL once it says it is ready."""
+    lines: list[str] = []
+    ready = threading.Event()
 
-    def start(self: PreviewServer) -> PreviewServer:
-        result = real_start(self)
-        urls.append(self.url)
-        started.set()
-        return result
+    def echo(message: object = "", **_: object) -> None:  # serve's output, kept by the test
+        lines.append(str(message))
+        if "Press Ctrl-C" in str(message):
+            ready.set()
 
-    monkeypatch.setattr(PreviewServer, "start", start)
+    monkeypatch.setattr("click.echo", echo)
     stop = threading.Event()
     thread = threading.Thread(target=serve, args=(Path("site"), 0, True, False, stop))
     thread.start()
     try:
-        assert started.wait(GUARD), "the preview server did not start"
-        yield urls[0]
+        assert ready.wait(GUARD), f"the preview server did not start: {lines}"
+        found = next(
+            re.search(r"http://127\.0\.0\.1:\d+/", line) for line in lines if "Serving" in line
+        )
+        assert found is not None, lines
+        yield found[0]
     finally:
         stop.set()
         thread.join(GUARD)
