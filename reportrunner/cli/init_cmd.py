@@ -98,6 +98,7 @@ def command(
     """
     from reportrunner.account import read_account
     from reportrunner.cli._account import account_settings
+    from reportrunner.idtables import one_line
     from reportrunner.starter import DEFAULT_API_URL, StarterOptions, starter_files, write_files
 
     with translate_errors():
@@ -121,7 +122,8 @@ def command(
         timezone, note = _zone(account, zone)
         options = StarterOptions(timezone, currency, chosen, date.today())
         written = write_files(root, starter_files(account, options), force=force)
-        click.echo(redact(f"Close organization {account.organization_name}: wrote"))
+        name = one_line(account.organization_name, 80)  # untrusted: one printable line
+        click.echo(redact(f"Close organization {name}: wrote"))
         for path in written:
             click.echo(f"  {path.as_posix()}")
         if note:
