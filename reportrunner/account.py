@@ -9,6 +9,8 @@ written from half an account would name the wrong ids.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -19,6 +21,8 @@ from reportrunner.names import Names, fetch_names
 #: What `reportrunner ids` can list.
 Kind = Literal["pipelines", "users", "groups", "saved-searches"]
 KINDS: tuple[Kind, ...] = ("pipelines", "users", "groups", "saved-searches")
+#: Close's ids: a lower-case prefix, "_", base62 (close-api reference §8; lengths vary).
+_ID = re.compile(r"[a-z]{2,12}_[A-Za-z0-9]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,17 @@ def _timezone(client: CloseClient) -> str | None:
     return zone if isinstance(zone, str) and zone else None
 
 
+def _checked(ids: Iterable[str], url: str) -> None:
+    """Ids go into YAML files and terminals unquoted: they must have Close's id shape."""
+    for ident in ids:
+        if not _ID.fullmatch(ident):
+            raise ApiError(
+                f"Close answered with an id that is not in Close's id format: {ident[:60]!r}",
+                url=url,
+                hint="nothing was written; if this is Close, report it to Close's support.",
+            )
+
+
 def read_account(settings: ClientSettings) -> Account:
     """Read the account behind `settings`; raises AuthError, ApiUnreachable or ApiError."""
     with CloseClient(settings) as client:
@@ -113,6 +128,18 @@ def read_account(settings: ClientSettings) -> Account:
             )
         zone = _timezone(client)
     organization_id, organization_name = next(iter(sorted(names.organizations.items())), ("", ""))
+    _checked(
+        [
+            *names.organizations,
+            *names.pipelines,
+            *names.users,
+            *names.groups,
+            *names.saved_searches,
+            *(m for members in names.group_members.values() for m in members),
+            *(s for statuses in names.statuses.values() for s in statuses),
+        ],
+        settings.base_url,
+    )
     return Account(
         organization_id=organization_id,
         organization_name=organization_name,

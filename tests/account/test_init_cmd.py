@@ -117,3 +117,15 @@ def test_hostile_names_stay_quoted_text(tmp_path: Path) -> None:
     spec = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
     assert spec["title"] == hostile + " — this month vs last month"
     assert spec["request"]["type"] == "created-cohort"
+
+
+def test_an_id_that_is_not_an_id_writes_nothing(tmp_path: Path, account: Any) -> None:
+    from reportrunner.emulator import Fault
+
+    forged = {"data": [{"id": "pipe_x\nrequest: {type: evil}", "name": "Forged", "statuses": []}]}
+    account.inject(Fault.status(200, body=forged), path="/pipeline/")
+    result = invoke(tmp_path, "init", env=account_env(account))
+    assert result.exit_code == 1, explain(result)
+    assert "an id that is not in Close's id format" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert list(tmp_path.iterdir()) == []
