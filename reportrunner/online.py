@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from reportrunner.client import ClientSettings, CloseClient, emulator_key, key_and_url_from_env
-from reportrunner.model import Diagnostic, Location, Project, Severity, Spec
+from reportrunner.client import ClientSettings, CloseClient
+from reportrunner.model import Diagnostic, Location, Severity, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
 
 
@@ -156,10 +156,17 @@ def _check_spec(spec: Spec, names: Names) -> list[Diagnostic]:
 
 def validate_online(specs: Sequence[Spec], settings: OnlineSettings) -> list[Diagnostic]:
     """Look the ids up in Close and return the diagnostics; raises AuthError/ApiUnreachable."""
-    return _look_up(specs, settings).diagnostics
+    return check_online(specs, settings).diagnostics
 
 
-def _look_up(specs: Sequence[Spec], settings: OnlineSettings) -> OnlineResult:
+def check_online(specs: Sequence[Spec], settings: OnlineSettings) -> OnlineResult:
+    """`validate --online`: look the ids up and say which reports they make invalid.
+
+    The CLI resolves the key and URL (CLOSE_API_KEY, CLOSE_API_URL, or a built-in emulator);
+    nothing here reads the environment.
+    """
+    if not specs:
+        return OnlineResult([])
     client_settings = ClientSettings(
         base_url=settings.base_url, api_key=settings.api_key, timeout=settings.timeout
     )
@@ -168,28 +175,3 @@ def _look_up(specs: Sequence[Spec], settings: OnlineSettings) -> OnlineResult:
             client, saved_search_ids=saved_search_ids(spec.request for spec in specs)
         )
     return check_each(specs, names)
-
-
-def check_online(
-    specs: Sequence[Spec], project: Project, *, emulator: bool = False, timeout: float = 60.0
-) -> OnlineResult:
-    """`validate --online [--emulator]`: read the key and URL, look the ids up, diagnose.
-
-    Without `emulator`, CLOSE_API_KEY is required (ConfigError naming it otherwise) and
-    CLOSE_API_URL overrides `api.base_url`; with it, a built-in emulator is started.
-    """
-    if not specs:
-        return OnlineResult([])
-    if emulator:
-        from reportrunner.emulator import Emulator
-
-        key = emulator_key()
-        with Emulator(api_key=key) as server:
-            return _look_up(specs, OnlineSettings(server.base_url, key, timeout))
-    key, base_url = key_and_url_from_env(
-        project.api_base_url,
-        needed_for="validate --online needs a Close API key to look ids up",
-        hint="export CLOSE_API_KEY=…, or use --emulator to check against the built-in "
-        "emulator's organization.",
-    )
-    return _look_up(specs, OnlineSettings(base_url, key, timeout))

@@ -36,10 +36,16 @@ def execute(options: ValidateOptions) -> ExitStatus:
     result = validate_paths(options.paths, root=options.root, strict=options.strict)
     diagnostics = result.diagnostics
     valid = len(result.specs)
-    if (options.online or options.emulator) and result.project_ok:
-        from reportrunner.online import check_online
+    if (options.online or options.emulator) and result.project_ok and result.specs:
+        from reportrunner.cli._account import account_settings
+        from reportrunner.online import OnlineSettings, check_online
 
-        found = check_online(result.specs, result.project, emulator=options.emulator)
+        with account_settings(
+            emulator=options.emulator,
+            base_url=result.project.api_base_url,
+            needed_for="validate --online needs a Close API key to look ids up",
+        ) as client:
+            found = check_online(result.specs, OnlineSettings(client.base_url, client.api_key))
         diagnostics = sorted(
             diagnostics + found.diagnostics, key=lambda d: (d.file, d.line, d.column)
         )
