@@ -50,6 +50,17 @@ def _foreign_specs(root: Path, written: list[Path], account: Account) -> list[st
     return [str(d) for d in check_specs(others, account.names) if d.severity == "error"]
 
 
+def _schemas() -> dict[str, str]:
+    """schema/*.json as shipped, for a folder that has none (a fork has them already)."""
+    from reportrunner.checks import PROJECT_SCHEMA, SPEC_SCHEMA
+    from reportrunner.resources import schema_dir
+
+    return {
+        f"schema/{name}": (schema_dir() / name).read_text(encoding="utf-8")
+        for name in (SPEC_SCHEMA, PROJECT_SCHEMA)
+    }
+
+
 @click.command("init", epilog=EXIT_STATUS_HELP)
 @click.option(
     "--emulator", is_flag=True, help="Read the built-in emulator's organization (no key needed)."
@@ -121,7 +132,10 @@ def command(
                 )
         timezone, note = _zone(account, zone)
         options = StarterOptions(timezone, currency, chosen, date.today())
-        written = write_files(root, starter_files(account, options), force=force)
+        files = starter_files(account, options)
+        if not (root / "schema").exists():  # the files' modelines point there (editors)
+            files.update(_schemas())
+        written = write_files(root, files, force=force)
         name = one_line(account.organization_name, 80)  # untrusted: one printable line
         click.echo(redact(f"Close organization {name}: wrote"))
         for path in written:

@@ -33,6 +33,9 @@ def test_init_then_validate_online_then_run_every_report_ok(tmp_path: Path, acco
     assert all(p.id in written for p in data.pipelines)
     assert all(g.id in written for g in data.groups)
     assert "pipe_4vukv2FUlFh9FDiVYAop1U" not in written  # no id of the documented organization
+    # The modelines' schemas come along into a folder that has none (editor support).
+    shipped = (ROOT / "schema" / "report-spec.schema.json").read_text(encoding="utf-8")
+    assert (tmp_path / "schema" / "report-spec.schema.json").read_text(encoding="utf-8") == shipped
 
     online = invoke(tmp_path, "validate", "--online", env=env)
     assert online.exit_code == 0, explain(online)
@@ -67,8 +70,10 @@ def test_init_never_overwrites_without_force_and_writes_nothing(
 
 def test_init_names_the_example_specs_that_use_other_ids(tmp_path: Path, account: Any) -> None:
     shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    (tmp_path / "schema").mkdir()  # a fork's own schemas are left alone
     result = invoke(tmp_path, "init", env=account_env(account))
     assert result.exit_code == 0, explain(result)
+    assert list((tmp_path / "schema").iterdir()) == []
     assert "specs/emea-large-deals.yaml:" in result.stderr
     assert "specs/renewals-stages.yaml:" in result.stderr
     # new-business names no pipeline: it takes init's default, which exists.
