@@ -7,8 +7,8 @@ unique requests with a plain sequential `requests` loop (a 429 there waits Retry
 prints wall time against the rate-limit bound `(successful requests - burst) / rate + latency`,
 the 429 share, failures and the peak resident memory of this process.
 
-    /work/venv/bin/python bench/bench_run.py            # N = 40 and 200
-    /work/venv/bin/python bench/bench_run.py --n 40 --jobs 8
+    python bench/bench_run.py            # N = 40 and 200
+    python bench/bench_run.py --n 40 --jobs 8
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ the two tools as whole processes, alternating them so that machine noise hits bo
 prints the medians side by side. Our validator also checks semantics and computes line numbers;
 check-jsonschema only checks the schema.
 
-    /work/venv/bin/python bench/bench_validate.py            # N=1,000 (7 runs) and 10,000 (3)
-    /work/venv/bin/python bench/bench_validate.py --sizes 1000 --repeat 5
+    python bench/bench_validate.py            # N=1,000 (7 runs) and 10,000 (3)
+    python bench/bench_validate.py --sizes 1000 --repeat 5
 """
 
 from __future__ import annotations

@@ -19,10 +19,10 @@ Counted: runs, faults injected (by kind) and consumed, reports expected / ok / f
 (missing from the outcomes or the manifest), wrong verdicts, tracebacks (an exception escaping
 `run_reports`/`publish`, or a traceback in CLI output).
 
-    /work/venv/bin/python bench/reliability_figures.py
-    /work/venv/bin/python bench/reliability_figures.py --runs 1000 --cli-runs 50 --seed 7
-    /work/venv/bin/python bench/reliability_figures.py --runs 0 --cli-runs 0   # signals only
-    /work/venv/bin/python bench/reliability_figures.py --runs 0 --cli-runs 0 --signal-rounds 0 \
+    python bench/reliability_figures.py
+    python bench/reliability_figures.py --runs 1000 --cli-runs 50 --seed 7
+    python bench/reliability_figures.py --runs 0 --cli-runs 0   # signals only
+    python bench/reliability_figures.py --runs 0 --cli-runs 0 --signal-rounds 0 \
         --boundary-rounds 40   # the known race: signals in the 50 ms after fetching
 """
 

@@ -10,7 +10,6 @@ and unknown values. The emulator answers 400s with these same words (via `reques
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -18,9 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportrunner.model import Severity
+from reportrunner.suggest import did_you_mean as did_you_mean  # re-exported for checks.py
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_SPACE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ ]+\d")
+# `key:value` (no space after the colon) where a mapping was expected.
+_GLUED_KEY = re.compile(r"^([A-Za-z_][\w-]*):(?![\s/])(\S.*)$")
 
 _TYPE_WORDS = {
     "object": "a mapping (key: value lines)",
@@ -95,12 +97,6 @@ def describe(value: Any) -> str:
         return f"the number {value}"
     text = str(value)
     return json.dumps(text if len(text) <= 60 else text[:57] + "...", ensure_ascii=False)
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    options = [choice for choice in choices if isinstance(choice, str)]
-    match = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f"; did you mean {match[0]!r}?" if match else ""
 
 
 def _required_names(schema: Any) -> list[str]:
@@ -224,7 +220,11 @@ def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
         words = " or ".join(_TYPE_WORDS.get(name, name) for name in names)
         if custom:
             return [Problem(pointer, _with_label(label, custom) + f" (found {describe(instance)})")]
-        return [Problem(pointer, f"{label} must be {words} (found {describe(instance)})")]
+        message = f"{label} must be {words} (found {describe(instance)})"
+        glued = _GLUED_KEY.match(instance) if isinstance(instance, str) else None
+        if glued and "object" in names:  # `type:created-cohort`: YAML read one word
+            message += f"; put a space after the colon: {glued[1]}: {glued[2]}"
+        return [Problem(pointer, message)]
 
     return [Problem(pointer, _with_label(label, custom or _generic(keyword, error, label)))]
 

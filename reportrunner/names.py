@@ -38,6 +38,7 @@ class Names:
     pipelines: dict[str, str] = field(default_factory=dict)
     statuses: dict[str, dict[str, StatusName]] = field(default_factory=dict)  # by pipeline
     saved_searches: dict[str, str] = field(default_factory=dict)
+    organizations: dict[str, str] = field(default_factory=dict)  # id -> name
     missing_saved_searches: set[str] = field(default_factory=set)  # Close answered 404
     problems: list[str] = field(default_factory=list)  # look-ups that failed (ids shown)
     #: Which look-ups those were: "users", "organization members", "groups", "pipelines"…
@@ -155,6 +156,7 @@ class _Fetcher:
         payload = self.optional("organization members", f"/organization/{organization_id}/")
         if not isinstance(payload, Mapping):
             return
+        self.names.organizations[organization_id] = str(payload.get("name") or organization_id)
         for key, inactive in (("memberships", False), ("inactive_memberships", True)):
             for member in payload.get(key) or []:
                 if not isinstance(member, Mapping):
@@ -192,6 +194,18 @@ class _Fetcher:
                 if isinstance(status, Mapping) and status.get("id")
             }
 
+    def all_saved_searches(self) -> None:
+        """Every page of the lead Smart Views (the type `query.saved_search_id` takes)."""
+        skip = 0
+        for _ in range(MAX_PAGES):
+            payload = self.optional("saved searches", "/saved_search/", {"_skip": skip})
+            found = _by_id(payload)
+            for search_id, search in found:
+                self.names.saved_searches[search_id] = str(search.get("name") or search_id)
+            if not found or not (isinstance(payload, Mapping) and payload.get("has_more")):
+                break
+            skip += len(found)
+
     def saved_search(self, search_id: str) -> None:
         try:
             payload = self.get(f"/saved_search/{search_id}/")
@@ -209,14 +223,22 @@ class _Fetcher:
             self.names.saved_searches[search_id] = str(payload.get("name") or search_id)
 
 
-def fetch_names(client: CloseClient, *, saved_search_ids: Iterable[str] = ()) -> Names:
-    """Read every name the reports may need; raises only AuthError (401/403) or ApiUnreachable."""
+def fetch_names(
+    client: CloseClient, *, saved_search_ids: Iterable[str] = (), every_saved_search: bool = False
+) -> Names:
+    """Read every name the reports may need; raises only AuthError (401/403) or ApiUnreachable.
+
+    `every_saved_search` lists all of the account's lead Smart Views (for `init` and `ids`)
+    rather than looking up only `saved_search_ids`.
+    """
     names = Names()
     fetcher = _Fetcher(client, names)
     for organization_id in sorted(fetcher.users()):
         fetcher.organization(organization_id)
     fetcher.groups()
     fetcher.pipelines()
+    if every_saved_search:
+        fetcher.all_saved_searches()
     for search_id in sorted(set(saved_search_ids)):
         fetcher.saved_search(search_id)
     return names

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from reportrunner.client import ClientSettings, CloseClient, emulator_key, key_and_url_from_env
-from reportrunner.model import Diagnostic, Location, Project, Severity, Spec
+from reportrunner.client import ClientSettings, CloseClient
+from reportrunner.model import Diagnostic, Location, Severity, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
 
 
@@ -46,90 +46,127 @@ def _known(mapping: Mapping[str, str], limit: int = 6) -> str:
     return ", ".join(items) + more if items else "none"
 
 
+@dataclass(frozen=True)
+class OnlineResult:
+    """What `validate --online` found: the diagnostics, and which reports they make invalid."""
+
+    diagnostics: list[Diagnostic]
+    invalid: frozenset[str] = frozenset()  # ids of reports with at least one error
+
+
 def check_specs(specs: Sequence[Spec], names: Names) -> list[Diagnostic]:
     """Diagnostics for every id in `specs` that `names` does not know (pure; no network)."""
-    found: list[Diagnostic] = []
+    return check_each(specs, names).diagnostics
+
+
+def check_each(specs: Sequence[Spec], names: Names) -> OnlineResult:
+    """`check_specs`, also saying which reports have errors (a summary counts them invalid)."""
+    everything: set[Diagnostic] = set()
+    invalid: set[str] = set()
     for spec in specs:
-        request = spec.request
-        pipeline = request.get("pipeline")
-        if isinstance(pipeline, str):
-            if "pipelines" in names.failed:
-                found.append(
-                    _diagnostic(
-                        spec,
-                        "/request/pipeline",
-                        "warning",
-                        f"could not check pipeline {pipeline!r}: Close did not list pipelines",
-                    )
+        own = _check_spec(spec, names)
+        everything.update(own)
+        if any(d.severity == "error" for d in own):
+            invalid.add(spec.id)
+    ordered = sorted(everything, key=lambda d: (d.file, d.line, d.column, d.message))
+    return OnlineResult(ordered, frozenset(invalid))
+
+
+def _check_spec(spec: Spec, names: Names) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    request = spec.request
+    pipeline = request.get("pipeline")
+    if isinstance(pipeline, str):
+        if "pipelines" in names.failed:
+            found.append(
+                _diagnostic(
+                    spec,
+                    "/request/pipeline",
+                    "warning",
+                    f"could not check pipeline {pipeline!r}: Close did not list pipelines",
                 )
-            elif pipeline not in names.pipelines:
-                found.append(
-                    _diagnostic(
-                        spec,
-                        "/request/pipeline",
-                        "error",
-                        f"pipeline {pipeline!r} does not exist in this Close organization; "
-                        f"known pipelines: {_known(names.pipelines)}",
-                    )
+            )
+        elif pipeline not in names.pipelines:
+            found.append(
+                _diagnostic(
+                    spec,
+                    "/request/pipeline",
+                    "error",
+                    f"pipeline {pipeline!r} does not exist in this Close organization; "
+                    f"known pipelines: {_known(names.pipelines)} "
+                    "(`reportrunner ids pipelines` lists them)",
                 )
-        for index, entry in enumerate(request.get("users") or []):
-            if not isinstance(entry, str):
-                continue
-            pointer = f"/request/users/{index}"
-            is_group = entry.startswith("group_")
-            table = names.groups if is_group else names.users
-            kind = "group" if is_group else "user"
-            # Without the organization's memberships, deactivated users are unknown.
-            unsure = not is_group and "organization members" in names.failed
-            listed = ("groups" if is_group else "users") not in names.failed
-            if not listed or (unsure and entry not in table):
-                what = f"{kind}s" if not listed else "the organization's deactivated members"
-                found.append(
-                    _diagnostic(
-                        spec,
-                        pointer,
-                        "warning",
-                        f"could not check {kind} {entry!r}: Close did not list {what}",
-                    )
+            )
+    for index, entry in enumerate(request.get("users") or []):
+        if not isinstance(entry, str):
+            continue
+        pointer = f"/request/users/{index}"
+        is_group = entry.startswith("group_")
+        table = names.groups if is_group else names.users
+        kind = "group" if is_group else "user"
+        # Without the organization's memberships, deactivated users are unknown.
+        unsure = not is_group and "organization members" in names.failed
+        listed = ("groups" if is_group else "users") not in names.failed
+        if not listed or (unsure and entry not in table):
+            what = f"{kind}s" if not listed else "the organization's deactivated members"
+            found.append(
+                _diagnostic(
+                    spec,
+                    pointer,
+                    "warning",
+                    f"could not check {kind} {entry!r}: Close did not list {what}",
                 )
-            elif entry not in table:
-                found.append(
-                    _diagnostic(
-                        spec,
-                        pointer,
-                        "error",
-                        f"{kind} {entry!r} does not exist in this Close organization "
-                        f"(deactivated users count as existing); known {kind}s: {_known(table)}",
-                    )
+            )
+        elif entry not in table:
+            found.append(
+                _diagnostic(
+                    spec,
+                    pointer,
+                    "error",
+                    f"{kind} {entry!r} does not exist in this Close organization "
+                    f"(deactivated users count as existing); known {kind}s: {_known(table)} "
+                    f"(`reportrunner ids {kind}s` lists them)",
                 )
-        query = request.get("query")
-        search = query.get("saved_search_id") if isinstance(query, Mapping) else None
-        if isinstance(search, str):
-            pointer = "/request/query/saved_search_id"
-            if search in names.missing_saved_searches:
-                found.append(
-                    _diagnostic(
-                        spec,
-                        pointer,
-                        "error",
-                        f"saved search {search!r} does not exist (Close answered 404); copy the "
-                        "id from the Smart View's URL in Close",
-                    )
+            )
+    query = request.get("query")
+    search = query.get("saved_search_id") if isinstance(query, Mapping) else None
+    if isinstance(search, str):
+        pointer = "/request/query/saved_search_id"
+        if search in names.missing_saved_searches:
+            found.append(
+                _diagnostic(
+                    spec,
+                    pointer,
+                    "error",
+                    f"saved search {search!r} does not exist (Close answered 404); copy the "
+                    "id from the Smart View's URL in Close",
                 )
-            elif search not in names.saved_searches:
-                found.append(
-                    _diagnostic(
-                        spec,
-                        pointer,
-                        "warning",
-                        f"could not check saved search {search!r}: Close did not answer",
-                    )
+            )
+        elif search not in names.saved_searches:
+            found.append(
+                _diagnostic(
+                    spec,
+                    pointer,
+                    "warning",
+                    f"could not check saved search {search!r}: Close did not answer",
                 )
-    return sorted(set(found), key=lambda d: (d.file, d.line, d.column, d.message))
+            )
+    return found
 
 
 def validate_online(specs: Sequence[Spec], settings: OnlineSettings) -> list[Diagnostic]:
     """Look the ids up in Close and return the diagnostics; raises AuthError/ApiUnreachable."""
+    return check_online(specs, settings).diagnostics
+
+
+def check_online(specs: Sequence[Spec], settings: OnlineSettings) -> OnlineResult:
+    """`validate --online`: look the ids up and say which reports they make invalid.
+
+    The CLI resolves the key and URL (CLOSE_API_KEY, CLOSE_API_URL, or a built-in emulator);
+    nothing here reads the environment.
+    """
+    if not specs:
+        return OnlineResult([])
     client_settings = ClientSettings(
         base_url=settings.base_url, api_key=settings.api_key, timeout=settings.timeout
     )
@@ -137,29 +174,4 @@ def validate_online(specs: Sequence[Spec], settings: OnlineSettings) -> list[Dia
         names = fetch_names(
             client, saved_search_ids=saved_search_ids(spec.request for spec in specs)
         )
-    return check_specs(specs, names)
-
-
-def check_online(
-    specs: Sequence[Spec], project: Project, *, emulator: bool = False, timeout: float = 60.0
-) -> list[Diagnostic]:
-    """`validate --online [--emulator]`: read the key and URL, look the ids up, diagnose.
-
-    Without `emulator`, CLOSE_API_KEY is required (ConfigError naming it otherwise) and
-    CLOSE_API_URL overrides `api.base_url`; with it, a built-in emulator is started.
-    """
-    if not specs:
-        return []
-    if emulator:
-        from reportrunner.emulator import Emulator
-
-        key = emulator_key()
-        with Emulator(api_key=key) as server:
-            return validate_online(specs, OnlineSettings(server.base_url, key, timeout))
-    key, base_url = key_and_url_from_env(
-        project.api_base_url,
-        needed_for="validate --online needs a Close API key to look ids up",
-        hint="export CLOSE_API_KEY=…, or use --emulator to check against the built-in "
-        "emulator's organization.",
-    )
-    return validate_online(specs, OnlineSettings(base_url, key, timeout))
+    return check_each(specs, names)

@@ -22,6 +22,7 @@ from reportrunner.checks import (
 from reportrunner.errors import SpecError
 from reportrunner.messages import Problem, unescape_token
 from reportrunner.model import Diagnostic, Project, Severity, Spec
+from reportrunner.placeholders import placeholder_problems
 from reportrunner.spec import (
     PROJECT_FILE,
     Draft,
@@ -32,6 +33,7 @@ from reportrunner.spec import (
     title_placeholders,
 )
 from reportrunner.specfiles import Namer, collect_files
+from reportrunner.uniqueids import unique_ids
 from reportrunner.yamlload import Loaded, load_file
 
 _DEFAULT_NOTE = " (a default from "
@@ -78,6 +80,9 @@ class ValidationResult:
     rejected: list[RejectedSpec]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    #: reportrunner.yaml's own diagnostics (also in `diagnostics`): every command that reads
+    #: the file prints these when `project_ok` is False, then exits 2.
+    project_diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -106,6 +111,7 @@ def _spec_problems(draft: Draft) -> list[Problem]:
         problems = [p for p in problems if not p.pointer.startswith("/request")]
     else:
         problems += request_semantic_problems(data.get("request"), "/request")
+        problems += placeholder_problems(data.get("request"))
     if not any(p.pointer == "/timezone" for p in problems):
         zone = timezone_problem(data.get("timezone"))
         if zone:
@@ -205,39 +211,19 @@ def _check_project(root: Path, display: str) -> tuple[Loaded | None, list[Diagno
     return loaded, [_diagnostic(draft, p) for p in problems]
 
 
+def check_project(root: Path) -> tuple[Project, list[Diagnostic]]:
+    """reportrunner.yaml in `root` (defaults when absent) and its diagnostics, specs aside.
+
+    For the commands that read only the project file (`new`, `ids`, `init`, `serve`).
+    """
+    display = Namer(root)(root / PROJECT_FILE)
+    loaded, diagnostics = _check_project(root, display)
+    return project_from(root, loaded), diagnostics
+
+
 def _from_spec_error(exc: SpecError, display: str) -> Diagnostic:
     message = exc.message + (f" ({exc.hint})" if exc.hint else "")
     return Diagnostic(display, exc.line or 1, exc.column or 1, "error", message, "")
-
-
-def _unique_ids(checked: list[tuple[Draft, list[Diagnostic]]]) -> None:
-    """Ids name output folders: every report sharing an id with another gets an error."""
-    by_id: dict[str, list[Draft]] = {}
-    for draft, _ in checked:
-        report_id = draft.data.get("id")
-        if isinstance(report_id, str):
-            by_id.setdefault(report_id, []).append(draft)
-    for draft, diagnostics in checked:
-        report_id = draft.data.get("id")
-        if not isinstance(report_id, str) or len(by_id[report_id]) < 2:
-            continue
-        others = [
-            f"{o.file}:{o.locate('/id').line}" if o.file != draft.file else "this file"
-            for o in by_id[report_id]
-            if o is not draft
-        ]
-        where = draft.locate("/id")
-        diagnostics.append(
-            Diagnostic(
-                where.file,
-                where.line,
-                where.column,
-                "error",
-                f"report id {report_id!r} is also used by {', '.join(others)}; ids must be "
-                "unique (each names an output folder)",
-                "/id",
-            )
-        )
 
 
 def _strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -263,7 +249,7 @@ def validate_paths(
             broken.append(RejectedSpec(name, None, None, [_from_spec_error(exc, name)]))
             continue
         checked.extend(zip(drafts, _check_drafts(drafts), strict=True))
-    _unique_ids(checked)
+    unique_ids(checked)
     specs: list[Spec] = []
     rejected = list(broken)
     everything: dict[Diagnostic, None] = dict.fromkeys(
@@ -302,4 +288,5 @@ def validate_paths(
         rejected=rejected,
         diagnostics=diagnostics,
         files=len(files),
+        project_diagnostics=sorted(project_diagnostics, key=lambda d: (d.line, d.column)),
     )

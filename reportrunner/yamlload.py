@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reportrunner.errors import SpecError
 from reportrunner.messages import escape_token
+from reportrunner.yamlhints import explain
 
 MAX_BYTES = 1024 * 1024
 #: Values an alias may add in total; a real spec shares a few small blocks.
@@ -211,17 +212,19 @@ def loads(text: str, path: str) -> Loaded:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            problem = f"{problem} ({exc.context})"
         if "expected a single document" in str(exc.context):
-            problem = "a second YAML document starts here ('---'); a spec file holds one document"
+            mark = exc.problem_mark or exc.context_mark
+            raise SpecError(
+                "YAML syntax error: a second YAML document starts here ('---'); a spec file "
+                "holds one document",
+                path=path,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            ) from None
+        # Beginners' mistakes (tabs, colons, quotes, list items) in words, with the fix.
+        found = explain(text, exc)
         raise SpecError(
-            f"YAML syntax error: {problem}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
+            found.message, path=path, line=found.line, column=found.column, hint=found.hint
         ) from None
     except yaml.reader.ReaderError as exc:  # characters YAML forbids (control characters)
         position = int(exc.position)

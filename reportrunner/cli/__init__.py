@@ -1,4 +1,5 @@
-"""The command line: `reportrunner validate | plan | new | schema | run | render | emulator`.
+"""The command line: `reportrunner init | ids | validate | plan | new | schema | run | render |
+serve | emulator`.
 
 The CLI package is the only code that imports click. Each command turns options into a typed
 settings object, calls one core function and maps the result (or the exception) to an exit
@@ -25,12 +26,15 @@ Exit statuses:
 
 # name -> module under reportrunner.cli that defines a click command called `command`.
 _COMMANDS: dict[str, str] = {
+    "init": "init_cmd",
+    "ids": "ids_cmd",
     "validate": "validate_cmd",
     "plan": "plan_cmd",
     "new": "new_cmd",
     "schema": "schema_cmd",
     "run": "run_cmd",
     "render": "render_cmd",
+    "serve": "serve_cmd",
     "emulator": "emulator_cmd",
 }
 
@@ -58,10 +62,16 @@ class _LazyGroup(click.Group):
 def main(ctx: click.Context, debug: bool) -> None:
     """Close CRM funnel reports as code.
 
+    Start with the emulator (no key), then your account: init writes reportrunner.yaml and
+    specs with its ids, ids lists them, serve previews the site.
+
     \b
-    Example:
-      reportrunner validate specs/
+    Examples:
       reportrunner run --emulator      # every spec in specs/ -> site/
+      reportrunner serve --emulator --watch
+      reportrunner ids --emulator      # the ids a spec can name
+      reportrunner init --emulator --dir try-it
+      reportrunner validate specs/
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug

@@ -29,6 +29,7 @@ class EmulatorOptions:
     latency: float = 0.0
     rate_limit: float | None = None
     fail_rate: float = 0.0
+    org_seed: int | None = None  # None: the documented organization (the example specs' ids)
 
 
 _DEFAULTS = EmulatorOptions()  # the options' defaults, written once
@@ -51,6 +52,7 @@ def serve(
             fail_rate=options.fail_rate,
             host=options.host,
             port=options.port,
+            org_seed=options.org_seed,
         )
     except ValueError as exc:
         raise UsageError(str(exc), hint="see `reportrunner emulator --help`") from exc
@@ -122,6 +124,14 @@ def _sigterm_stops(stop: threading.Event) -> Iterator[None]:
     type=click.FloatRange(0, 1),
     help="Share of requests answered with 503 (0..1).",
 )
+@click.option(
+    "--org-seed",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Serve another organization (other ids, names, pipelines) generated from N, as a "
+    "stand-in for a real account [default: the documented one the example specs use].",
+)
 def command(
     host: str,
     port: int,
@@ -130,15 +140,19 @@ def command(
     latency: float,
     rate_limit: float | None,
     fail_rate: float,
+    org_seed: int | None,
 ) -> None:
     """Serve a local Close API emulator with a synthetic organization until Ctrl-C.
 
     \b
     Example:
       reportrunner emulator --port 8787 --seed 1
-      CLOSE_API_KEY=emulator-key reportrunner run   # with api_base_url set to the printed URL
+      # in another terminal:
+      CLOSE_API_KEY=emulator-key CLOSE_API_URL=http://127.0.0.1:8787/api/v1 reportrunner run
     """
-    options = EmulatorOptions(host, port, api_key, seed, latency, rate_limit, fail_rate)
+    options = EmulatorOptions(
+        host, port, api_key, seed, latency, rate_limit, fail_rate, org_seed=org_seed
+    )
 
     def ready(url: str, key: str) -> None:
         click.echo(f"Close API emulator listening on {url}")

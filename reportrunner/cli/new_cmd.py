@@ -1,23 +1,35 @@
-"""`reportrunner new ID`: write specs/ID.yaml, a commented and valid starting point."""
+"""`reportrunner new ID`: write specs/ID.yaml, a commented starting point with real ids.
+
+The pipeline is, in order: `--pipeline NAME_OR_ID` looked up in the account (CLOSE_API_KEY, or
+`--emulator`), the default from reportrunner.yaml, or a placeholder that `validate` rejects
+with a hint to run `reportrunner ids` (the emulator's ids would only fail on a real account).
+With the account at hand, the commented examples name one of its groups and saved searches.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
 from reportrunner.cli._common import translate_errors
 from reportrunner.errors import UsageError
+from reportrunner.placeholders import PLACEHOLDERS
 
-EXAMPLE_PIPELINE = "pipe_4vukv2FUlFh9FDiVYAop1U"
+if TYPE_CHECKING:
+    from reportrunner.account import Account
 
 TEMPLATE = """\
 # yaml-language-server: $schema={schema}
 # A Close opportunity-funnel report. Reference: docs/specs.md; check it with
 #   reportrunner validate {path}
+# Ids: `reportrunner ids` lists your pipelines, users, groups and saved searches.
 # id defaults to the file name; it becomes the folder of the published page.
 title: {title}
 # description: One or two sentences shown under the title.
@@ -26,23 +38,80 @@ title: {title}
 # currency: USD                  # ISO 4217 code used to format money
 # timezone: Europe/Berlin        # IANA zone; relative ranges are resolved in it
 # tags: [weekly]
-# matrix:                        # one report per value (ids get -<value> appended)
-#   compared_relative_range: [last-month, last-year]
 request:                         # exactly the JSON body POSTed to Close
-  pipeline: {pipeline}   # Settings → Pipelines & Statuses
+  pipeline: {pipeline}   # {pipeline_note}
   type: created-cohort           # or active-stage-cohort (then use report_relative_range)
-  cohort_relative_range: this-month   # opportunities created this month
-  # compared_relative_range: last-month
-  # users: [user_…, group_…]     # empty or absent: every user
-  # query: {{type: saved_search, saved_search_id: save_…}}
+  cohort_relative_range: this-month    # opportunities created this month, to date
+  compared_relative_range: last-month  # against last month
+  # users: [{group}]   # {group_note}
+  # query: {{type: saved_search, saved_search_id: {search}}}   # {search_note}
 """
 
 
-def write_new_spec(report_id: str, folder: Path, root: Path, force: bool = False) -> Path:
-    """Create `folder/ID.yaml`; the pipeline is the project default when there is one."""
+@dataclass(frozen=True)
+class Filled:
+    """What the template's id slots say: an id and the comment beside it."""
+
+    pipeline: str
+    pipeline_note: str
+    group: str = PLACEHOLDERS["group"]
+    group_note: str = "a group's members (or user ids); empty or absent: every user"
+    search: str = PLACEHOLDERS["saved search"]
+    search_note: str = "a Smart View's id"
+
+
+def _from_account(account: Account, wanted: str | None, default: str | None) -> Filled:
+    from reportrunner.idtables import one_line
+
+    pipeline = account.find_pipeline(wanted or default or "") or (
+        None if wanted else account.pipelines[0] if account.pipelines else None
+    )
+    if pipeline is None:
+        known = ", ".join(f"{p.name} ({p.id})" for p in account.pipelines) or "none"
+        raise UsageError(
+            f"--pipeline {wanted!r} is neither the name nor the id of a pipeline",
+            hint=f"pipelines of this account: {known}",
+        )
+    filled = Filled(pipeline.id, one_line(pipeline.name, 60))
+    if account.groups:
+        group = account.groups[0]
+        filled = replace(filled, group=group.id, group_note=one_line(group.name, 60))
+    if account.saved_searches:
+        search = account.saved_searches[0]
+        filled = replace(filled, search=search.id, search_note=one_line(search.name, 60))
+    return filled
+
+
+def _offline(wanted: str | None, default: str | None) -> Filled:
+    if wanted is not None:
+        if not re.fullmatch(r"pipe_[A-Za-z0-9]+", wanted):
+            raise UsageError(
+                f"--pipeline {wanted!r}: looking a pipeline up by name needs CLOSE_API_KEY",
+                hint="export CLOSE_API_KEY=…, add --emulator, or give the pipe_… id "
+                "(`reportrunner ids pipelines`).",
+            )
+        return Filled(wanted, "as given with --pipeline")
+    if default is not None:
+        return Filled(default, "the default from reportrunner.yaml")
+    return Filled(
+        PLACEHOLDERS["pipeline"],
+        "placeholder: `reportrunner ids pipelines` lists your pipelines' ids",
+    )
+
+
+def write_new_spec(
+    report_id: str,
+    folder: Path,
+    root: Path,
+    force: bool = False,
+    *,
+    account: Account | None = None,
+    pipeline: str | None = None,
+) -> Path:
+    """Create `folder/ID.yaml` with the account's ids, the project default, or placeholders."""
     from reportrunner.checks import SPEC_SCHEMA
+    from reportrunner.cli._project import valid_project
     from reportrunner.resources import load_schema
-    from reportrunner.spec import PROJECT_FILE, project_from, read_project
 
     # The schema holds the id rule (one source of truth with `validate`).
     id_rule = load_schema(SPEC_SCHEMA)["properties"]["id"]
@@ -54,9 +123,11 @@ def write_new_spec(report_id: str, folder: Path, root: Path, force: bool = False
     target = folder / f"{report_id}.yaml"
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pick another id or pass --force")
-    project = project_from(root, read_project(root, PROJECT_FILE))
+    project = valid_project(root, "no spec was written")
     default_request = project.defaults.get("request")
-    pipeline = default_request.get("pipeline") if isinstance(default_request, dict) else None
+    default = default_request.get("pipeline") if isinstance(default_request, dict) else None
+    default = default if isinstance(default, str) else None
+    filled = _from_account(account, pipeline, default) if account else _offline(pipeline, default)
     schema = Path("..") / "schema" / SPEC_SCHEMA
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(
@@ -64,11 +135,28 @@ def write_new_spec(report_id: str, folder: Path, root: Path, force: bool = False
             schema=schema.as_posix(),
             path=target.as_posix(),
             title=report_id.replace("-", " ").capitalize(),
-            pipeline=pipeline if isinstance(pipeline, str) else EXAMPLE_PIPELINE,
+            **asdict(filled),
         ),
         encoding="utf-8",
     )
     return target
+
+
+def _account(emulator: bool, root: Path) -> Account | None:
+    """The account when a key (or --emulator) is at hand; None: work offline."""
+    if not emulator and not os.environ.get("CLOSE_API_KEY", "").strip():
+        return None
+    from reportrunner.account import read_account
+    from reportrunner.cli._account import account_settings
+    from reportrunner.cli._project import valid_project
+
+    project = valid_project(root, "no spec was written")
+    with account_settings(
+        emulator=emulator,
+        base_url=project.api_base_url,
+        needed_for="new looks the pipeline up in Close",
+    ) as settings:
+        return read_account(settings)
 
 
 @click.command("new", epilog=EXIT_STATUS_HELP)
@@ -81,15 +169,33 @@ def write_new_spec(report_id: str, folder: Path, root: Path, force: bool = False
     show_default=True,
     help="Folder to write the spec into.",
 )
+@click.option(
+    "--pipeline",
+    metavar="NAME_OR_ID",
+    default=None,
+    help="The pipeline, by name or id; a name is looked up with CLOSE_API_KEY "
+    "[default: defaults.request.pipeline in reportrunner.yaml].",
+)
+@click.option("--emulator", is_flag=True, help="Take the ids from the built-in emulator.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def command(report_id: str, folder: Path, force: bool) -> None:
+def command(
+    report_id: str, folder: Path, pipeline: str | None, emulator: bool, force: bool
+) -> None:
     """Write specs/ID.yaml: a commented, valid starting point with the schema modeline.
 
+    With CLOSE_API_KEY set (or --emulator), the ids are your account's: --pipeline takes a
+    name or an id. Without a key, the pipeline is the default from reportrunner.yaml, or a
+    placeholder that `validate` points out until you paste an id from `reportrunner ids`.
+
     \b
-    Example:
+    Examples:
       reportrunner new emea-weekly && reportrunner validate specs/emea-weekly.yaml
+      reportrunner new renewals-monthly --pipeline Renewals --emulator
     """
     with translate_errors():
-        target = write_new_spec(report_id, folder, Path.cwd(), force=force)
+        account = _account(emulator, Path.cwd())
+        target = write_new_spec(
+            report_id, folder, Path.cwd(), force=force, account=account, pipeline=pipeline
+        )
         click.echo(f"wrote {target}; edit it, then run: reportrunner validate {target}")
     sys.exit(0)

@@ -98,12 +98,15 @@ def _plan_text(plan: RequestPlan, base_url: str, now: datetime) -> str:
 
 
 def execute(options: PlanOptions) -> ExitStatus:
+    from reportrunner.cli._project import stop_if_invalid
     from reportrunner.output import format_text
     from reportrunner.plan import build_plan
     from reportrunner.validate import validate_paths
 
     now = options.at or datetime.now(timezone.utc)
     result = validate_paths(options.paths, root=options.root)
+    if not result.project_ok:
+        stop_if_invalid(result.project_diagnostics, "nothing was planned")
     if result.diagnostics:
         click.echo(format_text(result.diagnostics), err=True, nl=False)
     plan = build_plan(result.specs, now)

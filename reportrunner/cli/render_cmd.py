@@ -30,11 +30,11 @@ class RenderOptions:
 
 def execute(options: RenderOptions) -> ExitStatus:
     """Re-render the site; raises ReportRunnerError subclasses for the CLI to translate."""
+    from reportrunner.cli._project import valid_project
     from reportrunner.site import rerender
-    from reportrunner.spec import PROJECT_FILE, project_from, read_project
 
     root = options.root.absolute()
-    project = project_from(root, read_project(root, PROJECT_FILE))
+    project = valid_project(root, "nothing was rendered")
     result = rerender(options.source, project, out=options.out)
     for warning in result.warnings:
         click.echo(redact(f"warning: {warning}"), err=True)

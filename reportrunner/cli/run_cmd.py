@@ -23,7 +23,8 @@ import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
 from reportrunner.cli._common import translate_errors
-from reportrunner.errors import ExitStatus, ProjectError
+from reportrunner.cli._project import stop_if_invalid
+from reportrunner.errors import ExitStatus
 from reportrunner.model import ReportOutcome
 from reportrunner.redact import redact
 
@@ -89,14 +90,7 @@ def execute(options: RunOptions) -> ExitStatus:
     paths = options.paths or (Path("specs"),)
     validation = validate_paths(list(paths), root=Path.cwd())
     if not validation.project_ok:
-        for diagnostic in validation.diagnostics:
-            if validation.project.file is None or diagnostic.file == str(validation.project.file):
-                _echo_err(str(diagnostic))
-        raise ProjectError(
-            "reportrunner.yaml is invalid, so no report was fetched",
-            path=validation.project.file,
-            hint="fix the errors above (`reportrunner validate` shows them too).",
-        )
+        stop_if_invalid(validation.project_diagnostics, "no report was fetched")
     for rejected in validation.rejected:
         for diagnostic in rejected.diagnostics:
             _echo_err(str(diagnostic))
@@ -270,7 +264,7 @@ def command(
     \b
     Examples:
       CLOSE_API_KEY=... reportrunner run specs/ --out site/
-      reportrunner run --emulator --only new-business-this-month
+      reportrunner run --emulator --only new-business-last-month
       reportrunner run --format github --jobs 8
     """
     options = RunOptions(

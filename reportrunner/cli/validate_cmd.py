@@ -35,14 +35,24 @@ def execute(options: ValidateOptions) -> ExitStatus:
 
     result = validate_paths(options.paths, root=options.root, strict=options.strict)
     diagnostics = result.diagnostics
-    if (options.online or options.emulator) and result.project_ok:
-        from reportrunner.online import check_online
+    valid = len(result.specs)
+    if (options.online or options.emulator) and result.project_ok and result.specs:
+        from reportrunner.cli._account import account_settings
+        from reportrunner.online import OnlineSettings, check_online
 
-        found = check_online(result.specs, result.project, emulator=options.emulator)
-        diagnostics = sorted(diagnostics + found, key=lambda d: (d.file, d.line, d.column))
+        with account_settings(
+            emulator=options.emulator,
+            base_url=result.project.api_base_url,
+            needed_for="validate --online needs a Close API key to look ids up",
+        ) as client:
+            found = check_online(result.specs, OnlineSettings(client.base_url, client.api_key))
+        diagnostics = sorted(
+            diagnostics + found.diagnostics, key=lambda d: (d.file, d.line, d.column)
+        )
+        valid -= len(found.invalid)  # a report naming an unknown id is not valid either
     errors = sum(1 for d in diagnostics if d.severity == "error")
     warnings = len(diagnostics) - errors
-    summary = output.summary_line(result.files, len(result.specs), errors, warnings)
+    summary = output.summary_line(result.files, valid, errors, warnings)
     if options.format == "json":
         click.echo(output.format_json(result.files, diagnostics), nl=False)
     elif options.format == "github":
@@ -54,6 +64,8 @@ def execute(options: ValidateOptions) -> ExitStatus:
     else:
         click.echo(output.format_text(diagnostics), nl=False)
         click.echo(summary)
+    if not result.project_ok:  # it affects every report: a usage error, as run says too
+        return ExitStatus.USAGE
     return ExitStatus.FAILED if errors else ExitStatus.OK
 
 

@@ -1,6 +1,7 @@
 """The synthetic organization's opportunities, generated deterministically from a seed and `now`.
 
-The structure (users, groups, pipelines, saved searches) is fixed in `org.py`; this module
+The structure (users, groups, pipelines, saved searches) comes from `org.py` (the documented
+organization) or `orggen.py` (another one, from `org_seed`); this module
 draws about 2,400 opportunities over the 24 months before `now`, each with an owner, a value
 in cents and its period, a confidence, a lead source and a timestamped status history that
 moves forward through the pipeline's active statuses and ends active, won or lost. Each
@@ -101,6 +102,7 @@ class Dataset:
     saved_searches: tuple[org.SavedSearch, ...] = org.SAVED_SEARCHES
     organization_id: str = org.ORGANIZATION_ID
     organization_name: str = org.ORGANIZATION_NAME
+    timezone: str = "UTC"  # the key owner's last_used_timezone (/me/)
     shapes: dict[str, PipelineShape] = field(init=False)
     by_pipeline: dict[str, tuple[Opportunity, ...]] = field(init=False)
 
@@ -184,19 +186,6 @@ def matches_saved_search(search: org.SavedSearch, opp: Opportunity) -> bool:
 
 # --- generation -------------------------------------------------------------------------------
 
-# Per pipeline: how many opportunities, the chance to advance out of each active stage (the
-# rest are lost there; the last active stage advances to won), and the mean days spent in each
-# stage before the move.
-_PLAN: dict[str, tuple[int, tuple[float, ...], tuple[float, ...]]] = {
-    "New Business": (1700, (0.76, 0.70, 0.68, 0.78, 0.72), (6.0, 9.0, 12.0, 10.0, 7.0)),
-    "Renewals": (700, (0.93, 0.86, 0.90), (20.0, 14.0, 9.0)),
-}
-# Relative share of opportunities per user (same order as org.USERS).
-_USER_WEIGHTS: tuple[int, ...] = (14, 12, 11, 10, 10, 9, 9, 8, 7, 10)
-# Zoë (deactivated) left 120 days ago; Olivia joined 240 days ago; Yuki sells only new business.
-_LEFT_DAYS_AGO = {"user_Zq70EKmESpu6LfsL6g38YLE3KkTJw2gjGkQTMAlxUgQ": 120}
-_JOINED_DAYS_AGO = {"user_d0xdjWXZHrz1CenB68Ft8VMtOq5zmDYoE81QSuHLjOy": 240}
-_NEW_BUSINESS_ONLY = {"user_NFr3aLkcdlRl5eOcV5fpOJGYMK9LIXS08uS06iwacCT"}
 # Anchors: opportunities created this many seconds before `now`, in every pipeline.
 _ANCHOR_AGES: tuple[int, ...] = (1, 30, 300, 3600)
 
@@ -205,8 +194,8 @@ def _oppo_id(rng: random.Random) -> str:
     return "oppo_" + "".join(rng.choice(_BASE62) for _ in range(43))
 
 
-def _value(rng: random.Random, pipeline_name: str) -> tuple[int, str]:
-    if pipeline_name == "Renewals":
+def _value(rng: random.Random, renewal: bool) -> tuple[int, str]:
+    if renewal:
         period = "annual" if rng.random() < 0.7 else "monthly"
     else:
         roll = rng.random()
@@ -252,27 +241,37 @@ def _confidence(rng: random.Random, stage: int, active_count: int) -> int:
     return int(min(95, max(5, round((base + rng.uniform(-10, 10)) / 5) * 5)))
 
 
-def _owner(rng: random.Random, created_days_ago: float, pipeline_name: str) -> str:
+def _owner(
+    rng: random.Random, created_days_ago: float, organization: org.Organization, pipeline_id: str
+) -> str:
     candidates: list[str] = []
     weights: list[int] = []
-    for user, weight in zip(org.USERS, _USER_WEIGHTS, strict=True):
-        if created_days_ago < _LEFT_DAYS_AGO.get(user.id, -1):
+    first_pipeline = organization.pipelines[0].id
+    for user, weight in zip(organization.users, organization.weights, strict=True):
+        if created_days_ago < organization.left_days_ago.get(user.id, -1):
             continue  # created after the owner left
-        if created_days_ago > _JOINED_DAYS_AGO.get(user.id, HISTORY_DAYS + 1):
+        if created_days_ago > organization.joined_days_ago.get(user.id, HISTORY_DAYS + 1):
             continue  # created before the owner joined
-        if pipeline_name != "New Business" and user.id in _NEW_BUSINESS_ONLY:
+        if pipeline_id != first_pipeline and user.id in organization.first_pipeline_only:
             continue
         candidates.append(user.id)
         weights.append(weight)
     return rng.choices(candidates, weights)[0]
 
 
-def _make(rng: random.Random, pipeline: org.Pipeline, created: float, now: float) -> Opportunity:
-    _, advance, dwell = _PLAN[pipeline.name]
+def _make(
+    rng: random.Random,
+    organization: org.Organization,
+    pipeline: org.Pipeline,
+    created: float,
+    now: float,
+) -> Opportunity:
+    plan = organization.plans[pipeline.id]
+    advance = plan.advance
     days_ago = (now - created) / DAY
-    owner = _owner(rng, days_ago, pipeline.name)
-    value, period = _value(rng, pipeline.name)
-    stages, times = _history(rng, created, now, advance, dwell)
+    owner = _owner(rng, days_ago, organization, pipeline.id)
+    value, period = _value(rng, plan.renewal)
+    stages, times = _history(rng, created, now, advance, plan.dwell)
     sources, source_weights = zip(*LEAD_SOURCES, strict=True)
     return Opportunity(
         id=_oppo_id(rng),
@@ -289,38 +288,54 @@ def _make(rng: random.Random, pipeline: org.Pipeline, created: float, now: float
     )
 
 
-def generate(seed: int, now: datetime | None = None) -> Dataset:
+def generate(seed: int, now: datetime | None = None, org_seed: int | None = None) -> Dataset:
     """The dataset for `seed` as seen at `now` (aware; default: the current time).
 
     The same seed and `now` always give the same opportunities. Creation times are whole
     seconds, denser in recent months (a growing business). Datasets for a pinned `now` are
     cached (they are immutable), so a test suite starting many emulators generates each once.
+    `org_seed` None is the documented organization (`org.DEFAULT`); a number generates another
+    one, with other ids, names and pipelines (orggen.py).
     """
     if now is None:
-        return _generate(seed, datetime.now(timezone.utc))
+        return _generate(seed, datetime.now(timezone.utc), org_seed)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (e.g. datetime.now(timezone.utc))")
-    return _cached(seed, now)
+    return _cached(seed, now, org_seed)
 
 
 @lru_cache(maxsize=8)
-def _cached(seed: int, now: datetime) -> Dataset:
-    return _generate(seed, now)
+def _cached(seed: int, now: datetime, org_seed: int | None) -> Dataset:
+    return _generate(seed, now, org_seed)
 
 
-def _generate(seed: int, now: datetime) -> Dataset:
+def _generate(seed: int, now: datetime, org_seed: int | None = None) -> Dataset:
+    from reportrunner.emulator.orggen import organization_for
+
+    organization = organization_for(org_seed)
     now_ts = float(int(now.timestamp()))
     rng = random.Random(seed)
     opportunities: list[Opportunity] = []
-    for pipeline in org.PIPELINES:
-        count = _PLAN[pipeline.name][0]
+    for pipeline in organization.pipelines:
+        count = organization.plans[pipeline.id].count
         for _ in range(count):
             # sqrt skews towards recent dates: twice as many per day now as two years ago.
             fraction = (rng.random() * 3 + 1) ** 0.5 - 1  # in [0, 1), denser near 1
             days_ago = HISTORY_DAYS * (1 - fraction)
             created = now_ts - round(days_ago * DAY)
-            opportunities.append(_make(rng, pipeline, created, now_ts))
+            opportunities.append(_make(rng, organization, pipeline, created, now_ts))
         for age in _ANCHOR_AGES:
-            opportunities.append(_make(rng, pipeline, now_ts - age, now_ts))
+            opportunities.append(_make(rng, organization, pipeline, now_ts - age, now_ts))
     opportunities.sort(key=lambda o: (o.created, o.id))
-    return Dataset(seed=seed, now=now, opportunities=tuple(opportunities))
+    return Dataset(
+        seed=seed,
+        now=now,
+        opportunities=tuple(opportunities),
+        users=organization.users,
+        groups=organization.groups,
+        pipelines=organization.pipelines,
+        saved_searches=organization.saved_searches,
+        organization_id=organization.id,
+        organization_name=organization.name,
+        timezone=organization.timezone,
+    )

@@ -1,9 +1,11 @@
-"""The synthetic organization's fixed structure: users, groups, pipelines, saved searches.
+"""The synthetic organization's structure: users, groups, pipelines, saved searches.
 
-Ids are fixed (not drawn from the seed) so that the example specs in specs/ and the tests can name
-them; the seed only changes the opportunities (dataset.py). Where Close's documentation shows
-an example id, that id is used for the matching object, so the documented request example runs
-unchanged against the emulator.
+The default organization (`DEFAULT`, "Acme Robotics") has fixed ids, not drawn from the seed,
+so that the example specs in specs/ and the tests can name them; the seed only changes the
+opportunities (dataset.py). Where Close's documentation shows an example id, that id is used
+for the matching object, so the documented request example runs unchanged against the
+emulator. Other organizations, with other ids and names, come from `orggen.py` (`--org-seed`):
+they stand in for "a real account" in the tests of `init` and `ids`.
 """
 
 from __future__ import annotations
@@ -46,6 +48,19 @@ class Pipeline:
     id: str
     name: str
     statuses: tuple[Status, ...]
+
+
+@dataclass(frozen=True)
+class PipelinePlan:
+    """How dataset.py fills one pipeline: volume, chance to advance per active stage, dwell.
+
+    `renewal` pipelines draw mostly annual and monthly values; the others mostly one-time.
+    """
+
+    count: int
+    advance: tuple[float, ...]  # per active status, the chance to move on (else lost there)
+    dwell: tuple[float, ...]  # per active status, the mean days spent there
+    renewal: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,4 +215,59 @@ SAVED_SEARCHES: tuple[SavedSearch, ...] = (
         "Opportunities billed annually.",
         "annual-contracts",
     ),
+)
+
+
+# Per pipeline: how many opportunities, the chance to advance out of each active stage (the
+# rest are lost there; the last active stage advances to won), and the mean days spent in each
+# stage before the move.
+_PLANS: dict[str, PipelinePlan] = {
+    "pipe_4vukv2FUlFh9FDiVYAop1U": PipelinePlan(
+        1700, (0.76, 0.70, 0.68, 0.78, 0.72), (6.0, 9.0, 12.0, 10.0, 7.0)
+    ),
+    "pipe_Db7hIm3lXSbJROEjrwqX7J": PipelinePlan(
+        700, (0.93, 0.86, 0.90), (20.0, 14.0, 9.0), renewal=True
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Organization:
+    """Everything fixed about one synthetic organization; dataset.py adds the opportunities.
+
+    `weights` is each user's relative share of opportunities (same order as `users`);
+    `left_days_ago`/`joined_days_ago` bound when a user can own a new opportunity;
+    `first_pipeline_only` users sell only in the first pipeline. `timezone` is the key
+    owner's `last_used_timezone` in `/me/`.
+    """
+
+    id: str
+    name: str
+    users: tuple[User, ...]
+    groups: tuple[Group, ...]
+    pipelines: tuple[Pipeline, ...]
+    saved_searches: tuple[SavedSearch, ...]
+    plans: dict[str, PipelinePlan]
+    weights: tuple[int, ...]
+    left_days_ago: dict[str, int]
+    joined_days_ago: dict[str, int]
+    first_pipeline_only: frozenset[str]
+    timezone: str = "UTC"
+
+
+#: The documented organization every example spec and most tests name.
+DEFAULT = Organization(
+    id=ORGANIZATION_ID,
+    name=ORGANIZATION_NAME,
+    users=USERS,
+    groups=GROUPS,
+    pipelines=PIPELINES,
+    saved_searches=SAVED_SEARCHES,
+    plans=_PLANS,
+    weights=(14, 12, 11, 10, 10, 9, 9, 8, 7, 10),
+    # Zoë (deactivated) left 120 days ago; Olivia joined 240 days ago; Yuki sells only new
+    # business.
+    left_days_ago={"user_Zq70EKmESpu6LfsL6g38YLE3KkTJw2gjGkQTMAlxUgQ": 120},
+    joined_days_ago={"user_d0xdjWXZHrz1CenB68Ft8VMtOq5zmDYoE81QSuHLjOy": 240},
+    first_pipeline_only=frozenset({"user_NFr3aLkcdlRl5eOcV5fpOJGYMK9LIXS08uS06iwacCT"}),
 )

@@ -167,7 +167,7 @@ def me_json(dataset: Dataset) -> dict[str, Any]:
     body.update(
         email_accounts=[],
         phone_numbers=[],
-        last_used_timezone="UTC",
+        last_used_timezone=dataset.timezone,
         memberships=[_membership(dataset, owner, False)],
         organizations=[organization_json(dataset, {})],
     )

@@ -95,6 +95,7 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         names: Mapping[str, str] | None = None,
+        org_seed: int | None = None,
     ) -> None:
         if not api_key:
             raise ValueError("api_key must not be empty")
@@ -109,7 +110,8 @@ class Emulator:
         self.fail_rate = fail_rate
         self.host = host
         self.port = port
-        self.dataset: Dataset = generate(seed, now)  # checks that `now` is timezone-aware
+        # org_seed: another organization (other ids and names) than the documented one.
+        self.dataset: Dataset = generate(seed, now, org_seed)  # checks that `now` is aware
         if names:  # display names by id, e.g. hostile strings for escaping tests
             self.dataset = with_names(self.dataset, names)
         if rate_limit is None:

@@ -10,8 +10,8 @@ from click.testing import CliRunner, Result
 from reportrunner.cli import main
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.emulator.org import GROUPS, PIPELINES, SAVED_SEARCHES, USERS
-from reportrunner.model import Location, Project, Spec
-from reportrunner.online import OnlineSettings, check_online, validate_online
+from reportrunner.model import Location, Spec
+from reportrunner.online import OnlineSettings, validate_online
 
 GOOD = f"""\
 id: good
@@ -72,12 +72,14 @@ def test_valid_ids_including_a_deactivated_user(emulator: Emulator) -> None:
     assert validate_online([spec], OnlineSettings(emulator.base_url, "test-key")) == []
 
 
-def test_missing_key_is_a_config_error(tmp_path: Path) -> None:
-    from reportrunner.errors import ConfigError
-
-    spec = Spec(id="ok", title="Ok", request={"pipeline": "pipe_x"}, source="specs/ok.yaml")
-    with pytest.raises(ConfigError, match="CLOSE_API_KEY"):
-        check_online([spec], Project(root=tmp_path))
+def test_missing_key_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs/good.yaml").write_text(GOOD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "--online"])
+    assert result.exit_code == 3, explain(result)
+    assert "CLOSE_API_KEY is not set; validate --online needs a Close API key" in result.stderr
+    assert "--emulator" in result.stderr
 
 
 @pytest.fixture

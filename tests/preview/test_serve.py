@@ -1,0 +1,153 @@
+"""`reportrunner serve`: the site over real HTTP on 127.0.0.1, rebuilt and reloaded on changes.
+
+Waiting is event-driven: a long-poll of /__reportrunner/changes answers when the rebuild is
+done. Timeouts here are hang guards far above what a rebuild takes.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from reportrunner.cli import main
+from reportrunner.cli.serve_cmd import serve
+from reportrunner.preview import CHANGES
+
+ROOT = Path(__file__).resolve().parents[2]
+GUARD = 60  # seconds: a hang guard, not a timing assertion
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    (tmp_path / "reportrunner.yaml").write_text(
+        (ROOT / "reportrunner.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    built = CliRunner().invoke(main, ["run", "--emulator", "--only", "new-business-last-month"])
+    assert built.exit_code == 0, built.output
+    return tmp_path
+
+
+@pytest.fixture
+def served(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """`serve --watch` (render mode) in a thread; yields its URL once it says it is ready."""
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def echo(message: object = "", **_: object) -> None:  # serve's output, kept by the test
+        lines.append(str(message))
+        if "Press Ctrl-C" in str(message):
+            ready.set()
+
+    monkeypatch.setattr("click.echo", echo)
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, args=(Path("site"), 0, True, False, stop))
+    thread.start()
+    try:
+        assert ready.wait(GUARD), f"the preview server did not start: {lines}"
+        found = next(
+            re.search(r"http://127\.0\.0\.1:\d+/", line) for line in lines if "Serving" in line
+        )
+        assert found is not None, lines
+        yield found[0]
+    finally:
+        stop.set()
+        thread.join(GUARD)
+        assert not thread.is_alive()
+
+
+def _changes(url: str, since: int) -> int:
+    answer = requests.get(f"{url.rstrip('/')}{CHANGES}", params={"since": since}, timeout=GUARD)
+    return int(answer.json()["generation"])
+
+
+def test_pages_are_served_on_loopback_with_a_reload_script(served: str) -> None:
+    assert served.startswith("http://127.0.0.1:")
+    page = requests.get(served, timeout=GUARD)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    nonce = re.search(r'<script nonce="([^"]+)">', page.text)
+    assert nonce is not None, page.text[-500:]
+    assert f"script-src 'nonce-{nonce[1]}'; connect-src 'self'" in page.text
+    assert "nonce" not in (Path("site") / "index.html").read_text(encoding="utf-8")  # not on disk
+    data = requests.get(served + "new-business-last-month/data.json", timeout=GUARD)
+    assert data.status_code == 200 and data.json()["id"] == "new-business-last-month"
+
+
+def test_nothing_outside_the_site_folder_is_served(served: str) -> None:
+    host, port = served.removeprefix("http://").rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=GUARD)
+    connection.request("GET", "/../reportrunner.yaml")
+    answer = connection.getresponse()
+    assert answer.status == 404 and b"api:" not in answer.read()
+
+
+def test_a_change_rebuilds_and_wakes_the_waiting_page(served: str, project: Path) -> None:
+    config = project / "reportrunner.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("Acme Robotics revenue", "Renamed preview"),
+        encoding="utf-8",
+    )
+    assert _changes(served, 0) == 1
+    assert "Renamed preview" in requests.get(served, timeout=GUARD).text
+    # A broken change: the error is printed, the last good site stays served.
+    config.write_text("site:\n  title: 5\n", encoding="utf-8")
+    assert _changes(served, 1) == 2
+    assert "Renamed preview" in requests.get(served, timeout=GUARD).text
+
+
+def test_serve_emulator_watch_as_a_process_rebuilds_on_a_spec_change(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    shutil.copy(ROOT / "reportrunner.yaml", tmp_path / "reportrunner.yaml")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportrunner", "serve", "--emulator", "--watch", "--port", "0"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        url = ""
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            found = re.search(r"on (http://127\.0\.0\.1:\d+/)", line)
+            if found:
+                url = found[1]
+            if "Press Ctrl-C" in line:
+                break
+        assert url, "".join(lines)
+        spec = tmp_path / "specs" / "renewals-stages.yaml"
+        spec.write_text(
+            spec.read_text(encoding="utf-8").replace("title: Renewals", "title: Edited renewals"),
+            encoding="utf-8",
+        )
+        assert _changes(url, 0) == 1
+        page = requests.get(url + "renewals-stages/", timeout=GUARD)
+        assert "Edited renewals" in page.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=GUARD)
+    assert process.returncode == 0, out
+    assert "Stopped." in out
+
+
+def test_an_empty_folder_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["serve", "--port", "0"])
+    assert result.exit_code == 2, result.output
+    assert "site holds no site" in result.stderr and "--emulator" in result.stderr
