@@ -13,8 +13,8 @@ own data.json and history files, with no network.
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,10 +31,21 @@ from reportrunner.sitefiles import (
     earlier_data,
     id_problem,
     manifest_entries,
+    ownership_problem,
     read_json,
+    site_marker,
     stored_data,
 )
-from reportrunner.staging import exclusive, inside, recover, staged
+from reportrunner.sitewriter import SiteWriter
+from reportrunner.spec import printable
+from reportrunner.staging import (
+    SiteLock,
+    check_destination,
+    destination,
+    exclusive,
+    recover,
+    staged,
+)
 from reportrunner.viewmodel import report_view
 from reportrunner.windows import iso_z
 
@@ -109,14 +120,6 @@ def _carried(site: Path, report_id: str, entry: dict[str, Any]) -> _Item:
     return _Item(report_id, title, spec_file, status, error, data, False, fetched)
 
 
-def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="")
-
-
-def _json(value: Any, indent: int = 2) -> str:
-    return json.dumps(value, indent=indent, ensure_ascii=False) + "\n"
-
-
 def _build(
     out: Path,
     project: Project,
@@ -124,15 +127,17 @@ def _build(
     histories: dict[str, list[history.Snapshot]],
     warnings: list[str],
     now: datetime,
+    secrets: Sequence[str] = (),
 ) -> SiteResult:
     renderer = Renderer(project)  # before staging: a broken template folder fails early
     generated = iso_z(now.astimezone(timezone.utc).replace(microsecond=0))
     published: list[PublishedReport] = []
     entries: list[IndexEntry] = []
-    with staged(out) as staging:
-        (staging / "history").mkdir()
+    with staged(out, ownership_problem) as staging:
+        writer = SiteWriter(staging, secrets)
+        writer.mkdir("history")
         for item in items:
-            report, entry = _build_report(staging, renderer, item, histories.get(item.id, []))
+            report, entry = _build_report(writer, renderer, item, histories.get(item.id, []))
             if report.status == "failed" and item.status != "failed":
                 warnings.append(f"{item.id}: not published: {report.error}")
             published.append(report)
@@ -140,21 +145,22 @@ def _build(
             snapshots = histories.get(item.id)
             if snapshots and not id_problem(item.id):
                 document = history.document(item.id, snapshots)
-                _write(inside(staging, "history", f"{item.id}.json"), _json(document, 1))
+                writer.json(("history", f"{item.id}.json"), document, 1)
         view = index_view(project.site_title, now, entries, renderer.formatter)
-        _write(staging / "index.html", renderer.index_page(view))
+        writer.text(("index.html",), renderer.index_page(view))
         manifest = {
+            **site_marker(),
             "generated_at": generated,
             "reportrunner_version": __version__,
             "site": {"title": project.site_title, "base_url": project.site_base_url},
             "reports": [report.to_json() for report in published],
         }
-        _write(staging / "manifest.json", _json(manifest))
-    return SiteResult(out, generated, published, warnings)
+        writer.json(("manifest.json",), manifest)
+    return SiteResult(out, generated, published, [writer.mask(text) for text in warnings])
 
 
 def _build_report(
-    staging: Path, renderer: Renderer, item: _Item, snapshots: list[history.Snapshot]
+    writer: SiteWriter, renderer: Renderer, item: _Item, snapshots: list[history.Snapshot]
 ) -> tuple[PublishedReport, IndexEntry]:
     error = redact(item.error) if item.error else None
     report = PublishedReport(
@@ -179,11 +185,10 @@ def _build_report(
         return report, entry
     formats = [str(name) for name in data.get("formats") or ("html", "md", "csv")]
     files = renderer.report_files(view, formats)
-    folder = inside(staging, item.id)
-    folder.mkdir()
-    _write(folder / "data.json", _json(data))
+    writer.mkdir(item.id)
+    writer.json((item.id, "data.json"), data)
     for name, text in files.items():
-        _write(inside(folder, name), text)
+        writer.text((item.id, name), text)
     report.tags = list(view.tags)
     report.title = view.title
     report.last_good_at = str(data["fetched_at"])
@@ -216,8 +221,8 @@ def _outcome_item(out: Path, outcome: ReportOutcome, seen: set[str]) -> _Item:
     if outcome.id in seen:
         problem = f"report id {outcome.id!r} appears twice; only the first one is published."
     seen.add(outcome.id)
-    if problem:
-        return _Item(outcome.id, outcome.title, outcome.source, "failed", problem)
+    if problem:  # shown, never used as a folder: made one printable line
+        return _Item(printable(outcome.id), outcome.title, outcome.source, "failed", problem)
     unusable = data_problem(outcome.data) if outcome.status == "ok" else None
     if outcome.status == "ok" and not unusable:
         return _Item(outcome.id, outcome.title, outcome.source, "ok", None, outcome.data, True)
@@ -235,19 +240,41 @@ def publish(
     history_from: str | None = None,
     now: datetime | None = None,
     keep: Iterable[str] = (),
+    secrets: Sequence[str] = (),
+    lock: SiteLock | None = None,
 ) -> SiteResult:
     """Build the site for this run's outcomes and swap it into `out`.
 
     `keep` names reports that exist but were not run this time (`run --only`): their pages,
     status and history are carried over from the previous site as they were. Every other
-    report of the previous site is gone from the new one.
+    report of the previous site is gone from the new one. `secrets` are masked in every file
+    written. `lock` is the lock `claim(out)` took before fetching; without it, publish takes
+    the lock itself.
     """
-    out = Path(out).absolute()
     now = now or datetime.now(timezone.utc)
-    with exclusive(out):
+    if lock is not None:
+        if lock.folder != destination(out):
+            raise ValueError(f"the lock held is for {lock.folder}, not for {out}")
+        return _publish(lock.folder, project, outcomes, history_from, now, keep, secrets)
+    with claim(out) as held:
+        return _publish(held.folder, project, outcomes, history_from, now, keep, secrets)
+
+
+@contextmanager
+def claim(out: Path) -> Iterator[SiteLock]:
+    """Lock the output folder and check that it may be replaced, before any work is done.
+
+    `run` takes it before the first API call, so a second run against the same --out, or a
+    folder that is not a site, is refused before anything is fetched. The lock's folder is the
+    real one: a symbolic link is followed (see `staging.destination`).
+    """
+    folder = destination(out)
+    check_destination(folder, ownership_problem)
+    with exclusive(folder) as lock:
         # A killed swap left the previous site aside: its data is needed now.
-        recover(out, locked=True)
-        return _publish(out, project, outcomes, history_from, now, keep)
+        recover(folder, locked=True)
+        check_destination(folder, ownership_problem)  # the recovered folder too
+        yield lock
 
 
 def _publish(
@@ -257,6 +284,7 @@ def _publish(
     history_from: str | None,
     now: datetime,
     keep: Iterable[str],
+    secrets: Sequence[str],
 ) -> SiteResult:
     seen: set[str] = set()
     items = [_outcome_item(out, outcome, seen) for outcome in outcomes]
@@ -271,7 +299,7 @@ def _publish(
         if outcome.status == "ok" and item.status != "ok"
     ]
     histories = _merge_histories(out, items, history_from, warnings)
-    return _build(out, project, items, histories, warnings, now)
+    return _build(out, project, items, histories, warnings, now, secrets)
 
 
 def rerender(
@@ -281,21 +309,28 @@ def rerender(
 
     Without a reportrunner.yaml (`project.file` is None) the site keeps its own title.
     """
-    source = Path(source).absolute()
-    destination = Path(out).absolute() if out else source
-    with exclusive(destination):
-        if source.parent.is_dir():
-            recover(source)
-        return _rerender(source, destination, project, now or datetime.now(timezone.utc))
-
-
-def _rerender(source: Path, destination: Path, project: Project, now: datetime) -> SiteResult:
+    source = destination(source)
+    if source.parent.is_dir():
+        recover(source)  # a swap of the source cut short: the site is aside
+    problem = ownership_problem(source) if source.is_dir() else "it is not a folder"
     entries = manifest_entries(source)
-    if entries is None:
+    if problem or entries is None:
         raise UsageError(
-            f"{source} has no readable manifest.json, so it is not a site reportrunner built",
+            f"{source} has no readable manifest.json, so it is not a site reportrunner built"
+            + (f" ({problem})" if problem else ""),
             hint="point --from at the folder `reportrunner run` wrote (for example site/).",
         )
+    with claim(out or source) as lock:
+        return _rerender(source, lock.folder, entries, project, now or datetime.now(timezone.utc))
+
+
+def _rerender(
+    source: Path,
+    target: Path,
+    entries: dict[str, dict[str, Any]],
+    project: Project,
+    now: datetime,
+) -> SiteResult:
     if project.file is None:
         site = (read_json(source / "manifest.json") or {}).get("site") or {}
         project = dataclasses.replace(
@@ -308,4 +343,4 @@ def _rerender(source: Path, destination: Path, project: Project, now: datetime) 
     loaded = history.read_folder(source, [item.id for item in items if not id_problem(item.id)])
     warnings.extend(loaded.warnings)
     histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
-    return _build(destination, project, items, histories, warnings, now)
+    return _build(target, project, items, histories, warnings, now)

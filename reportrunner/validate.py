@@ -31,7 +31,7 @@ from reportrunner.spec import (
     read_project,
     title_placeholders,
 )
-from reportrunner.specfiles import Namer, collect_files
+from reportrunner.specfiles import Namer, collect_files, name_problem
 from reportrunner.yamlload import Loaded, load_file
 
 _DEFAULT_NOTE = " (a default from "
@@ -255,8 +255,11 @@ def validate_paths(
     project = project_from(root, project_loaded)
     checked: list[tuple[Draft, list[Diagnostic]]] = []
     broken: list[RejectedSpec] = []
+    named: list[Diagnostic] = []
     for path in files:
         name = namer(path)
+        if odd := name_problem(path):
+            named.append(Diagnostic(name, 1, 1, "warning", odd))
         try:
             drafts = build_drafts(load_file(path, name), project_loaded)
         except SpecError as exc:
@@ -294,6 +297,7 @@ def validate_paths(
             specs.append(_to_spec(draft))
     for spec_broken in broken:
         everything.update(dict.fromkeys(spec_broken.diagnostics))
+    everything.update(dict.fromkeys(named))
     diagnostics = sorted(everything, key=lambda d: (d.file, d.line, d.column, d.message))
     return ValidationResult(
         project=project,
