@@ -303,11 +303,17 @@ def _publish(
 
 
 def rerender(
-    source: Path, project: Project, *, out: Path | None = None, now: datetime | None = None
+    source: Path,
+    project: Project,
+    *,
+    out: Path | None = None,
+    now: datetime | None = None,
+    secrets: Sequence[str] = (),
 ) -> SiteResult:
     """Rebuild a site from its own data.json and history files (no network, no new snapshot).
 
     Without a reportrunner.yaml (`project.file` is None) the site keeps its own title.
+    `secrets` are masked in every file written, as in `publish`.
     """
     source = destination(source)
     if source.parent.is_dir():
@@ -321,7 +327,8 @@ def rerender(
             hint="point --from at the folder `reportrunner run` wrote (for example site/).",
         )
     with claim(out or source) as lock:
-        return _rerender(source, lock.folder, entries, project, now or datetime.now(timezone.utc))
+        moment = now or datetime.now(timezone.utc)
+        return _rerender(source, lock.folder, entries, project, moment, secrets)
 
 
 def _rerender(
@@ -330,6 +337,7 @@ def _rerender(
     entries: dict[str, dict[str, Any]],
     project: Project,
     now: datetime,
+    secrets: Sequence[str],
 ) -> SiteResult:
     if project.file is None:
         site = (read_json(source / "manifest.json") or {}).get("site") or {}
@@ -343,4 +351,4 @@ def _rerender(
     loaded = history.read_folder(source, [item.id for item in items if not id_problem(item.id)])
     warnings.extend(loaded.warnings)
     histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
-    return _build(target, project, items, histories, warnings, now)
+    return _build(target, project, items, histories, warnings, now, secrets)
