@@ -37,6 +37,7 @@ from reportrunner.sitefiles import (
     stored_data,
 )
 from reportrunner.sitewriter import SiteWriter
+from reportrunner.snapshots import checked
 from reportrunner.spec import printable
 from reportrunner.staging import (
     SiteLock,
@@ -174,8 +175,9 @@ def _build_report(
         view = report_view(
             data, renderer.formatter, history=snapshots, status=item.status, error=error
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        # Data that does not follow docs/data-format.md fails its own report, not the site.
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+        # Data that does not follow docs/data-format.md fails its own report, not the site
+        # (ArithmeticError: decimal's InvalidOperation on a number Babel cannot format).
         report.status = "failed"
         report.error = (
             f"could not build the pages from the fetched data ({type(exc).__name__}: {exc}); "
@@ -198,18 +200,34 @@ def _build_report(
     return report, entry
 
 
+def _fresh_snapshot(item: _Item, now: datetime, warnings: list[str]) -> list[history.Snapshot]:
+    """This run's snapshot of a freshly fetched report, checked like every other one."""
+    if not item.fresh or not item.data:
+        return []
+    try:
+        made = history.snapshot_of(item.data)
+    except (AttributeError, TypeError, KeyError) as exc:
+        warnings.append(f"{item.id}: no trend point from this run ({type(exc).__name__}).")
+        return []
+    good, warning = checked([made], f"this run's data of {item.id}", now)
+    if warning:
+        warnings.append(f"{warning} No trend point from this run; the report is published.")
+    return good
+
+
 def _merge_histories(
-    out: Path, items: Sequence[_Item], history_from: str | None, warnings: list[str]
+    out: Path, items: Sequence[_Item], history_from: str | None, warnings: list[str], now: datetime
 ) -> dict[str, list[history.Snapshot]]:
     ids = [item.id for item in items if not id_problem(item.id)]
-    local = history.read_folder(out, ids) if out.is_dir() else history.LoadedHistory()
-    earlier = history.read_source(history_from, ids) if history_from else history.LoadedHistory()
+    empty = history.LoadedHistory()
+    local = history.read_folder(out, ids, now) if out.is_dir() else empty
+    earlier = history.read_source(history_from, ids, now) if history_from else empty
     warnings.extend(local.warnings + earlier.warnings)
     merged: dict[str, list[history.Snapshot]] = {}
     for item in items:
         if item.id not in ids:
             continue
-        new = [history.snapshot_of(item.data)] if item.fresh and item.data else []
+        new = _fresh_snapshot(item, now, warnings)
         merged[item.id] = history.merge(
             earlier.snapshots.get(item.id, []), local.snapshots.get(item.id, []), new
         )
@@ -298,7 +316,7 @@ def _publish(
         for outcome, item in zip(outcomes, items, strict=False)
         if outcome.status == "ok" and item.status != "ok"
     ]
-    histories = _merge_histories(out, items, history_from, warnings)
+    histories = _merge_histories(out, items, history_from, warnings, now)
     return _build(out, project, items, histories, warnings, now, secrets)
 
 
@@ -348,7 +366,8 @@ def _rerender(
         )
     items = [_carried(source, report_id, entry) for report_id, entry in entries.items()]
     warnings: list[str] = []
-    loaded = history.read_folder(source, [item.id for item in items if not id_problem(item.id)])
+    ids = [item.id for item in items if not id_problem(item.id)]
+    loaded = history.read_folder(source, ids, now)
     warnings.extend(loaded.warnings)
     histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
     return _build(target, project, items, histories, warnings, now, secrets)
