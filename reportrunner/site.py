@@ -7,7 +7,8 @@ and renamed into place, so readers never see a half-written page and an interrup
 the previous site as it was. A report that failed this run but has good data in the previous
 site is re-rendered from that data and marked "stale"; a report whose spec is gone simply is
 not built again, so its folder disappears with the swap. `rerender` rebuilds a site from its
-own data.json and history files, with no network.
+own data.json and history files, with no network. One report's folder is sitereport.py's job;
+every file goes through one `SiteWriter`, which masks the secrets it is given.
 """
 
 from __future__ import annotations
@@ -15,16 +16,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from reportrunner import __version__, history
 from reportrunner.errors import UsageError
-from reportrunner.indexview import IndexEntry, index_entry, index_view
+from reportrunner.indexview import IndexEntry, index_view
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.redact import redact
 from reportrunner.render import Renderer
 from reportrunner.sitefiles import (
     data_problem,
@@ -34,8 +33,8 @@ from reportrunner.sitefiles import (
     ownership_problem,
     read_json,
     site_marker,
-    stored_data,
 )
+from reportrunner.sitereport import PublishedReport, ReportItem, SiteResult, build_report, carried
 from reportrunner.sitewriter import SiteWriter
 from reportrunner.snapshots import checked
 from reportrunner.spec import printable
@@ -47,84 +46,15 @@ from reportrunner.staging import (
     recover,
     staged,
 )
-from reportrunner.viewmodel import report_view
 from reportrunner.windows import iso_z
 
-
-@dataclass
-class PublishedReport:
-    """One report as the manifest lists it."""
-
-    id: str
-    title: str
-    spec_file: str
-    tags: list[str]
-    status: str  # ok | stale | failed
-    error: str | None
-    fetched_at: str | None  # when this run fetched it (None when stale or failed)
-    last_good_at: str | None  # when the data on its pages was fetched
-    files: dict[str, str] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "spec_file": self.spec_file,
-            "tags": self.tags,
-            "status": self.status,
-            "error": self.error,
-            "fetched_at": self.fetched_at,
-            "last_good_at": self.last_good_at,
-            "files": self.files,
-        }
-
-
-@dataclass
-class SiteResult:
-    """What `publish` built: the manifest entries and any warnings (e.g. history not merged)."""
-
-    out: Path
-    generated_at: str
-    reports: list[PublishedReport]
-    warnings: list[str] = field(default_factory=list)
-
-    def by_status(self, status: str) -> list[PublishedReport]:
-        return [report for report in self.reports if report.status == status]
-
-
-@dataclass
-class _Item:
-    """One report to build: its data (None when failed without earlier data) and status."""
-
-    id: str
-    title: str
-    spec_file: str
-    status: str
-    error: str | None
-    data: dict[str, Any] | None = None
-    fresh: bool = False  # fetched in this run: adds a history snapshot
-    fetched_at: str | None = None  # what the manifest says for a report carried over
-
-
-def _carried(site: Path, report_id: str, entry: dict[str, Any]) -> _Item:
-    """A report taken over from an existing site unchanged (status, error, data)."""
-    data, problem = stored_data(site, report_id)
-    title = str(entry.get("title") or report_id)
-    spec_file = str(entry.get("spec_file") or "")
-    if data is None:
-        # A report that already failed keeps its own error; otherwise say what is missing.
-        error = entry.get("error") if entry.get("status") == "failed" else None
-        return _Item(report_id, title, spec_file, "failed", str(error or problem))
-    status = "stale" if entry.get("status") == "stale" else "ok"
-    error = entry.get("error") if status == "stale" else None
-    fetched = entry.get("fetched_at") if status == "ok" else None
-    return _Item(report_id, title, spec_file, status, error, data, False, fetched)
+__all__ = ["PublishedReport", "SiteResult", "claim", "publish", "rerender"]
 
 
 def _build(
     out: Path,
     project: Project,
-    items: Sequence[_Item],
+    items: Sequence[ReportItem],
     histories: dict[str, list[history.Snapshot]],
     warnings: list[str],
     now: datetime,
@@ -138,9 +68,10 @@ def _build(
         writer = SiteWriter(staging, secrets)
         writer.mkdir("history")
         for item in items:
-            report, entry = _build_report(writer, renderer, item, histories.get(item.id, []))
-            if report.status == "failed" and item.status != "failed":
-                warnings.append(f"{item.id}: not published: {report.error}")
+            report, entry = build_report(writer, renderer, item, histories.get(item.id, []), out)
+            if report.status != item.status and report.status in ("failed", "stale"):
+                kept = "kept its previous pages" if report.status == "stale" else "not published"
+                warnings.append(f"{item.id}: {kept}: {report.error}")
             published.append(report)
             entries.append(entry)
             snapshots = histories.get(item.id)
@@ -160,47 +91,7 @@ def _build(
     return SiteResult(out, generated, published, [writer.mask(text) for text in warnings])
 
 
-def _build_report(
-    writer: SiteWriter, renderer: Renderer, item: _Item, snapshots: list[history.Snapshot]
-) -> tuple[PublishedReport, IndexEntry]:
-    error = redact(item.error) if item.error else None
-    report = PublishedReport(
-        item.id, item.title, item.spec_file, [], item.status, error, None, None
-    )
-    if item.data is None:
-        entry = index_entry(item.id, item.title, item.spec_file, item.status, error, None, {})
-        return report, entry
-    data = item.data
-    try:
-        view = report_view(
-            data, renderer.formatter, history=snapshots, status=item.status, error=error
-        )
-    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
-        # Data that does not follow docs/data-format.md fails its own report, not the site
-        # (ArithmeticError: decimal's InvalidOperation on a number Babel cannot format).
-        report.status = "failed"
-        report.error = (
-            f"could not build the pages from the fetched data ({type(exc).__name__}: {exc}); "
-            "this is a bug, please report it with the report's data.json"
-        )
-        entry = index_entry(item.id, item.title, item.spec_file, "failed", report.error, None, {})
-        return report, entry
-    formats = [str(name) for name in data.get("formats") or ("html", "md", "csv")]
-    files = renderer.report_files(view, formats)
-    writer.mkdir(item.id)
-    writer.json((item.id, "data.json"), data)
-    for name, text in files.items():
-        writer.text((item.id, name), text)
-    report.tags = list(view.tags)
-    report.title = view.title
-    report.last_good_at = str(data["fetched_at"])
-    report.fetched_at = report.last_good_at if item.fresh else item.fetched_at
-    report.files = {key: f"{item.id}/{name}" for key, name in view.files.items()}
-    entry = index_entry(item.id, item.title, item.spec_file, item.status, error, view, report.files)
-    return report, entry
-
-
-def _fresh_snapshot(item: _Item, now: datetime, warnings: list[str]) -> list[history.Snapshot]:
+def _fresh_snapshot(item: ReportItem, now: datetime, warnings: list[str]) -> list[history.Snapshot]:
     """This run's snapshot of a freshly fetched report, checked like every other one."""
     if not item.fresh or not item.data:
         return []
@@ -216,7 +107,11 @@ def _fresh_snapshot(item: _Item, now: datetime, warnings: list[str]) -> list[his
 
 
 def _merge_histories(
-    out: Path, items: Sequence[_Item], history_from: str | None, warnings: list[str], now: datetime
+    out: Path,
+    items: Sequence[ReportItem],
+    history_from: str | None,
+    warnings: list[str],
+    now: datetime,
 ) -> dict[str, list[history.Snapshot]]:
     ids = [item.id for item in items if not id_problem(item.id)]
     empty = history.LoadedHistory()
@@ -234,20 +129,20 @@ def _merge_histories(
     return merged
 
 
-def _outcome_item(out: Path, outcome: ReportOutcome, seen: set[str]) -> _Item:
+def _outcome_item(out: Path, outcome: ReportOutcome, seen: set[str]) -> ReportItem:
     problem = id_problem(outcome.id)
     if outcome.id in seen:
         problem = f"report id {outcome.id!r} appears twice; only the first one is published."
     seen.add(outcome.id)
     if problem:  # shown, never used as a folder: made one printable line
-        return _Item(printable(outcome.id), outcome.title, outcome.source, "failed", problem)
+        return ReportItem(printable(outcome.id), outcome.title, outcome.source, "failed", problem)
     unusable = data_problem(outcome.data) if outcome.status == "ok" else None
     if outcome.status == "ok" and not unusable:
-        return _Item(outcome.id, outcome.title, outcome.source, "ok", None, outcome.data, True)
+        return ReportItem(outcome.id, outcome.title, outcome.source, "ok", None, outcome.data, True)
     earlier = earlier_data(out, outcome.id)
     error = unusable or outcome.error or "the report failed without an error message"
     status = "stale" if earlier else "failed"
-    return _Item(outcome.id, outcome.title, outcome.source, status, error, earlier)
+    return ReportItem(outcome.id, outcome.title, outcome.source, status, error, earlier)
 
 
 def publish(
@@ -310,7 +205,7 @@ def _publish(
     for report_id in keep:
         if report_id not in seen and report_id in previous:
             seen.add(report_id)
-            items.append(_carried(out, report_id, previous[report_id]))
+            items.append(carried(out, report_id, previous[report_id]))
     warnings = [
         f"{item.id}: fetched, but not published: {item.error}"
         for outcome, item in zip(outcomes, items, strict=False)
@@ -364,7 +259,7 @@ def _rerender(
             site_title=str(site.get("title") or project.site_title),
             site_base_url=site.get("base_url") or project.site_base_url,
         )
-    items = [_carried(source, report_id, entry) for report_id, entry in entries.items()]
+    items = [carried(source, report_id, entry) for report_id, entry in entries.items()]
     warnings: list[str] = []
     ids = [item.id for item in items if not id_problem(item.id)]
     loaded = history.read_folder(source, ids, now)

@@ -161,3 +161,22 @@ def manifest_entries(site: Path) -> dict[str, dict[str, Any]] | None:
         for entry in manifest["reports"]
         if isinstance(entry, dict) and isinstance(entry.get("id"), str)
     }
+
+
+#: The files of a report folder, as `render.FILE_KEYS` names them (fixed names: no paths).
+PAGE_FILES = ("index.html", "report.md", "report.csv", "stages.csv", "data.json")
+
+
+def old_pages(site: Path, report_id: str) -> dict[str, str]:
+    """A report's files in an existing site, by name (what can be kept when rendering fails)."""
+    if id_problem(report_id):
+        return {}
+    pages: dict[str, str] = {}
+    for name in PAGE_FILES:
+        path = site / report_id / name
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:
+                pages[name] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return pages
