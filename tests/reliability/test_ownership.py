@@ -9,6 +9,9 @@ sandbox byte for byte as it was, with no lock file or staging folder behind.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -207,6 +210,38 @@ def test_a_second_run_on_the_same_folder_fetches_nothing(tmp_path: Path) -> None
     after = tree_snapshot(tmp_path / "sites")
     assert {k: v for k, v in after.items() if k.startswith("one/")} == before
     assert _leftovers(tmp_path / "sites") == []
+
+
+def test_two_real_runs_at_once_on_one_folder(tmp_path: Path) -> None:
+    """The first run holds the lock while its first answer is delayed; the second, started
+    then, exits 2 and adds no request to the ones the first makes on its own."""
+    _project(tmp_path)
+    with Emulator(api_key=CANARY, now=NOW) as emu:
+        assert _run(tmp_path, emu, "--out", "solo").returncode == 0
+        alone = len(emu.requests)
+        emu.clear_requests()
+        emu.inject(Fault.delay(2.0), path="/report/")
+        first = subprocess.Popen(
+            [sys.executable, "-m", "reportrunner", "run", "--out", "site"],
+            cwd=tmp_path,
+            env=cli_env(emu.base_url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60  # a hang guard, far above the usual 0.5 s
+            while not emu.requests and time.monotonic() < deadline:
+                time.sleep(0.02)  # the first run is fetching, so it holds the lock
+            assert (tmp_path / ".site.lock").exists()
+            second = _run(tmp_path, emu, "--out", "site")
+        finally:
+            out, err = first.communicate(timeout=60)
+        assert first.returncode == 0, out + err
+        assert second.returncode == 2, second.explain()
+        assert "another reportrunner is writing the site" in second.stderr, second.explain()
+        assert len(emu.requests) == alone, "the second run made no request"
+    assert _leftovers(tmp_path) == []
 
 
 @pytest.mark.parametrize("fault", ["401", "400 for every request", "refused folder"])
