@@ -149,7 +149,10 @@ def _get_json(session: Any, url: str) -> Any:
             body.extend(chunk)
             if len(body) > MAX_BYTES:
                 raise ValueError(f"larger than {MAX_BYTES} bytes")
-    return json.loads(bytes(body).decode("utf-8"))
+    try:
+        return json.loads(bytes(body).decode("utf-8"))
+    except RecursionError:  # a document nested too deeply is bad input, not a crash
+        raise ValueError("nested too deeply") from None
 
 
 def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:

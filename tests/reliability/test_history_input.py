@@ -198,6 +198,18 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
             thread.join(timeout=10)
 
 
+@pytest.mark.parametrize("case", ["nested too deeply", "truncated JSON", "not UTF-8"])
+def test_a_bad_history_file_from_a_url_is_skipped(served: tuple[Path, str], case: str) -> None:
+    root, url = served
+    _old_site(root, _good(2))
+    (root / "history" / f"{ID}.json").write_bytes(BAD_FILES[case])
+    manifest = {"format": "reportrunner-site", "format_version": 1, "reports": [{"id": ID}]}
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = _publish(root.parent / "site", history_from=url)
+    assert [r.status for r in result.reports] == ["ok"]
+    assert any(f"history/{ID}.json" in w and "skipped" in w for w in result.warnings), result
+
+
 @pytest.mark.parametrize(
     ("source", "bad"),
     [
