@@ -4,6 +4,11 @@ The staging folder lives in the destination's parent (same file system, so `rena
 The swap moves the old folder aside, renames the new one into place and only then deletes the
 old one; if the second rename fails the old folder is put back. A process killed between the two
 renames leaves `.<name>.previous-*`, which the next build renames back before doing anything.
+
+Kept generic: whether a non-empty folder may be replaced is the caller's `Owner` callback
+(site.py recognises its own manifest); here live the checks any replaced folder needs (not a
+file, not `/`, home, the current folder or a parent), following a symlinked destination to its
+target, and the per-folder lock (`exclusive`).
 """
 
 from __future__ import annotations
@@ -53,16 +58,11 @@ def check_destination(out: Path, owner: Owner | None = None) -> None:
     """Refuse a file, a folder holding the current one, and a non-empty folder not ours."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder", hint="choose a folder path.")
-    here = Path.cwd().resolve()
-    try:
-        home: Path | None = Path.home().resolve()
-    except (KeyError, RuntimeError):  # no HOME and no passwd entry
-        home = None
-    real = out.resolve()
-    if real in (here, home) or real in here.parents or real.parent == real:
+    what = _protected(out.resolve())
+    if what:
         raise UsageError(
-            f"refusing to replace {out}: it is the root, your home folder, or the current "
-            "folder or one of its parents (the whole --out folder is replaced)",
+            f"refusing to replace {out}: it is {what} (the root, your home folder, or the "
+            "current folder or one of its parents; the whole --out folder is replaced)",
             hint="choose a folder of its own for the site, for example --out site.",
         )
     if out.is_dir() and any(out.iterdir()):
@@ -73,6 +73,24 @@ def check_destination(out: Path, owner: Owner | None = None) -> None:
                 hint="choose a new or empty folder for --out (the whole folder is replaced); "
                 "nothing was changed.",
             )
+
+
+def _protected(real: Path) -> str | None:
+    """What a folder that must never be replaced is (None for any other folder)."""
+    here = Path.cwd().resolve()
+    try:
+        home: Path | None = Path.home().resolve()
+    except (KeyError, RuntimeError):  # no HOME and no passwd entry
+        home = None
+    if real.parent == real:
+        return "the root of the file system"
+    if real == home:
+        return "your home folder"
+    if real == here:
+        return "the current folder"
+    if real in here.parents:
+        return "a parent of the current folder"
+    return None
 
 
 def recover(out: Path, *, locked: bool = False) -> None:
