@@ -19,7 +19,9 @@ from reportrunner.redact import redact
 from reportrunner.render import FILE_KEYS, Renderer
 from reportrunner.sitefiles import earlier_data, old_pages, stored_data
 from reportrunner.sitewriter import SiteWriter
+from reportrunner.spec import printable
 from reportrunner.viewmodel import report_view
+from reportrunner.windows import parse_rfc3339
 
 
 @dataclass
@@ -77,19 +79,42 @@ class ReportItem:
     fetched_at: str | None = None  # what the manifest says for a report carried over
 
 
+def _text(value: object, limit: int) -> str | None:
+    """A text field of the previous site's manifest (untrusted): one printable line, capped."""
+    if not isinstance(value, str) or not value:
+        return None
+    text = printable(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def carried(site: Path, report_id: str, entry: dict[str, Any]) -> ReportItem:
-    """A report taken over from an existing site unchanged (status, error, data)."""
+    """A report taken over from an existing site unchanged (status, error, data).
+
+    The manifest entry is untrusted: only texts are taken from it, capped, and a `fetched_at`
+    that is not an RFC 3339 time falls back to the one in the report's own data.json.
+    """
     data, problem = stored_data(site, report_id)
-    title = str(entry.get("title") or report_id)
-    spec_file = str(entry.get("spec_file") or "")
+    title = _text(entry.get("title"), 200) or report_id
+    spec_file = _text(entry.get("spec_file"), 1000) or ""
     if data is None:
         # A report that already failed keeps its own error; otherwise say what is missing.
-        error = entry.get("error") if entry.get("status") == "failed" else None
-        return ReportItem(report_id, title, spec_file, "failed", str(error or problem))
+        error = _text(entry.get("error"), 4000) if entry.get("status") == "failed" else None
+        return ReportItem(report_id, title, spec_file, "failed", error or problem)
     status = "stale" if entry.get("status") == "stale" else "ok"
-    error = entry.get("error") if status == "stale" else None
-    fetched = entry.get("fetched_at") if status == "ok" else None
+    error = _text(entry.get("error"), 4000) if status == "stale" else None
+    fetched = None
+    if status == "ok":
+        stamp = entry.get("fetched_at")
+        fetched = stamp if isinstance(stamp, str) and _is_time(stamp) else data["fetched_at"]
     return ReportItem(report_id, title, spec_file, status, error, data, False, fetched)
+
+
+def _is_time(text: str) -> bool:
+    try:
+        parse_rfc3339(text)
+    except ValueError:
+        return False
+    return len(text) <= 40
 
 
 def build_report(

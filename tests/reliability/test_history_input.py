@@ -257,3 +257,34 @@ def test_every_source_through_run(
     assert _all_checked(history["snapshots"]), "nothing unchecked is written back"
     assert len(history["snapshots"]) >= 2, "the good earlier snapshots and this run's"
     assert again.returncode == 0 and "ignored" not in again.stderr, again.explain()
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        {"title": "T" * 1_000_000, "fetched_at": {"x": 1}, "status": "weird"},
+        {"title": ["x"], "spec_file": "\x1b[31mred", "fetched_at": "yesterday"},
+        {"status": "stale", "error": {"deep": [1]}, "fetched_at": 1e25},
+        {"status": "failed", "error": None, "title": None},
+    ],
+)
+def test_a_tampered_manifest_entry_is_carried_sanely(
+    tmp_path: Path, tampered: dict[str, Any]
+) -> None:
+    """`run --only` carries the other reports from the previous manifest, which is untrusted."""
+    out = tmp_path / "site"
+    _publish(out)
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["reports"][0].update(tampered)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    other = ReportOutcome("other", "t", "specs/o.yaml", "ok", data=dict(_data(), id="other"))
+    result = publish(out, Project(root=tmp_path), [other], now=NOW, keep=[ID])
+    entry = next(r for r in result.reports if r.id == ID)
+    assert entry.status in ("ok", "stale", "failed")
+    assert isinstance(entry.title, str) and len(entry.title) <= 200
+    assert "\x1b" not in entry.spec_file
+    assert entry.error is None or isinstance(entry.error, str)
+    written = json.loads(path.read_text(encoding="utf-8"))
+    carried = next(r for r in written["reports"] if r["id"] == ID)
+    assert carried["fetched_at"] is None or carried["fetched_at"].endswith("Z")
