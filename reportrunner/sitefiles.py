@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -163,16 +164,12 @@ def manifest_entries(site: Path) -> dict[str, dict[str, Any]] | None:
     }
 
 
-#: The files of a report folder, as `render.FILE_KEYS` names them (fixed names: no paths).
-PAGE_FILES = ("index.html", "report.md", "report.csv", "stages.csv", "data.json")
-
-
-def old_pages(site: Path, report_id: str) -> dict[str, str]:
-    """A report's files in an existing site, by name (what can be kept when rendering fails)."""
+def old_pages(site: Path, report_id: str, names: Iterable[str]) -> dict[str, str]:
+    """A report's files `names` (fixed names, never paths) in an existing site, by name."""
     if id_problem(report_id):
         return {}
     pages: dict[str, str] = {}
-    for name in PAGE_FILES:
+    for name in names:
         path = site / report_id / name
         try:
             if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:

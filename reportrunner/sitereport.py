@@ -168,7 +168,7 @@ def _keep_previous(
     writer: SiteWriter, site: Path, item: ReportItem, error: str
 ) -> tuple[PublishedReport, IndexEntry]:
     """A report whose template was refused by the sandbox keeps its previous pages as stale."""
-    pages = old_pages(site, item.id)
+    pages = old_pages(site, item.id, FILE_KEYS)
     status = "stale" if pages else "failed"
     files = {FILE_KEYS[name]: f"{item.id}/{name}" for name in pages}
     if pages:
