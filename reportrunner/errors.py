@@ -143,6 +143,10 @@ class RenderError(ReportRunnerError):
         return self.message
 
 
+class TemplateSandboxError(RenderError):
+    """A template tried to reach Python internals; that report fails, the site is built."""
+
+
 class Interrupted(ReportRunnerError):
     """SIGINT or SIGTERM arrived; raised so that cleanup runs and the old site stays."""
 

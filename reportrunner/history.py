@@ -14,31 +14,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from reportrunner.redact import redact
+from reportrunner.snapshots import HEADLINE_KEYS, Snapshot, checked
 from reportrunner.windows import parse_rfc3339
 
+__all__ = ["HEADLINE_KEYS", "MAX_SNAPSHOTS", "LoadedHistory", "Snapshot", "merge", "read_source"]
 MAX_SNAPSHOTS = 500
-#: Headline metrics, in the order pages show them; all are totals-endpoint fields.
-HEADLINE_KEYS: tuple[str, ...] = (
-    "count",
-    "count_total_won",
-    "count_win_rate",
-    "value_win_rate",
-    "value_total_won",
-    "average_value_annualized_per_won_opportunity",
-    "average_time_to_win",
-    "sales_velocity",
-)
+#: A history file larger than this is not read (500 snapshots are about 300 KB).
+MAX_FILE_BYTES = 5_000_000
 #: Connect and read timeouts for --history-from URLs; a slow old site must not stall a run.
 TIMEOUT = (5.0, 20.0)
 MAX_BYTES = 20_000_000
-
-Snapshot = dict[str, Any]
 
 
 @dataclass
@@ -93,13 +84,27 @@ def merge(*sources: Iterable[Snapshot], cap: int = MAX_SNAPSHOTS) -> list[Snapsh
     return ordered[-cap:] if cap > 0 else []
 
 
-def parse_document(document: object, report_id: str, where: str) -> list[Snapshot]:
-    """The snapshots of a parsed `history/<id>.json`; ValueError says what is wrong."""
+def parse_document(
+    document: object,
+    report_id: str,
+    where: str,
+    *,
+    warnings: list[str] | None = None,
+    now: datetime | None = None,
+) -> list[Snapshot]:
+    """The checked snapshots of a parsed `history/<id>.json`; ValueError says what is wrong.
+
+    Each snapshot is checked (snapshots.py); bad ones are dropped, with one line in `warnings`.
+    """
     if not isinstance(document, dict) or not isinstance(document.get("snapshots"), list):
         raise ValueError(f"{where}: not a history file (expected an object with 'snapshots')")
     if document.get("id", report_id) != report_id:
-        raise ValueError(f"{where}: holds the history of {document.get('id')!r}, not {report_id!r}")
-    return [item for item in document["snapshots"] if _fetched(item) is not None]
+        shown = redact(repr(document.get("id")))[:80]
+        raise ValueError(f"{where}: holds the history of {shown}, not {report_id!r}")
+    good, warning = checked(document["snapshots"], where, now or datetime.now(timezone.utc))
+    if warning and warnings is not None:
+        warnings.append(f"{warning} Their trend points are lost, the reports are not.")
+    return good
 
 
 def document(report_id: str, snapshots: Sequence[Snapshot]) -> dict[str, Any]:
@@ -107,7 +112,7 @@ def document(report_id: str, snapshots: Sequence[Snapshot]) -> dict[str, Any]:
     return {"id": report_id, "snapshots": list(snapshots)}
 
 
-def read_folder(site: Path, ids: Iterable[str]) -> LoadedHistory:
+def read_folder(site: Path, ids: Iterable[str], now: datetime | None = None) -> LoadedHistory:
     """Histories from a site folder's `history/`; missing files are simply empty."""
     loaded = LoadedHistory()
     for report_id in ids:
@@ -115,11 +120,19 @@ def read_folder(site: Path, ids: Iterable[str]) -> LoadedHistory:
         if not path.is_file():
             continue
         try:
-            parsed = json.loads(path.read_text(encoding="utf-8"))
-            loaded.snapshots[report_id] = parse_document(parsed, report_id, str(path))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise ValueError(f"it is larger than {MAX_FILE_BYTES} bytes")
+            # ValueError covers bad JSON, bad UTF-8 and integers too long to convert.
+            parsed = json.loads(raw.decode("utf-8"))
+            loaded.snapshots[report_id] = parse_document(
+                parsed, report_id, str(path), warnings=loaded.warnings, now=now
+            )
+        except (OSError, ValueError, RecursionError) as exc:
+            reason = "it is nested too deeply" if isinstance(exc, RecursionError) else exc
             loaded.warnings.append(
-                f"ignored the history in {path}: {exc}; the trend restarts from this run."
+                f"ignored the history in {path}: {reason}; the trend restarts from this run."
             )
     return loaded
 
@@ -136,7 +149,10 @@ def _get_json(session: Any, url: str) -> Any:
             body.extend(chunk)
             if len(body) > MAX_BYTES:
                 raise ValueError(f"larger than {MAX_BYTES} bytes")
-    return json.loads(bytes(body).decode("utf-8"))
+    try:
+        return json.loads(bytes(body).decode("utf-8"))
+    except RecursionError:  # a document nested too deeply is bad input, not a crash
+        raise ValueError("nested too deeply") from None
 
 
 def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
@@ -169,7 +185,7 @@ def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
             url = urljoin(base, "history/" + quote(report_id, safe="") + ".json")
             try:
                 loaded.snapshots[report_id] = parse_document(
-                    _get_json(session, url), report_id, url
+                    _get_json(session, url), report_id, url, warnings=loaded.warnings
                 )
             except (requests.RequestException, ValueError) as exc:
                 loaded.warnings.append(
@@ -178,7 +194,7 @@ def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
     return loaded
 
 
-def read_source(source: str, ids: Iterable[str]) -> LoadedHistory:
+def read_source(source: str, ids: Iterable[str], now: datetime | None = None) -> LoadedHistory:
     """`--history-from`: an http(s) URL of a published site, or a site folder."""
     wanted = list(ids)
     if urlsplit(source).scheme in ("http", "https"):
@@ -191,4 +207,4 @@ def read_source(source: str, ids: Iterable[str]) -> LoadedHistory:
                 "continuing without the earlier history."
             ]
         )
-    return read_folder(folder, wanted)
+    return read_folder(folder, wanted, now)

@@ -30,12 +30,16 @@ def register_secret(secret: str) -> None:
         _secrets.update(form for form in forms if len(form) >= 4)
 
 
+def registered() -> list[str]:
+    """Every registered secret form, longest first (what `redact` replaces)."""
+    with _lock:
+        return sorted(_secrets, key=len, reverse=True)
+
+
 def redact(text: str) -> str:
     """`text` with every registered secret, URL credential and auth header masked."""
     text = _URL_USERINFO.sub(r"\g<scheme>" + MASK + "@", text)
     text = _AUTH_HEADER.sub(r"\1\2 " + MASK, text)
-    with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
+    for secret in registered():
         text = text.replace(secret, MASK)
     return text

@@ -1,6 +1,8 @@
 """One Jinja2 Environment for every page: the user's templates first, then the built-in ones.
 
-HTML templates are autoescaped; Markdown and CSV are not (they use the `md` and `csv_row`
+The Environment is Jinja's immutable sandbox: a user's template runs in the process that holds
+the API key, and may use the documented context and filters only. HTML templates are
+autoescaped; Markdown and CSV are not (they use the `md` and `csv_row`
 filters, which are tested). `StrictUndefined` makes a typo in a template an error instead of a
 blank cell. Any template failure becomes a `RenderError` naming the template file and line, so
 a mistake in a user's override points at the user's file.
@@ -13,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from reportrunner.errors import RenderError, UsageError
+from reportrunner.errors import RenderError, TemplateSandboxError, UsageError
 from reportrunner.filters import Formatter
 from reportrunner.indexview import IndexView
 from reportrunner.model import Project
@@ -65,7 +69,9 @@ class Renderer:
             self.folders.append(custom)
         self.folders.append(templates_dir())
         loaders = [jinja2.FileSystemLoader(str(folder)) for folder in self.folders]
-        self.env = jinja2.Environment(
+        # Sandboxed: user templates run in the process that holds the API key, so they must not
+        # reach Python internals (`cycler.__init__.__globals__.os.environ`) or change data.
+        self.env = ImmutableSandboxedEnvironment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=jinja2.select_autoescape(
                 enabled_extensions=("html",), default_for_string=False, default=False
@@ -95,6 +101,15 @@ class Renderer:
                 f"template {exc.name!r} not found (searched {searched})",
                 template=name,
                 hint="check the name of the template and of the `templates:` folder.",
+            ) from exc
+        except SecurityError as exc:
+            template_file, line = self._where(exc, name)
+            raise TemplateSandboxError(
+                f"the template tried to reach Python internals, which templates may not do ({exc})",
+                template=template_file,
+                line=line,
+                hint="use only the context and filters docs/pages.md lists; this report keeps "
+                "its previous pages until the template is fixed.",
             ) from exc
         except Exception as exc:  # any error raised while a template runs
             template_file, line = self._where(exc, name)

@@ -7,224 +7,142 @@ and renamed into place, so readers never see a half-written page and an interrup
 the previous site as it was. A report that failed this run but has good data in the previous
 site is re-rendered from that data and marked "stale"; a report whose spec is gone simply is
 not built again, so its folder disappears with the swap. `rerender` rebuilds a site from its
-own data.json and history files, with no network.
+own data.json and history files, with no network. One report's folder is sitereport.py's job;
+every file goes through one `SiteWriter`, which masks the secrets it is given.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from reportrunner import __version__, history
 from reportrunner.errors import UsageError
-from reportrunner.indexview import IndexEntry, index_entry, index_view
+from reportrunner.indexview import IndexEntry, index_view
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.redact import redact
 from reportrunner.render import Renderer
 from reportrunner.sitefiles import (
     data_problem,
     earlier_data,
     id_problem,
     manifest_entries,
+    ownership_problem,
     read_json,
-    stored_data,
+    site_marker,
 )
-from reportrunner.staging import exclusive, inside, recover, staged
-from reportrunner.viewmodel import report_view
+from reportrunner.sitereport import PublishedReport, ReportItem, SiteResult, build_report, carried
+from reportrunner.sitewriter import SiteWriter
+from reportrunner.snapshots import checked
+from reportrunner.spec import printable
+from reportrunner.staging import (
+    SiteLock,
+    check_destination,
+    destination,
+    exclusive,
+    recover,
+    staged,
+)
 from reportrunner.windows import iso_z
 
-
-@dataclass
-class PublishedReport:
-    """One report as the manifest lists it."""
-
-    id: str
-    title: str
-    spec_file: str
-    tags: list[str]
-    status: str  # ok | stale | failed
-    error: str | None
-    fetched_at: str | None  # when this run fetched it (None when stale or failed)
-    last_good_at: str | None  # when the data on its pages was fetched
-    files: dict[str, str] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "spec_file": self.spec_file,
-            "tags": self.tags,
-            "status": self.status,
-            "error": self.error,
-            "fetched_at": self.fetched_at,
-            "last_good_at": self.last_good_at,
-            "files": self.files,
-        }
-
-
-@dataclass
-class SiteResult:
-    """What `publish` built: the manifest entries and any warnings (e.g. history not merged)."""
-
-    out: Path
-    generated_at: str
-    reports: list[PublishedReport]
-    warnings: list[str] = field(default_factory=list)
-
-    def by_status(self, status: str) -> list[PublishedReport]:
-        return [report for report in self.reports if report.status == status]
-
-
-@dataclass
-class _Item:
-    """One report to build: its data (None when failed without earlier data) and status."""
-
-    id: str
-    title: str
-    spec_file: str
-    status: str
-    error: str | None
-    data: dict[str, Any] | None = None
-    fresh: bool = False  # fetched in this run: adds a history snapshot
-    fetched_at: str | None = None  # what the manifest says for a report carried over
-
-
-def _carried(site: Path, report_id: str, entry: dict[str, Any]) -> _Item:
-    """A report taken over from an existing site unchanged (status, error, data)."""
-    data, problem = stored_data(site, report_id)
-    title = str(entry.get("title") or report_id)
-    spec_file = str(entry.get("spec_file") or "")
-    if data is None:
-        # A report that already failed keeps its own error; otherwise say what is missing.
-        error = entry.get("error") if entry.get("status") == "failed" else None
-        return _Item(report_id, title, spec_file, "failed", str(error or problem))
-    status = "stale" if entry.get("status") == "stale" else "ok"
-    error = entry.get("error") if status == "stale" else None
-    fetched = entry.get("fetched_at") if status == "ok" else None
-    return _Item(report_id, title, spec_file, status, error, data, False, fetched)
-
-
-def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="")
-
-
-def _json(value: Any, indent: int = 2) -> str:
-    return json.dumps(value, indent=indent, ensure_ascii=False) + "\n"
+__all__ = ["PublishedReport", "SiteResult", "claim", "publish", "rerender"]
 
 
 def _build(
     out: Path,
     project: Project,
-    items: Sequence[_Item],
+    items: Sequence[ReportItem],
     histories: dict[str, list[history.Snapshot]],
     warnings: list[str],
     now: datetime,
+    secrets: Sequence[str] = (),
 ) -> SiteResult:
     renderer = Renderer(project)  # before staging: a broken template folder fails early
     generated = iso_z(now.astimezone(timezone.utc).replace(microsecond=0))
     published: list[PublishedReport] = []
     entries: list[IndexEntry] = []
-    with staged(out) as staging:
-        (staging / "history").mkdir()
+    with staged(out, ownership_problem) as staging:
+        writer = SiteWriter(staging, secrets)
+        writer.mkdir("history")
         for item in items:
-            report, entry = _build_report(staging, renderer, item, histories.get(item.id, []))
-            if report.status == "failed" and item.status != "failed":
-                warnings.append(f"{item.id}: not published: {report.error}")
+            report, entry = build_report(writer, renderer, item, histories.get(item.id, []), out)
+            if report.status != item.status and report.status in ("failed", "stale"):
+                kept = "kept its previous pages" if report.status == "stale" else "not published"
+                warnings.append(f"{item.id}: {kept}: {report.error}")
             published.append(report)
             entries.append(entry)
             snapshots = histories.get(item.id)
             if snapshots and not id_problem(item.id):
                 document = history.document(item.id, snapshots)
-                _write(inside(staging, "history", f"{item.id}.json"), _json(document, 1))
+                writer.json(("history", f"{item.id}.json"), document, 1)
         view = index_view(project.site_title, now, entries, renderer.formatter)
-        _write(staging / "index.html", renderer.index_page(view))
+        writer.text(("index.html",), renderer.index_page(view))
         manifest = {
+            **site_marker(),
             "generated_at": generated,
             "reportrunner_version": __version__,
             "site": {"title": project.site_title, "base_url": project.site_base_url},
             "reports": [report.to_json() for report in published],
         }
-        _write(staging / "manifest.json", _json(manifest))
-    return SiteResult(out, generated, published, warnings)
+        writer.json(("manifest.json",), manifest)
+    return SiteResult(out, generated, published, [writer.mask(text) for text in warnings])
 
 
-def _build_report(
-    staging: Path, renderer: Renderer, item: _Item, snapshots: list[history.Snapshot]
-) -> tuple[PublishedReport, IndexEntry]:
-    error = redact(item.error) if item.error else None
-    report = PublishedReport(
-        item.id, item.title, item.spec_file, [], item.status, error, None, None
-    )
-    if item.data is None:
-        entry = index_entry(item.id, item.title, item.spec_file, item.status, error, None, {})
-        return report, entry
-    data = item.data
+def _fresh_snapshot(item: ReportItem, now: datetime, warnings: list[str]) -> list[history.Snapshot]:
+    """This run's snapshot of a freshly fetched report, checked like every other one."""
+    if not item.fresh or not item.data:
+        return []
     try:
-        view = report_view(
-            data, renderer.formatter, history=snapshots, status=item.status, error=error
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        # Data that does not follow docs/data-format.md fails its own report, not the site.
-        report.status = "failed"
-        report.error = (
-            f"could not build the pages from the fetched data ({type(exc).__name__}: {exc}); "
-            "this is a bug, please report it with the report's data.json"
-        )
-        entry = index_entry(item.id, item.title, item.spec_file, "failed", report.error, None, {})
-        return report, entry
-    formats = [str(name) for name in data.get("formats") or ("html", "md", "csv")]
-    files = renderer.report_files(view, formats)
-    folder = inside(staging, item.id)
-    folder.mkdir()
-    _write(folder / "data.json", _json(data))
-    for name, text in files.items():
-        _write(inside(folder, name), text)
-    report.tags = list(view.tags)
-    report.title = view.title
-    report.last_good_at = str(data["fetched_at"])
-    report.fetched_at = report.last_good_at if item.fresh else item.fetched_at
-    report.files = {key: f"{item.id}/{name}" for key, name in view.files.items()}
-    entry = index_entry(item.id, item.title, item.spec_file, item.status, error, view, report.files)
-    return report, entry
+        made = history.snapshot_of(item.data)
+    except (AttributeError, TypeError, KeyError) as exc:
+        warnings.append(f"{item.id}: no trend point from this run ({type(exc).__name__}).")
+        return []
+    good, warning = checked([made], f"this run's data of {item.id}", now)
+    if warning:
+        warnings.append(f"{warning} No trend point from this run; the report is published.")
+    return good
 
 
 def _merge_histories(
-    out: Path, items: Sequence[_Item], history_from: str | None, warnings: list[str]
+    out: Path,
+    items: Sequence[ReportItem],
+    history_from: str | None,
+    warnings: list[str],
+    now: datetime,
 ) -> dict[str, list[history.Snapshot]]:
     ids = [item.id for item in items if not id_problem(item.id)]
-    local = history.read_folder(out, ids) if out.is_dir() else history.LoadedHistory()
-    earlier = history.read_source(history_from, ids) if history_from else history.LoadedHistory()
+    empty = history.LoadedHistory()
+    local = history.read_folder(out, ids, now) if out.is_dir() else empty
+    earlier = history.read_source(history_from, ids, now) if history_from else empty
     warnings.extend(local.warnings + earlier.warnings)
     merged: dict[str, list[history.Snapshot]] = {}
     for item in items:
         if item.id not in ids:
             continue
-        new = [history.snapshot_of(item.data)] if item.fresh and item.data else []
+        new = _fresh_snapshot(item, now, warnings)
         merged[item.id] = history.merge(
             earlier.snapshots.get(item.id, []), local.snapshots.get(item.id, []), new
         )
     return merged
 
 
-def _outcome_item(out: Path, outcome: ReportOutcome, seen: set[str]) -> _Item:
+def _outcome_item(out: Path, outcome: ReportOutcome, seen: set[str]) -> ReportItem:
     problem = id_problem(outcome.id)
     if outcome.id in seen:
         problem = f"report id {outcome.id!r} appears twice; only the first one is published."
     seen.add(outcome.id)
-    if problem:
-        return _Item(outcome.id, outcome.title, outcome.source, "failed", problem)
+    if problem:  # shown, never used as a folder: made one printable line
+        return ReportItem(printable(outcome.id), outcome.title, outcome.source, "failed", problem)
     unusable = data_problem(outcome.data) if outcome.status == "ok" else None
     if outcome.status == "ok" and not unusable:
-        return _Item(outcome.id, outcome.title, outcome.source, "ok", None, outcome.data, True)
+        return ReportItem(outcome.id, outcome.title, outcome.source, "ok", None, outcome.data, True)
     earlier = earlier_data(out, outcome.id)
     error = unusable or outcome.error or "the report failed without an error message"
     status = "stale" if earlier else "failed"
-    return _Item(outcome.id, outcome.title, outcome.source, status, error, earlier)
+    return ReportItem(outcome.id, outcome.title, outcome.source, status, error, earlier)
 
 
 def publish(
@@ -235,19 +153,41 @@ def publish(
     history_from: str | None = None,
     now: datetime | None = None,
     keep: Iterable[str] = (),
+    secrets: Sequence[str] = (),
+    lock: SiteLock | None = None,
 ) -> SiteResult:
     """Build the site for this run's outcomes and swap it into `out`.
 
     `keep` names reports that exist but were not run this time (`run --only`): their pages,
     status and history are carried over from the previous site as they were. Every other
-    report of the previous site is gone from the new one.
+    report of the previous site is gone from the new one. `secrets` are masked in every file
+    written. `lock` is the lock `claim(out)` took before fetching; without it, publish takes
+    the lock itself.
     """
-    out = Path(out).absolute()
     now = now or datetime.now(timezone.utc)
-    with exclusive(out):
+    if lock is not None:
+        if lock.folder != destination(out):
+            raise ValueError(f"the lock held is for {lock.folder}, not for {out}")
+        return _publish(lock.folder, project, outcomes, history_from, now, keep, secrets)
+    with claim(out) as held:
+        return _publish(held.folder, project, outcomes, history_from, now, keep, secrets)
+
+
+@contextmanager
+def claim(out: Path) -> Iterator[SiteLock]:
+    """Lock the output folder and check that it may be replaced, before any work is done.
+
+    `run` takes it before the first API call, so a second run against the same --out, or a
+    folder that is not a site, is refused before anything is fetched. The lock's folder is the
+    real one: a symbolic link is followed (see `staging.destination`).
+    """
+    folder = destination(out)
+    check_destination(folder, ownership_problem)
+    with exclusive(folder) as lock:
         # A killed swap left the previous site aside: its data is needed now.
-        recover(out, locked=True)
-        return _publish(out, project, outcomes, history_from, now, keep)
+        recover(folder, locked=True)
+        check_destination(folder, ownership_problem)  # the recovered folder too
+        yield lock
 
 
 def _publish(
@@ -257,6 +197,7 @@ def _publish(
     history_from: str | None,
     now: datetime,
     keep: Iterable[str],
+    secrets: Sequence[str],
 ) -> SiteResult:
     seen: set[str] = set()
     items = [_outcome_item(out, outcome, seen) for outcome in outcomes]
@@ -264,38 +205,53 @@ def _publish(
     for report_id in keep:
         if report_id not in seen and report_id in previous:
             seen.add(report_id)
-            items.append(_carried(out, report_id, previous[report_id]))
+            items.append(carried(out, report_id, previous[report_id]))
     warnings = [
         f"{item.id}: fetched, but not published: {item.error}"
         for outcome, item in zip(outcomes, items, strict=False)
         if outcome.status == "ok" and item.status != "ok"
     ]
-    histories = _merge_histories(out, items, history_from, warnings)
-    return _build(out, project, items, histories, warnings, now)
+    histories = _merge_histories(out, items, history_from, warnings, now)
+    return _build(out, project, items, histories, warnings, now, secrets)
 
 
 def rerender(
-    source: Path, project: Project, *, out: Path | None = None, now: datetime | None = None
+    source: Path,
+    project: Project,
+    *,
+    out: Path | None = None,
+    now: datetime | None = None,
+    secrets: Sequence[str] = (),
 ) -> SiteResult:
     """Rebuild a site from its own data.json and history files (no network, no new snapshot).
 
     Without a reportrunner.yaml (`project.file` is None) the site keeps its own title.
+    `secrets` are masked in every file written, as in `publish`.
     """
-    source = Path(source).absolute()
-    destination = Path(out).absolute() if out else source
-    with exclusive(destination):
-        if source.parent.is_dir():
-            recover(source)
-        return _rerender(source, destination, project, now or datetime.now(timezone.utc))
-
-
-def _rerender(source: Path, destination: Path, project: Project, now: datetime) -> SiteResult:
+    source = destination(source)
+    if source.parent.is_dir():
+        recover(source)  # a swap of the source cut short: the site is aside
+    problem = ownership_problem(source) if source.is_dir() else "it is not a folder"
     entries = manifest_entries(source)
-    if entries is None:
+    if problem or entries is None:
         raise UsageError(
-            f"{source} has no readable manifest.json, so it is not a site reportrunner built",
+            f"{source} has no readable manifest.json, so it is not a site reportrunner built"
+            + (f" ({problem})" if problem else ""),
             hint="point --from at the folder `reportrunner run` wrote (for example site/).",
         )
+    with claim(out or source) as lock:
+        moment = now or datetime.now(timezone.utc)
+        return _rerender(source, lock.folder, entries, project, moment, secrets)
+
+
+def _rerender(
+    source: Path,
+    target: Path,
+    entries: dict[str, dict[str, Any]],
+    project: Project,
+    now: datetime,
+    secrets: Sequence[str],
+) -> SiteResult:
     if project.file is None:
         site = (read_json(source / "manifest.json") or {}).get("site") or {}
         project = dataclasses.replace(
@@ -303,9 +259,10 @@ def _rerender(source: Path, destination: Path, project: Project, now: datetime) 
             site_title=str(site.get("title") or project.site_title),
             site_base_url=site.get("base_url") or project.site_base_url,
         )
-    items = [_carried(source, report_id, entry) for report_id, entry in entries.items()]
+    items = [carried(source, report_id, entry) for report_id, entry in entries.items()]
     warnings: list[str] = []
-    loaded = history.read_folder(source, [item.id for item in items if not id_problem(item.id)])
+    ids = [item.id for item in items if not id_problem(item.id)]
+    loaded = history.read_folder(source, ids, now)
     warnings.extend(loaded.warnings)
     histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
-    return _build(destination, project, items, histories, warnings, now)
+    return _build(target, project, items, histories, warnings, now, secrets)

@@ -63,6 +63,27 @@ class Draft:
             current = current.rsplit("/", 1)[0]
 
 
+def printable(text: str) -> str:
+    """`text` with every byte that is not UTF-8 and every control character as `\\xNN`.
+
+    A file name is bytes: Python keeps undecodable ones as lone surrogates, which no UTF-8
+    file, terminal or JSON document can hold. Names go into messages, data.json and pages, so
+    they are made printable once, here, where they are read.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif not char.isprintable():
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def _location(loaded: Loaded, table: dict[str, tuple[int, int]], pointer: str) -> Location | None:
     found = table.get(pointer)
     return Location(loaded.path, found[0], found[1]) if found else None
@@ -158,7 +179,7 @@ def build_drafts(loaded: Loaded, defaults: Loaded | None) -> list[Draft]:
     default_data = defaults.data.get("defaults") if defaults else None
     if defaults is not None and isinstance(default_data, dict):
         data = _merge(default_data, data, "", defaults, origins)
-    stem = Path(loaded.path).stem
+    stem = printable(Path(loaded.path).stem)  # a non-UTF-8 name stays printable text
     id_from_file = "id" not in data
     matrix = data.get("matrix")
     combos: list[dict[str, Any]] = [{}]

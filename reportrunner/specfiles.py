@@ -12,13 +12,23 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportrunner.errors import UsageError
-from reportrunner.spec import PROJECT_FILE
+from reportrunner.spec import PROJECT_FILE, printable
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
+def name_problem(path: Path) -> str | None:
+    """Why a spec's file name is shown escaped (None when it is plain text)."""
+    if str(path).isprintable():
+        return None
+    return (
+        "the file name is not valid UTF-8 or holds control characters; it is shown escaped "
+        "in messages and on the site: rename the file to plain text"
+    )
+
+
 class Namer:
-    """Short, stable names for diagnostics: relative to the root (or cwd) when possible.
+    """Short, stable, printable names for diagnostics: relative to the root (or cwd).
 
     The bases are computed once; naming a file is string work only, no file-system calls.
     """
@@ -31,8 +41,8 @@ class Namer:
         for base in self.bases:
             prefix = base.rstrip(os.sep) + os.sep
             if text.startswith(prefix):
-                return Path(text[len(prefix) :]).as_posix()
-        return path.as_posix()
+                return printable(Path(text[len(prefix) :]).as_posix())
+        return printable(path.as_posix())
 
 
 def collect_files(paths: Sequence[Path], root: Path) -> list[Path]:

@@ -4,6 +4,11 @@ The staging folder lives in the destination's parent (same file system, so `rena
 The swap moves the old folder aside, renames the new one into place and only then deletes the
 old one; if the second rename fails the old folder is put back. A process killed between the two
 renames leaves `.<name>.previous-*`, which the next build renames back before doing anything.
+
+Kept generic: whether a non-empty folder may be replaced is the caller's `Owner` callback
+(site.py recognises its own manifest); here live the checks any replaced folder needs (not a
+file, not `/`, home, the current folder or a parent), following a symlinked destination to its
+target, and the per-folder lock (`exclusive`).
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportrunner.errors import ReportRunnerError, UsageError
 
@@ -23,16 +30,67 @@ from reportrunner.errors import ReportRunnerError, UsageError
 LEFTOVER_SECONDS = 6 * 3600
 
 
-def check_destination(out: Path) -> None:
-    """Refuse to replace a file, or a non-empty folder that is not a reportrunner site."""
+#: Why a non-empty folder may not be replaced (None when it is ours); the caller decides.
+Owner = Callable[[Path], "str | None"]
+
+
+def destination(out: Path) -> Path:
+    """The absolute folder `out` names; a symbolic link is followed to the folder it points at.
+
+    Swapping renames: done on a link, it would replace the link with a real folder and the
+    folder actually served would never change again. So the link's target is what is built
+    and swapped, and the link keeps pointing at it.
+    """
+    out = Path(os.path.abspath(out))  # noqa: PTH100 - absolute without following links
+    if not out.is_symlink():
+        return out
+    try:
+        target = out.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling link or a loop
+        raise UsageError(
+            f"--out {out} is a symbolic link to {out.readlink()}, which does not exist",
+            hint="create the folder it points at, or remove the link and run again.",
+        ) from None
+    return target
+
+
+def check_destination(out: Path, owner: Owner | None = None) -> None:
+    """Refuse a file, a folder holding the current one, and a non-empty folder not ours."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder", hint="choose a folder path.")
-    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
+    what = _protected(out.resolve())
+    if what:
         raise UsageError(
-            f"refusing to replace {out}: it is not empty and holds no manifest.json, so it is "
-            "not a site reportrunner built",
-            hint="choose a new or empty folder for --out (the whole folder is replaced).",
+            f"refusing to replace {out}: it is {what} (the root, your home folder, or the "
+            "current folder or one of its parents; the whole --out folder is replaced)",
+            hint="choose a folder of its own for the site, for example --out site.",
         )
+    if out.is_dir() and any(out.iterdir()):
+        problem = owner(out) if owner else "it is not empty"
+        if problem:
+            raise UsageError(
+                f"refusing to replace {out}: {problem}, so it is not a site reportrunner built",
+                hint="choose a new or empty folder for --out (the whole folder is replaced); "
+                "nothing was changed.",
+            )
+
+
+def _protected(real: Path) -> str | None:
+    """What a folder that must never be replaced is (None for any other folder)."""
+    here = Path.cwd().resolve()
+    try:
+        home: Path | None = Path.home().resolve()
+    except (KeyError, RuntimeError):  # no HOME and no passwd entry
+        home = None
+    if real.parent == real:
+        return "the root of the file system"
+    if real == home:
+        return "your home folder"
+    if real == here:
+        return "the current folder"
+    if real in here.parents:
+        return "a parent of the current folder"
+    return None
 
 
 def recover(out: Path, *, locked: bool = False) -> None:
@@ -69,47 +127,77 @@ def swap(staging: Path, out: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
-@contextmanager
-def exclusive(out: Path) -> Iterator[None]:
-    """Hold a lock on `out`'s parent folder so two builds never swap the same site at once.
+@dataclass(frozen=True)
+class SiteLock:
+    """Proof that this process holds the lock of one output folder (see `exclusive`)."""
 
-    The lock is `flock` on the folder itself (no lock file to leave behind); it is released
-    when the process ends, however it ends. Without `fcntl` (Windows) there is no lock.
+    folder: Path
+
+
+@contextmanager
+def exclusive(out: Path) -> Iterator[SiteLock]:
+    """Hold the lock of the one output folder `out` (a real folder path, see `destination`).
+
+    The lock is `flock` on `.<name>.lock` beside `out`, so two builds never swap the same site
+    at once while builds of sibling folders proceed. The file is removed on release; a process
+    that opened it just before then finds, once locked, that the name points elsewhere and
+    tries again. The kernel drops the lock however the process ends. Without `fcntl`
+    (Windows) there is no lock.
     """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
-        yield
+        yield SiteLock(out)
         return
+    path = out.parent / f".{out.name}.lock"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(out.parent, os.O_RDONLY)
+        handle = _locked(fcntl, path, out)
     except OSError as exc:
         raise _cannot_write(out, exc) from None
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(
-                f"another reportrunner is writing a site in {out.parent} right now",
-                hint="wait for it to finish (in CI, give the publishing jobs one concurrency "
-                "group), then run again.",
-            ) from None
-        yield
+        yield SiteLock(out)
     finally:
+        with suppress(OSError):
+            path.unlink()
         os.close(handle)  # closing the descriptor releases the lock
 
 
+def _locked(fcntl: Any, path: Path, out: Path) -> int:
+    """An open, locked descriptor of the lock file at `path` (refused if another holds it)."""
+    while True:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            raise UsageError(
+                f"another reportrunner is writing the site {out} right now",
+                hint="wait for it to finish (in CI, give the publishing jobs one concurrency "
+                "group), then run again.",
+            ) from None
+        try:
+            same = os.path.samestat(os.fstat(handle), path.stat())
+        except FileNotFoundError:
+            same = False
+        if same:
+            return handle
+        os.close(handle)  # the holder removed it as we opened it: lock the new one
+
+
 @contextmanager
-def staged(out: Path) -> Iterator[Path]:
+def staged(out: Path, owner: Owner | None = None) -> Iterator[Path]:
     """Yield an empty folder beside `out`; swap it in if the block finishes, else delete it.
+
+    `out` must be what `destination` returned; `owner` says whether a non-empty `out` may be
+    replaced (see `check_destination`).
 
     File-system failures (a read-only or missing parent, a full disk) become errors that name
     the folder, instead of looking like a bug; the previous site is left as it was.
     """
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        check_destination(out)
+        check_destination(out, owner)
         recover(out)
         folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     except OSError as exc:

@@ -32,7 +32,7 @@ from reportrunner.spec import (
     read_project,
     title_placeholders,
 )
-from reportrunner.specfiles import Namer, collect_files
+from reportrunner.specfiles import Namer, collect_files, name_problem
 from reportrunner.uniqueids import unique_ids
 from reportrunner.yamlload import Loaded, load_file
 
@@ -241,8 +241,11 @@ def validate_paths(
     project = project_from(root, project_loaded)
     checked: list[tuple[Draft, list[Diagnostic]]] = []
     broken: list[RejectedSpec] = []
+    named: list[Diagnostic] = []
     for path in files:
         name = namer(path)
+        if odd := name_problem(path):
+            named.append(Diagnostic(name, 1, 1, "warning", odd))
         try:
             drafts = build_drafts(load_file(path, name), project_loaded)
         except SpecError as exc:
@@ -280,6 +283,7 @@ def validate_paths(
             specs.append(_to_spec(draft))
     for spec_broken in broken:
         everything.update(dict.fromkeys(spec_broken.diagnostics))
+    everything.update(dict.fromkeys(named))
     diagnostics = sorted(everything, key=lambda d: (d.file, d.line, d.column, d.message))
     return ValidationResult(
         project=project,

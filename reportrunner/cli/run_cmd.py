@@ -31,6 +31,7 @@ from reportrunner.redact import redact
 if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
     from reportrunner.model import Project
     from reportrunner.runtypes import RunResult
+    from reportrunner.staging import SiteLock
     from reportrunner.validate import RejectedSpec, ValidationResult
 
 
@@ -99,21 +100,28 @@ def execute(options: RunOptions) -> ExitStatus:
     # Imported now rather than after fetching: a Ctrl-C or SIGTERM landing inside this slow
     # import (Jinja2, Babel) made `python -m reportrunner` end by SIGINT instead of exit 130
     # (RELIABILITY.md; bench/reliability_figures.py --boundary-rounds).
-    import reportrunner.site  # noqa: F401
+    from reportrunner.site import claim
 
-    with _sigterm_as_interrupt():  # until the site is swapped in
-        result = _fetch_with(options, validation, now)
+    # The output folder is checked and locked before the first API call, until the swap: a
+    # second run against it, or a folder that is not a site, is refused with nothing fetched.
+    with _sigterm_as_interrupt(), claim(options.out) as lock:
+        result, key = _fetch_with(options, validation, now)
         # With --only, every other report keeps its previous pages (site.publish carries them).
         every_id = [spec.id for spec in validation.specs] + [o.id for o in result.outcomes]
         keep = sorted(set(every_id) - set(options.only)) if options.only else []
-        unpublished = _publish(options, project, result.outcomes, now, keep)
+        unpublished = _publish(options, project, result.outcomes, now, keep, lock, key)
     _print_result(options, result)
     # A report fetched fine but not publishable (its data could not be rendered) failed too.
     return ExitStatus.OK if result.failed == 0 and not unpublished else ExitStatus.FAILED
 
 
-def _fetch_with(options: RunOptions, validation: ValidationResult, now: datetime) -> RunResult:
-    """Fetch from the emulator (started here, stopped before publishing) or from Close."""
+def _fetch_with(
+    options: RunOptions, validation: ValidationResult, now: datetime
+) -> tuple[RunResult, str]:
+    """Fetch from the emulator (started here, stopped before publishing) or from Close.
+
+    Returns the result and the key, which publishing masks in every file it writes.
+    """
     from reportrunner.client import emulator_key, key_and_url_from_env
 
     with ExitStack() as stack:
@@ -130,7 +138,7 @@ def _fetch_with(options: RunOptions, validation: ValidationResult, now: datetime
                 hint="export CLOSE_API_KEY=… (in GitHub Actions: a repository secret passed as "
                 "an env variable), or use --emulator to run against the built-in Close emulator.",
             )
-        return _fetch(options, validation, key, base_url, now)
+        return _fetch(options, validation, key, base_url, now), key
 
 
 def _fetch(
@@ -162,12 +170,21 @@ def _publish(
     outcomes: list[ReportOutcome],
     now: datetime,
     keep: list[str],
+    lock: SiteLock,
+    key: str,
 ) -> list[str]:
     """Publish the site; returns the ids of this run's ok reports that could not be published."""
     from reportrunner.site import publish
 
     site = publish(
-        options.out, project, outcomes, history_from=options.history_from, now=now, keep=keep
+        options.out,
+        project,
+        outcomes,
+        history_from=options.history_from,
+        now=now,
+        keep=keep,
+        secrets=(key,),
+        lock=lock,
     )
     for warning in site.warnings:
         _echo_err(f"warning: {warning}")

@@ -194,8 +194,11 @@ def test_signals_and_sigkill_while_writing_never_leave_a_half_site(tmp_path: Pat
     assert len(outcomes) == 3 and set(outcomes) <= {"old", "new", "aside"}, outcomes
 
 
-def test_crash_while_rendering_changes_nothing(tmp_path: Path) -> None:
-    """A report whose data makes rendering fail (a bug) stops publish before the swap."""
+def test_crash_while_rendering_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash while the site is built (a bug) stops publish before the swap; data that
+    cannot be rendered fails only its own report."""
     out = tmp_path / "site"
     good = json.loads((Path(__file__).parents[1] / "render/fixtures/data.json").read_text())
     project = Project(root=tmp_path)
@@ -203,9 +206,18 @@ def test_crash_while_rendering_changes_nothing(tmp_path: Path) -> None:
     publish(out, project, [ok], now=NOW)
     before = tree_snapshot(out)
     broken = dict(good, id="broken", responses="not a mapping", names=None)
-    with pytest.raises(Exception):  # noqa: B017  (any crash: what matters is what is left)
-        publish(out, project, [ok, ReportOutcome("broken", "B", "s.yaml", "ok", data=broken)])
+    outcomes = [ok, ReportOutcome("broken", "B", "s.yaml", "ok", data=broken)]
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug while building the index")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("reportrunner.site.index_view", crash)
+        with pytest.raises(RuntimeError):  # what matters is what is left
+            publish(out, project, outcomes, now=NOW)
     assert tree_snapshot(out) == before
+    result = publish(out, project, outcomes, now=NOW)
+    assert {r.id: r.status for r in result.reports} == {good["id"]: "ok", "broken": "failed"}
     assert siblings(out) == []
     assert not any(path.name.startswith(".") for path in tmp_path.iterdir())
 

@@ -13,6 +13,7 @@ import pytest
 from reportrunner.errors import RenderError, UsageError
 from reportrunner.model import Project, ReportOutcome
 from reportrunner.site import publish, rerender
+from reportrunner.staging import exclusive
 
 Outcome = Callable[..., ReportOutcome]
 ID = "new-business-this-month"
@@ -258,18 +259,14 @@ def test_unusable_data_fails_its_own_report_only(
 def test_a_second_build_of_the_same_site_at_once_is_refused(
     tmp_path: Path, data: dict[str, Any], project: Project, make_outcome: Outcome
 ) -> None:
-    import fcntl
-    import os
-
     out = tmp_path / "site"
-    handle = os.open(tmp_path, os.O_RDONLY)  # another process holding the lock
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        with pytest.raises(UsageError, match="another reportrunner is writing a site"):
+    with exclusive(out):  # another build holding the lock (flock: per open file)
+        with pytest.raises(UsageError, match="another reportrunner is writing the site"):
             publish(out, project, [make_outcome(data)])
-    finally:
-        os.close(handle)
+        # A sibling folder has a lock of its own.
+        assert publish(tmp_path / "site2", project, [make_outcome(data)]).reports[0].status == "ok"
     assert publish(out, project, [make_outcome(data)]).reports[0].status == "ok"
+    assert not (tmp_path / ".site.lock").exists(), "the lock file is removed on release"
 
 
 def test_an_empty_site_says_how_to_add_reports(tmp_path: Path, project: Project) -> None:

@@ -1,0 +1,129 @@
+"""Checking history snapshots, which come from files anyone may have edited.
+
+A snapshot is read back from the previous site, a `--history-from` folder or a URL, so it is
+untrusted input: one `count: 1e25` used to stop every report from publishing, and `"12"`, NaN
+or `[1]` made the fresh report disappear while the bad snapshot was written back. Every
+snapshot is checked here (types, finite numbers of sane magnitude, short texts, a plausible
+time) and rebuilt from the checked fields only, so what is written back is what was checked.
+A bad snapshot is dropped with a reason; it never stops or removes a report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from reportrunner.windows import parse_rfc3339
+
+Snapshot = dict[str, Any]
+
+#: Headline metrics, in the order pages show them; all are totals-endpoint fields.
+HEADLINE_KEYS: tuple[str, ...] = (
+    "count",
+    "count_total_won",
+    "count_win_rate",
+    "value_win_rate",
+    "value_total_won",
+    "average_value_annualized_per_won_opportunity",
+    "average_time_to_win",
+    "sales_velocity",
+)
+#: Larger than any count, amount in cents (10 trillion dollars) or duration in seconds.
+MAX_MAGNITUDE = 1e15
+MAX_TEXT = 200
+WINDOW_NAMES = ("report", "cohort", "compared")
+WINDOW_FIELDS = ("kind", "value", "start", "end")
+#: Runs before this are not reportrunner's; a run far in the future is a wrong clock.
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+FUTURE_SLACK = timedelta(days=1)
+
+
+class BadSnapshot(ValueError):
+    """Why one snapshot cannot be used."""
+
+
+def _number(value: object, where: str) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadSnapshot(f"{where} is {type(value).__name__}, not a number")
+    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+        raise BadSnapshot(f"{where} is {value!r}, not a finite number up to {MAX_MAGNITUDE:g}")
+    return value
+
+
+def _headline(value: object, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BadSnapshot(f"{where} is {type(value).__name__}, not an object")
+    # Unknown keys (a later version's metrics) are left out, not trusted.
+    return {key: _number(value.get(key), f"{where}.{key}") for key in HEADLINE_KEYS}
+
+
+def _text(value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise BadSnapshot(f"{where} is not a text of at most {MAX_TEXT} characters")
+    return value
+
+
+def _windows(value: object) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not set(value) <= set(WINDOW_NAMES):
+        raise BadSnapshot(f"windows is not an object with keys among {', '.join(WINDOW_NAMES)}")
+    windows: dict[str, Any] = {}
+    for name, window in value.items():
+        if window is not None and not isinstance(window, dict):
+            raise BadSnapshot(f"windows.{name} is {type(window).__name__}, not an object")
+        windows[name] = (
+            None
+            if window is None
+            else {key: _text(window.get(key), f"windows.{name}.{key}") for key in WINDOW_FIELDS}
+        )
+    return windows
+
+
+def _moment(value: object, now: datetime) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise BadSnapshot("fetched_at is not an RFC 3339 time")
+    try:
+        moment = parse_rfc3339(value)
+    except ValueError:
+        raise BadSnapshot(f"fetched_at {value!r} is not an RFC 3339 time") from None
+    if not EARLIEST <= moment <= now + FUTURE_SLACK:
+        raise BadSnapshot(f"fetched_at {value!r} is before 2000 or in the future")
+    return moment
+
+
+def clean(item: object, now: datetime) -> Snapshot:
+    """The checked copy of one snapshot; BadSnapshot says what is wrong with it."""
+    if not isinstance(item, dict):
+        raise BadSnapshot(f"it is {type(item).__name__}, not an object")
+    _moment(item.get("fetched_at"), now)
+    compared = item.get("compared_headline")
+    return {
+        "fetched_at": item["fetched_at"],
+        "windows": _windows(item.get("windows")),
+        "headline": _headline(item.get("headline"), "headline"),
+        "compared_headline": None if compared is None else _headline(compared, "compared_headline"),
+    }
+
+
+def checked(items: Iterable[object], where: str, now: datetime) -> tuple[list[Snapshot], str]:
+    """The usable snapshots of `items`, and a warning naming `where` if any were dropped."""
+    good: list[Snapshot] = []
+    dropped = 0
+    first = ""
+    for index, item in enumerate(items):
+        try:
+            good.append(clean(item, now))
+        except BadSnapshot as exc:
+            dropped += 1
+            first = first or f"snapshot {index + 1}: {exc}"
+    if not dropped:
+        return good, ""
+    total = dropped + len(good)
+    return good, f"ignored {dropped} of {total} snapshot(s) in {where} ({first}); kept the rest."
