@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_time
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_compact_currency, format_currency, format_decimal
 
 from reportrunner.errors import UsageError
 from reportrunner.escaping import (
@@ -101,6 +101,16 @@ class Formatter:
             return self.duration(value)
         return self.count(value)
 
+    def short(self, value: float | None, kind: str, currency: str = "USD") -> str:
+        """Like `metric`, but money of 10,000 or more is compact ("$106.7K") for narrow cells.
+
+        The exact value goes in the cell's title and in the CSV; small sums stay exact.
+        """
+        if kind != "money" or value is None or abs(value) < 1_000_000:
+            return self.metric(value, kind, currency)
+        amount = Decimal(str(value)) / 100
+        return str(format_compact_currency(amount, currency, locale=self.locale, fraction_digits=1))
+
     def delta(
         self,
         value: float | None,
@@ -170,6 +180,7 @@ class Formatter:
             "percent": self.percent,
             "duration": self.duration,
             "metric": self.metric,
+            "short": self.short,
             "delta": self.delta,
             "date_range": self.date_range,
             "moment": self.moment,

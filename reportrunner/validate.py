@@ -169,7 +169,7 @@ def _check_drafts(drafts: list[Draft]) -> list[list[Diagnostic]]:
 def _to_spec(draft: Draft) -> Spec:
     data = draft.data
     optional: dict[str, Any] = {}
-    for name in ("description", "currency", "timezone"):
+    for name in ("description", "currency", "timezone", "comparison"):
         if name in data:
             optional[name] = data[name]
     for name in ("endpoints", "formats", "tags"):

@@ -9,12 +9,14 @@ the raw CSV tables. Templates only loop and print; every number is formatted by 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from reportrunner import __version__
 from reportrunner.charts import FunnelChart, FunnelInput, TrendChart, funnel_chart, trend_chart
+from reportrunner.compareview import ComparisonView, base_progress, comparison_view
 from reportrunner.describe import coverage, filters_in_words
 from reportrunner.escaping import plain_text
 from reportrunner.filters import Formatter
@@ -67,10 +69,11 @@ class MetricView:
     value: Any
     compared: Any
     text: str
-    compared_text: str
-    delta_text: str  # "▲ up 5 (12%)"
+    compared_text: str  # the value of the span compared against (to date when running)
+    delta_text: str  # "▲ up 5 (12%)"; "" when periods of different lengths are not compared
     direction: str  # up | down | flat | none
     judgement: str  # better | worse | same | none (for colour; words carry the meaning)
+    full_text: str = ""  # the whole compared period, when the change is taken to date
 
     @property
     def delta_arrow(self) -> str:
@@ -82,6 +85,18 @@ class MetricView:
         """`delta_text` without its arrow: "up 5 (12%)"."""
         return self.delta_text[2:] if self.delta_arrow else self.delta_text
 
+    @property
+    def verdict(self) -> str:
+        """ "better", "worse", "not judged" or "" (no change, or nothing compared)."""
+        if self.judgement in ("better", "worse"):
+            return self.judgement
+        return "not judged" if self.delta_text and self.direction in ("up", "down") else ""
+
+    @property
+    def change_text(self) -> str:
+        """`delta_text` with its verdict, as report.md and the index write it."""
+        return f"{self.delta_text} ({self.verdict})" if self.verdict else self.delta_text
+
 
 @dataclass(frozen=True)
 class StageView:
@@ -90,6 +105,7 @@ class StageView:
     type: str
     raw: dict[str, Any]
     text: dict[str, str]
+    short: dict[str, str]  # compact money for the table cells; `text` goes in their title
 
 
 @dataclass(frozen=True)
@@ -98,10 +114,16 @@ class UserRow:
     name: str
     raw: dict[str, Any]
     text: dict[str, str]
+    short: dict[str, str]  # compact money for the table cells; `text` goes in their title
     #: Won value against the compared period ("" without a comparison; n/a when the user has
     #: no row there).
     won_delta_text: str = ""
     won_judgement: str = "none"
+
+    @property
+    def anchor(self) -> str:
+        """A stable fragment for this person's row: `user-<id without user_>`."""
+        return "user-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.id.removeprefix("user_"))
 
 
 @dataclass(frozen=True)
@@ -129,6 +151,8 @@ class ReportView:
     has_totals: bool
     has_stages: bool
     has_compared: bool
+    comparison: ComparisonView | None
+    progress_text: str  # "month to date, day 2 of 31" while the period runs, else ""
     headline: list[MetricView]
     stages: list[StageView]
     funnel_charts: list[FunnelChart]
@@ -143,16 +167,24 @@ class ReportView:
 
 
 def _metric(
-    key: str, value: Any, compared: Any, has_compared: bool, fmt: Formatter, cur: str
+    key: str,
+    value: Any,
+    compared: Any,
+    versus: ComparisonView | None,
+    fmt: Formatter,
+    cur: str,
+    full: Any = None,
 ) -> MetricView:
     label, kind, higher_better = _FIELD[key]
     direction, judgement = "none", "none"
-    if has_compared and value is not None and compared is not None:
+    if versus is not None and value is not None and compared is not None:
         diff = value - compared
         direction = "flat" if diff == 0 else ("up" if diff > 0 else "down")
-        judgement = "better" if (diff > 0) == higher_better else "worse"
-        if diff == 0:
-            judgement = "same"
+        if versus.judged:
+            judgement = (
+                "same" if diff == 0 else ("better" if (diff > 0) == higher_better else "worse")
+            )
+    show_delta = versus is not None and versus.kind != "different-lengths"
     return MetricView(
         key=key,
         label=label,
@@ -160,10 +192,11 @@ def _metric(
         value=value,
         compared=compared,
         text=fmt.metric(value, kind, cur),
-        compared_text=fmt.metric(compared, kind, cur) if has_compared else "",
-        delta_text=fmt.delta(value, compared, kind, cur) if has_compared else "",
+        compared_text=fmt.metric(compared, kind, cur) if versus else "",
+        delta_text=fmt.delta(value, compared, kind, cur) if show_delta else "",
         direction=direction,
         judgement=judgement,
+        full_text=fmt.metric(full, kind, cur) if versus and versus.full_label else "",
     )
 
 
@@ -184,7 +217,8 @@ def _stages(data: dict[str, Any], fmt: Formatter, cur: str) -> list[StageView]:
         status_id, label, kind = _stage_label(stage, statuses)
         raw = {key: stage.get(key) for key, _ in STAGE_FIELDS}
         text = {key: fmt.metric(stage.get(key), unit, cur) for key, unit in STAGE_FIELDS}
-        views.append(StageView(status_id, label, kind, raw, text))
+        short = {key: fmt.short(stage.get(key), unit, cur) for key, unit in STAGE_FIELDS}
+        views.append(StageView(status_id, label, kind, raw, text, short))
     return views
 
 
@@ -216,9 +250,11 @@ def _funnel(stages: Sequence[StageView], fmt: Formatter) -> list[FunnelChart]:
     return charts
 
 
-def _users(data: dict[str, Any], fmt: Formatter, cur: str) -> list[UserRow]:
+def _users(
+    data: dict[str, Any], fmt: Formatter, cur: str, versus: ComparisonView | None
+) -> list[UserRow]:
     totals = (data.get("responses") or {}).get("totals") or {}
-    compared = totals.get("compared")
+    compared = totals.get(versus.role) if versus else None
     before = {
         str(item.get("user_id", "")): item.get("value_total_won")
         for item in (compared or {}).get("data") or []
@@ -229,14 +265,15 @@ def _users(data: dict[str, Any], fmt: Formatter, cur: str) -> list[UserRow]:
         user_id = str(item.get("user_id", ""))
         raw = {key: item.get(key) for key, _, _, _ in TOTALS_FIELDS}
         text = {key: fmt.metric(raw[key], kind, cur) for key, _, kind, _ in TOTALS_FIELDS}
+        short = {key: fmt.short(raw[key], kind, cur) for key, _, kind, _ in TOTALS_FIELDS}
         delta, judgement = "", "none"
         if isinstance(compared, dict):
             won = _metric(
-                "value_total_won", raw["value_total_won"], before.get(user_id), True, fmt, cur
+                "value_total_won", raw["value_total_won"], before.get(user_id), versus, fmt, cur
             )
             delta, judgement = won.delta_text, won.judgement
         name = plain_text(names.get(user_id, user_id))
-        rows.append(UserRow(user_id, name, raw, text, delta, judgement))
+        rows.append(UserRow(user_id, name, raw, text, short, delta, judgement))
     rows.sort(key=lambda row: (-(row.raw["value_total_won"] or 0), row.name.casefold(), row.id))
     return rows
 
@@ -301,18 +338,17 @@ def report_view(
     responses = data.get("responses") or {}
     totals = responses.get("totals") or {}
     base_agg = (totals.get("base") or {}).get("aggregations") or {}
-    compared_agg = (totals.get("compared") or {}).get("aggregations")
-    has_compared = isinstance(compared_agg, dict)
-    headline = (
-        [
-            _metric(key, base_agg.get(key), (compared_agg or {}).get(key), has_compared, fmt, cur)
-            for key in HEADLINE_KEYS
-        ]
+    versus = comparison_view(data, fmt)
+    against = (totals.get(versus.role) or {}).get("aggregations") or {} if versus else {}
+    full = (totals.get("compared") or {}).get("aggregations") or {}
+    headline = [
+        _metric(key, base_agg.get(key), against.get(key), versus, fmt, cur, full.get(key))
+        for key in HEADLINE_KEYS
         if totals
-        else []
-    )
+    ]
     stages = _stages(data, fmt, cur)
-    users = _users(data, fmt, cur)
+    users = _users(data, fmt, cur, versus)
+    running = base_progress(data)
     fetched = parse_rfc3339(data["fetched_at"])
     return ReportView(
         id=str(data["id"]),
@@ -331,7 +367,9 @@ def report_view(
         filters=filters_in_words(data),
         has_totals=bool(totals),
         has_stages=bool(stages),
-        has_compared=has_compared,
+        has_compared=versus is not None,
+        comparison=versus,
+        progress_text=running.words() if running else "",
         headline=headline,
         stages=stages,
         funnel_charts=_funnel(stages, fmt),

@@ -103,7 +103,7 @@ def test_report_page_has_charts_and_tables(open_page: Any, fixture_site: Path) -
         assert label and all(page.locator(f"[id='{part}']").count() == 1 for part in label.split())
     assert page.get_by_role("heading", name="Funnel").count() == 1
     assert page.get_by_role("columnheader", name="Won value", exact=True).count() == 1
-    assert page.get_by_role("columnheader", name="Won value vs previous period").count() == 1
+    assert page.get_by_role("columnheader", name="Won value change").count() == 1
     assert page.get_by_role("rowheader", name="Zoë Ødegaard").count() == 1
 
 
