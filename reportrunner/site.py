@@ -141,7 +141,9 @@ def _build(
             if snapshots and not id_problem(item.id):
                 document = history.document(item.id, snapshots)
                 _write(inside(staging, "history", f"{item.id}.json"), _json(document, 1))
-        view = index_view(project.site_title, now, entries, renderer.formatter)
+        view = index_view(
+            project.site_title, now, entries, renderer.formatter, project.site_timezone
+        )
         _write(staging / "index.html", renderer.index_page(view))
         manifest = {
             "generated_at": generated,

@@ -21,6 +21,7 @@ from reportrunner.describe import coverage, filters_in_words
 from reportrunner.escaping import plain_text
 from reportrunner.filters import Formatter
 from reportrunner.history import HEADLINE_KEYS
+from reportrunner.statuswords import stale_words
 from reportrunner.windows import parse_rfc3339
 
 #: Every totals field: (API key, label, kind, higher is better). Order of the per-user table.
@@ -142,7 +143,8 @@ class ReportView:
     currency: str
     timezone: str
     status: str  # ok | stale
-    error: str | None
+    error: str | None  # the technical error, shown behind a "Technical details" toggle
+    status_words: str  # for a stale report: how old its numbers are and why, in plain words
     fetched_at: str
     fetched_text: str
     pipeline: str
@@ -360,6 +362,7 @@ def report_view(
         timezone=zone,
         status=status,
         error=plain_text(error) if error else None,
+        status_words=stale_words(fmt.day(fetched, zone), error) if status == "stale" else "",
         fetched_at=data["fetched_at"],
         fetched_text=fmt.moment(fetched, zone),
         pipeline=plain_text(((data.get("names") or {}).get("pipeline") or {}).get("name") or ""),

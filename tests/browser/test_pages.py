@@ -110,10 +110,46 @@ def test_report_page_has_charts_and_tables(open_page: Any, fixture_site: Path) -
 def test_stale_and_failed_reports_are_explained_on_the_index(
     open_page: Any, fixture_site: Path
 ) -> None:
-    text = open_page(fixture_site / "index.html").page.inner_text("body")
-    assert "Stale: this run failed, showing the last good data" in text
-    assert "Close answered 503 Service Unavailable" in text
-    assert "Failed: no data yet" in text and "'pipeline' is required" in text
+    page = open_page(fixture_site / "index.html").page
+    text = page.inner_text("body")
+    assert "These numbers are from Nov 23, 2026; the latest refresh failed." in text
+    assert "Close could not be reached or was busy" in text  # the 503, in a reader's words
+    assert "No numbers yet: this report could not be fetched." in text
+    # Problems first: the failed and the stale report lead the list.
+    titles = page.locator("#reports > li h3").all_inner_texts()
+    assert titles[:2] == ["Churn watch", "Renewals — Q4"], titles
+    # The technical error stays one click away, behind a toggle.
+    assert "Close answered 503 Service Unavailable" not in text
+    assert "specs/" not in page.inner_text("#reports"), "spec paths belong to the footer"
+    page.get_by_text("Technical details").first.click()
+    assert "'pipeline' is required" in page.inner_text("body")
+
+
+def test_index_search_and_tag_filter(open_page: Any, fixture_site: Path) -> None:
+    page = open_page(fixture_site / "index.html").page
+    rows = page.locator("#reports > li")
+    total = rows.count()
+    visible = "els => els.filter(e => !e.hidden).map(e => e.querySelector('h3').textContent)"
+    page.fill("#q", "RENEWALS q4")  # every word, any case
+    assert rows.evaluate_all(visible) == ["Renewals — Q4"]
+    assert page.inner_text("#shown") == f"1 of {total} reports shown"
+    page.fill("#q", "")
+    page.select_option("#tag", label="monthly (1)")
+    assert rows.evaluate_all(visible) == ["Pipeline totals — all time"]
+
+
+def test_index_without_javascript_lists_every_report_and_hides_the_search(
+    browser: Any, fixture_site: Path
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto((fixture_site / "index.html").as_uri())
+        assert not page.locator("#find").is_visible()
+        assert page.locator("#reports > li").count() == 5
+        assert all(row.is_visible() for row in page.locator("#reports > li").all())
+    finally:
+        context.close()
 
 
 def test_demo_site_pages(open_page: Any, demo_site: Path) -> None:
