@@ -163,13 +163,18 @@ class Formatter:
         if when is None:
             return NA
         # Medium date and short time: seconds are noise on a report page.
-        return self._stamp(when.astimezone(_zone(zone)))
+        return self._stamp(when.astimezone(zone_info(zone)))
+
+    def time(self, when: datetime, zone: str = "UTC") -> str:
+        """The short time of a moment in a zone: "4:13 AM" (runs that share a day)."""
+        local = when.astimezone(zone_info(zone))
+        return str(format_time(local, "short", tzinfo=local.tzinfo, locale=self.locale))
 
     def day(self, when: datetime | None, zone: str = "UTC") -> str:
         """The calendar day of a moment in the report's zone: "Nov 30, 2026"."""
         if when is None:
             return NA
-        return str(format_date(when.astimezone(_zone(zone)), "medium", locale=self.locale))
+        return str(format_date(when.astimezone(zone_info(zone)), "medium", locale=self.locale))
 
     def filters(self) -> dict[str, Any]:
         """Everything a template can use as a filter, by name."""
@@ -191,7 +196,8 @@ class Formatter:
         }
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone_info(name: str) -> ZoneInfo:
+    """The IANA zone of that name, or UTC for a name that is none (validation reports it)."""
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError):  # not an IANA zone: validation reports it; show UTC

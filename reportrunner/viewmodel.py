@@ -8,58 +8,23 @@ the raw CSV tables. Templates only loop and print; every number is formatted by 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from reportrunner import __version__
-from reportrunner.charts import FunnelChart, FunnelInput, TrendChart, funnel_chart, trend_chart
+from reportrunner.charts import FunnelChart, FunnelInput, TrendChart, funnel_chart
 from reportrunner.compareview import ComparisonView, base_progress, comparison_view
+from reportrunner.csvtables import CsvTable, stage_label, stages_csv, totals_csv
 from reportrunner.describe import coverage, filters_in_words
 from reportrunner.escaping import plain_text
 from reportrunner.filters import Formatter
 from reportrunner.history import HEADLINE_KEYS
+from reportrunner.metrics import FIELD, STAGE_FIELDS, TOTALS_FIELDS
 from reportrunner.statuswords import stale_words
+from reportrunner.trendview import trends
 from reportrunner.windows import parse_rfc3339
-
-#: Every totals field: (API key, label, kind, higher is better). Order of the per-user table.
-TOTALS_FIELDS: tuple[tuple[str, str, str, bool], ...] = (
-    ("count", "Opportunities", "count", True),
-    ("count_total_complete", "Closed (won or lost)", "count", True),
-    ("count_total_won", "Won", "count", True),
-    ("count_win_rate", "Win rate by count", "ratio", True),
-    ("value_total_complete", "Closed value", "money", True),
-    ("value_total_won", "Won value", "money", True),
-    ("value_win_rate", "Win rate by value", "ratio", True),
-    ("average_value_annualized_per_won_opportunity", "Average annualized won deal", "money", True),
-    ("average_time_to_win", "Average time to win", "duration", False),
-    ("sales_velocity", "Sales velocity", "money", True),
-)
-_FIELD = {key: (label, kind, better) for key, label, kind, better in TOTALS_FIELDS}
-_UNIT = {"money": "_cents", "duration": "_seconds", "count": "", "ratio": ""}
-STAGE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("count", "count"),
-    ("count_lost", "count"),
-    ("count_conversion_rate", "ratio"),
-    ("count_lost_ratio", "ratio"),
-    ("value", "money"),
-    ("value_lost", "money"),
-    ("value_conversion_rate", "ratio"),
-    ("value_lost_ratio", "ratio"),
-    ("weighted_value", "money"),
-    ("weighted_value_conversion_rate", "ratio"),
-    ("average_time_to_advance", "duration"),
-)
-TREND_KEYS = (
-    "count",
-    "count_total_won",
-    "value_total_won",
-    "count_win_rate",
-    "average_time_to_win",
-    "sales_velocity",
-)
 
 
 @dataclass(frozen=True)
@@ -127,12 +92,6 @@ class UserRow:
         return "user-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.id.removeprefix("user_"))
 
 
-@dataclass(frozen=True)
-class CsvTable:
-    header: list[str]
-    rows: list[list[Any]]
-
-
 @dataclass
 class ReportView:
     id: str
@@ -177,7 +136,7 @@ def _metric(
     cur: str,
     full: Any = None,
 ) -> MetricView:
-    label, kind, higher_better = _FIELD[key]
+    label, kind, higher_better = FIELD[key]
     direction, judgement = "none", "none"
     if versus is not None and value is not None and compared is not None:
         diff = value - compared
@@ -202,21 +161,12 @@ def _metric(
     )
 
 
-def _stage_label(stage: dict[str, Any], statuses: dict[str, Any]) -> tuple[str, str, str]:
-    status = stage.get("status") or {}
-    status_id = str(status.get("id", ""))
-    known = statuses.get(status_id) or {}
-    label = status.get("label") or known.get("label") or status_id
-    kind = status.get("type") or known.get("type") or "active"
-    return status_id, plain_text(label), str(kind)
-
-
 def _stages(data: dict[str, Any], fmt: Formatter, cur: str) -> list[StageView]:
     response = ((data.get("responses") or {}).get("stages") or {}).get("base") or {}
     statuses = (data.get("names") or {}).get("statuses") or {}
     views = []
     for stage in (response.get("aggregations") or {}).get("stages") or []:
-        status_id, label, kind = _stage_label(stage, statuses)
+        status_id, label, kind = stage_label(stage, statuses)
         raw = {key: stage.get(key) for key, _ in STAGE_FIELDS}
         text = {key: fmt.metric(stage.get(key), unit, cur) for key, unit in STAGE_FIELDS}
         short = {key: fmt.short(stage.get(key), unit, cur) for key, unit in STAGE_FIELDS}
@@ -280,52 +230,6 @@ def _users(
     return rows
 
 
-def _totals_csv(users: Sequence[UserRow]) -> CsvTable:
-    header = ["user_id", "user_name"] + [key + _UNIT[kind] for key, _, kind, _ in TOTALS_FIELDS]
-    rows = [[row.id, row.name] + [row.raw[key] for key, _, _, _ in TOTALS_FIELDS] for row in users]
-    return CsvTable(header, rows)
-
-
-def _stages_csv(data: dict[str, Any]) -> CsvTable:
-    response = ((data.get("responses") or {}).get("stages") or {}).get("base") or {}
-    names = (data.get("names") or {}).get("users") or {}
-    statuses = (data.get("names") or {}).get("statuses") or {}
-    header = ["user_id", "user_name", "stage_position", "status_id", "status_label", "status_type"]
-    header += [key + _UNIT[kind] for key, kind in STAGE_FIELDS]
-    rows = []
-    for item in response.get("data") or []:
-        user_id = str(item.get("user_id", ""))
-        name = plain_text(names.get(user_id, user_id))
-        for position, stage in enumerate(item.get("stages") or [], start=1):
-            status_id, label, kind = _stage_label(stage, statuses)
-            values = [stage.get(key) for key, _ in STAGE_FIELDS]
-            rows.append([user_id, name, position, status_id, label, kind, *values])
-    return CsvTable(header, rows)
-
-
-def _fmt_metric(fmt: Formatter, kind: str, currency: str, value: float | None) -> str:
-    return fmt.metric(value, kind, currency)
-
-
-def _trends(
-    history: Sequence[dict[str, Any]], fmt: Formatter, cur: str, zone: str
-) -> list[TrendChart]:
-    # The runs' times are parsed and formatted once, not once per metric.
-    moments = [parse_rfc3339(item["fetched_at"]) for item in history]
-    when = [(fmt.moment(moment, zone), fmt.day(moment, zone)) for moment in moments]
-    charts = []
-    for key in TREND_KEYS:
-        label, kind, _ = _FIELD[key]
-        values = [
-            (tooltip, day, (item.get("headline") or {}).get(key))
-            for (tooltip, day), item in zip(when, history, strict=True)
-        ]
-        chart = trend_chart(key, label, values, functools.partial(_fmt_metric, fmt, kind, cur))
-        if chart is not None:
-            charts.append(chart)
-    return charts
-
-
 def report_view(
     data: dict[str, Any],
     fmt: Formatter,
@@ -378,9 +282,13 @@ def report_view(
         funnel_charts=_funnel(stages, fmt),
         user_columns=[(key, label, kind) for key, label, kind, _ in TOTALS_FIELDS],
         users=users,
-        trends=_trends(history, fmt, cur, zone) if len(history) >= 2 else [],
+        trends=(
+            trends([(stage.id, stage.label) for stage in stages], history, fmt, cur, zone)
+            if len(history) >= 2
+            else []
+        ),
         history_runs=len(history),
         files={},  # filled by Renderer.report_files with the outputs the spec asks for
-        totals_csv=_totals_csv(users) if totals else None,
-        stages_csv=_stages_csv(data) if "stages" in responses else None,
+        totals_csv=totals_csv([(u.id, u.name, u.raw) for u in users], cur) if totals else None,
+        stages_csv=stages_csv(data, cur) if "stages" in responses else None,
     )
