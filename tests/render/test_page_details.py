@@ -83,3 +83,24 @@ def test_index_times_are_in_the_site_zone_and_each_page_keeps_its_own(
     assert "Data from Nov 30, 2026, 6:00 PM" in index and "times in Asia/Tokyo" in index
     page = (tmp_path / "site" / data["id"] / "index.html").read_text(encoding="utf-8")
     assert "Nov 30, 2026, 10:00\u202fAM</time> (Europe/Berlin)" in page
+
+
+def test_site_timezone_and_comparison_are_validated(tmp_path: Path) -> None:
+    from reportrunner.validate import validate_paths
+
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "reportrunner.yaml").write_text("site:\n  timezone: Europe/Berln\n", "utf-8")
+    spec = (
+        "title: T\ncomparison: {mode}\nrequest:\n  pipeline: pipe_4vukv2FUlFh9FDiVYAop1U\n"
+        "  type: created-cohort\n  cohort_relative_range: this-month\n"
+        "  compared_relative_range: last-month\n"
+    )
+    (tmp_path / "specs" / "a.yaml").write_text(spec.format(mode="full-period"), "utf-8")
+    (tmp_path / "specs" / "b.yaml").write_text(spec.format(mode="to-today"), "utf-8")
+    result = validate_paths([tmp_path / "specs"], root=tmp_path)
+    messages = [str(d) for d in result.diagnostics]
+    assert any("reportrunner.yaml:2" in m and "did you mean 'Europe/Berlin'" in m for m in messages)
+    assert any(
+        "b.yaml:2" in m and "comparison must be one of to-date, full-period" in m for m in messages
+    )
+    assert [spec.comparison for spec in result.specs] == ["full-period"]
