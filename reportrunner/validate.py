@@ -196,10 +196,10 @@ def _check_project(root: Path, display: str) -> tuple[Loaded | None, list[Diagno
     draft = draft_of(loaded)
     problems = schema_problems("project", loaded.data)
     site = loaded.data.get("site")
-    if isinstance(site, dict) and "timezone" in site:  # site.timezone: the index's zone
-        if not any(p.pointer == "/site/timezone" for p in problems):
-            zone = timezone_problem(site["timezone"], "/site/timezone")
-            problems += [zone] if zone else []
+    # site.timezone, the index's zone: a real IANA zone, as for the specs' timezone.
+    if isinstance(site, dict) and not any(p.pointer == "/site/timezone" for p in problems):
+        zone = timezone_problem(site.get("timezone"), "/site/timezone")
+        problems += [zone] if zone else []
     defaults = loaded.data.get("defaults")
     if isinstance(defaults, dict):
         if not any(p.pointer == "/defaults/timezone" for p in problems):
