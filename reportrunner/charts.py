@@ -14,6 +14,9 @@ WIDTH = 400
 ROW_HEIGHT = 58
 LABEL_CHARS = 34
 TREND_HEIGHT = 150
+#: Runs up to which every point gets a dot with a tooltip; a longer history draws the line with
+#: dots on its ends only (500 tooltips per chart would double the page and its render time).
+MAX_DOTS = 40
 
 
 def shorten(text: str, limit: int = LABEL_CHARS) -> str:
@@ -100,8 +103,8 @@ class TrendChart:
     description: str
     width: int
     height: int
-    points: tuple[TrendPoint, ...]
-    polyline: str
+    points: tuple[TrendPoint, ...]  # the dots drawn, each with its tooltip
+    polyline: str  # the line through every run
     axis_y: float  # the baseline: zero (or the lowest value when some are below zero)
     ticks: tuple[TrendTick, ...]  # value labels on horizontal grid lines, baseline first
     top_text: str  # the largest value
@@ -138,9 +141,10 @@ def trend_chart(
         # All zero: the line lies on the baseline, where zero is.
         return round(bottom - ((value - low) / span if span else 0.0) * (bottom - top), 2)
 
+    xy = [(round(left + index * step, 2), y_of(value)) for index, (_, _, value) in enumerate(known)]
+    shown = range(len(known)) if len(known) <= MAX_DOTS else (0, len(known) - 1)
     points = tuple(
-        TrendPoint(round(left + index * step, 2), y_of(value), f"{when}: {fmt(value)}")
-        for index, (when, _, value) in enumerate(known)
+        TrendPoint(*xy[index], f"{known[index][0]}: {fmt(known[index][2])}") for index in shown
     )
     marks = [low, high] if span else [low]
     if span:
@@ -157,7 +161,7 @@ def trend_chart(
         width=WIDTH,
         height=TREND_HEIGHT,
         points=points,
-        polyline=" ".join(f"{point.x},{point.y}" for point in points),
+        polyline=" ".join(f"{x:g},{y:g}" for x, y in xy),
         axis_y=y_of(0.0) if low <= 0 <= high else bottom,
         ticks=ticks,
         top_text=fmt(high_value),

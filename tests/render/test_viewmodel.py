@@ -179,3 +179,12 @@ def test_a_small_change_looks_small_because_the_axis_starts_at_zero() -> None:
     assert flat is not None and {p.y for p in flat.points} == {flat.axis_y}
     below = trend_chart("money", "Velocity", [("a", "d1", -5), ("b", "d2", 5)], FMT.count)
     assert below is not None and below.ticks[0].text == "-5" and below.axis_y == 74
+
+
+def test_a_long_history_draws_every_run_but_dots_only_its_ends() -> None:
+    values = [(f"run {i}", f"d{i}", float(i)) for i in range(100)]
+    chart = trend_chart("count", "Opportunities", values, FMT.count)
+    assert chart is not None and len(chart.polyline.split()) == 100
+    assert [p.label for p in chart.points] == ["run 0: 0", "run 99: 99"]
+    short = trend_chart("count", "Opportunities", values[:40], FMT.count)
+    assert short is not None and len(short.points) == 40
