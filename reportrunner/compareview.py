@@ -34,6 +34,9 @@ class ComparisonView:
     label: str  # the column/line name of the compared figure: "Same days of last month"
     full_label: str  # the whole compared period when the headline is to date, else ""
     note: str  # one sentence saying what is compared with what and why it is (not) judged
+    #: Days covered so far by this period and by the compared one, when their lengths differ:
+    #: the page then shows per-day rates, clearly labelled, instead of a verdict.
+    days: tuple[float, float] | None = None
 
 
 def days_text(window: Window, fmt: Formatter) -> str:
@@ -86,6 +89,19 @@ def _decision(data: dict[str, Any]) -> Comparison | None:
     )
 
 
+def _days(data: dict[str, Any], decision: Comparison) -> tuple[float, float] | None:
+    """Days so far of the base period and days of the compared one (for per-day rates)."""
+    windows = data.get("windows") or {}
+    base = as_window(primary_window(windows, (data.get("request") or {}).get("type")))
+    compared = decision.compared
+    if base is None or None in (base.start, base.end, compared.start, compared.end):
+        return None
+    assert base.start and base.end and compared.start and compared.end
+    so_far = decision.progress.elapsed if decision.progress else base.end - base.start
+    day = 86400.0
+    return so_far.total_seconds() / day, (compared.end - compared.start).total_seconds() / day
+
+
 def comparison_view(data: dict[str, Any], fmt: Formatter) -> ComparisonView | None:
     """The comparison of one report, or None when it has no compared period."""
     windows = data.get("windows") or {}
@@ -109,7 +125,9 @@ def comparison_view(data: dict[str, Any], fmt: Formatter) -> ComparisonView | No
             f"No verdict: this report's period and {name}{span} differ in length, "
             "so both figures are shown without judging the change."
         )
-        return ComparisonView(decision.kind, False, "compared", name.capitalize(), "", note)
+        lengths = _days(data, decision)
+        label = name.capitalize()
+        return ComparisonView(decision.kind, False, "compared", label, "", note, lengths)
     if decision.kind == "like-for-like":
         note = f"Compared like for like with {name}{span}."
         return ComparisonView(decision.kind, True, "compared", name.capitalize(), "", note)

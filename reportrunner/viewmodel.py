@@ -40,6 +40,7 @@ class MetricView:
     direction: str  # up | down | flat | none
     judgement: str  # better | worse | same | none (for colour; words carry the meaning)
     full_text: str = ""  # the whole compared period, when the change is taken to date
+    rate_text: str = ""  # periods of different lengths: "Per day: 3.5 · last year 1.9"
 
     @property
     def delta_arrow(self) -> str:
@@ -146,6 +147,13 @@ def _metric(
                 "same" if diff == 0 else ("better" if (diff > 0) == higher_better else "worse")
             )
     show_delta = versus is not None and versus.kind != "different-lengths"
+    rate = ""
+    if versus and versus.days and kind in ("count", "money") and None not in (value, compared):
+        # At least a day: an hour into the month must not read as a day's pace times 24.
+        pairs = zip((value, compared), versus.days, strict=True)
+        per_day = [amount / max(days, 1.0) for amount, days in pairs]
+        texts = [fmt.number(x, 1) if kind == "count" else fmt.money(x, cur) for x in per_day]
+        rate = f"Per day: {texts[0]} · {versus.label.lower()} {texts[1]}"
     return MetricView(
         key=key,
         label=label,
@@ -158,6 +166,7 @@ def _metric(
         direction=direction,
         judgement=judgement,
         full_text=fmt.metric(full, kind, cur) if versus and versus.full_label else "",
+        rate_text=rate,
     )
 
 

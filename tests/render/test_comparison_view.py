@@ -74,6 +74,12 @@ def test_a_month_against_a_year_shows_both_figures_and_says_why_there_is_no_verd
     assert "differ in length" in versus.note
     won = _won(data)
     assert won.compared_text == "$306,000.00" and won.delta_text == "" and won.verdict == ""
+    # Per-day rates, labelled, instead of a verdict: fetched Nov 30 10:00 in Berlin, so this
+    # month has run 29 days and 10 hours; last year had 365 days.
+    per_day_now = 33450000 / (29 + 10 / 24) / 100
+    assert won.rate_text == f"Per day: ${per_day_now:,.2f} · last year $838.36"
+    rate = next(m for m in report_view(data, FMT).headline if m.key == "count_win_rate")
+    assert rate.rate_text == "", "ratios have no per-day rate"
 
 
 def test_finished_periods_are_like_for_like() -> None:
