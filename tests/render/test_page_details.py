@@ -104,3 +104,15 @@ def test_site_timezone_and_comparison_are_validated(tmp_path: Path) -> None:
         "b.yaml:2" in m and "comparison must be one of to-date, full-period" in m for m in messages
     )
     assert [spec.comparison for spec in result.specs] == ["full-period"]
+
+
+def test_every_person_has_a_stable_anchor_and_a_link_to_it(
+    data: dict[str, Any], project: Project
+) -> None:
+    view = report_view(data, FMT)
+    page = Renderer(project).report_files(view, ["html"])["index.html"]
+    anchors = [user.anchor for user in view.users]
+    assert len(anchors) > 1 and len(set(anchors)) == len(anchors), "one anchor per person"
+    ava = "user-Ova4RGFG7pztSeJiiMFdN7O2MFl71nD0uGO3bIOo4Wk"  # from the user id: stable
+    assert ava in anchors
+    assert f'<tr id="{ava}">' in page and f'href="#{ava}"' in page
