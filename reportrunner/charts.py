@@ -14,6 +14,9 @@ WIDTH = 400
 ROW_HEIGHT = 58
 LABEL_CHARS = 34
 TREND_HEIGHT = 150
+#: Runs up to which every point gets a dot with a tooltip; a longer history draws the line with
+#: dots on its ends only (500 tooltips per chart would double the page and its render time).
+MAX_DOTS = 40
 
 
 def shorten(text: str, limit: int = LABEL_CHARS) -> str:
@@ -88,19 +91,26 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class TrendTick:
+    y: float
+    text: str  # the value at this grid line ("0", "$400K")
+
+
+@dataclass(frozen=True)
 class TrendChart:
     key: str
     title: str
     description: str
     width: int
     height: int
-    points: tuple[TrendPoint, ...]
-    polyline: str
-    axis_y: int  # the axis line, where the lowest value sits
+    points: tuple[TrendPoint, ...]  # the dots drawn, each with its tooltip
+    polyline: str  # the line through every run
+    axis_y: float  # the baseline: zero (or the lowest value when some are below zero)
+    ticks: tuple[TrendTick, ...]  # value labels on horizontal grid lines, baseline first
     top_text: str  # the largest value
     bottom_text: str  # the smallest value
-    first_text: str  # the first date
-    last_text: str  # the last date
+    first_text: str  # the first run on the x axis (a day, or a time when runs share a day)
+    last_text: str  # the last run
     latest_text: str
 
 
@@ -112,29 +122,37 @@ def trend_chart(
 ) -> TrendChart | None:
     """A line over the runs (equally spaced, oldest left); None when fewer than 2 values.
 
-    `values` holds (moment for the tooltip, day for the axis, value) per run, oldest first.
+    `values` holds (moment for the tooltip, x-axis label, value) per run, oldest first. The
+    y axis starts at zero, so 351 → 378 looks like the 7% it is, not like a crash; it goes
+    below zero only for negative values. Grid lines at zero, half and the top carry labels.
     """
     known = [(when, day, value) for when, day, value in values if value is not None]
     if len(known) < 2:
         return None
     axis = TREND_HEIGHT - 26
-    left, right, top, bottom = 8.0, WIDTH - 8.0, 30.0, float(axis)
-    low = min(value for _, _, value in known)
-    high = max(value for _, _, value in known)
+    left, right, top, bottom = 8.0, WIDTH - 8.0, 24.0, float(axis)
+    low_value = min(value for _, _, value in known)
+    high_value = max(value for _, _, value in known)
+    low, high = min(0.0, low_value), max(0.0, high_value)
     span = high - low
     step = (right - left) / (len(known) - 1)
-    points = []
-    for index, (when, _, value) in enumerate(known):
-        # A flat series sits in the middle rather than on an edge.
-        ratio = (value - low) / span if span else 0.5
-        y = bottom - ratio * (bottom - top)
-        points.append(
-            TrendPoint(round(left + index * step, 2), round(y, 2), f"{when}: {fmt(value)}")
-        )
-    polyline = " ".join(f"{point.x},{point.y}" for point in points)
+
+    def y_of(value: float) -> float:
+        # All zero: the line lies on the baseline, where zero is.
+        return round(bottom - ((value - low) / span if span else 0.0) * (bottom - top), 2)
+
+    xy = [(round(left + index * step, 2), y_of(value)) for index, (_, _, value) in enumerate(known)]
+    shown = range(len(known)) if len(known) <= MAX_DOTS else (0, len(known) - 1)
+    points = tuple(
+        TrendPoint(*xy[index], f"{known[index][0]}: {fmt(known[index][2])}") for index in shown
+    )
+    marks = [low, high] if span else [low]
+    if span:
+        marks.insert(1, low + span / 2)
+    ticks = tuple(TrendTick(y_of(mark), fmt(mark)) for mark in marks)
     description = (
         f"{title} over {len(known)} runs from {known[0][1]} to {known[-1][1]}: "
-        f"lowest {fmt(low)}, highest {fmt(high)}, latest {fmt(known[-1][2])}."
+        f"lowest {fmt(low_value)}, highest {fmt(high_value)}, latest {fmt(known[-1][2])}."
     )
     return TrendChart(
         key=key,
@@ -142,11 +160,12 @@ def trend_chart(
         description=description,
         width=WIDTH,
         height=TREND_HEIGHT,
-        points=tuple(points),
-        polyline=polyline,
-        axis_y=axis,
-        top_text=fmt(high),
-        bottom_text=fmt(low),
+        points=points,
+        polyline=" ".join(f"{x:g},{y:g}" for x, y in xy),
+        axis_y=y_of(0.0) if low <= 0 <= high else bottom,
+        ticks=ticks,
+        top_text=fmt(high_value),
+        bottom_text=fmt(low_value),
         first_text=known[0][1],
         last_text=known[-1][1],
         latest_text=fmt(known[-1][2]),

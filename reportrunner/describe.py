@@ -7,11 +7,13 @@ formatted by `filters.Formatter` in the project's locale. Names fall back to ids
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from reportrunner.compareview import so_far
 from reportrunner.escaping import plain_text
 from reportrunner.filters import Formatter
-from reportrunner.windows import parse_rfc3339
+from reportrunner.windows import datetime_window, parse_rfc3339, progress
 
 _SUBJECT = {
     "created-cohort": "Opportunities created",
@@ -28,16 +30,27 @@ def _words(window: dict[str, Any]) -> str:
     return "in a custom period" if kind == "custom" else "in the chosen period"
 
 
-def _span(window: dict[str, Any], fmt: Formatter) -> str:
+def _span(window: dict[str, Any], fmt: Formatter, now: datetime | None = None) -> str:
+    """The window's days; a window still running at `now` as its days so far, labelled."""
     start, end = window.get("start"), window.get("end")
     if not start or not end:
         return ""
-    return fmt.date_range(parse_rfc3339(start), parse_rfc3339(end))
+    bounds = datetime_window({"start": start, "end": end})
+    relative = window.get("value") if window.get("kind") == "relative" else None
+    running = progress(bounds, now, relative) if now else None
+    if running is not None:
+        return so_far(bounds, running, fmt)
+    return fmt.date_range(bounds.start, bounds.end)
 
 
 def coverage(data: dict[str, Any], fmt: Formatter) -> list[str]:
-    """The windows in words, e.g. "Opportunities created this month — Nov 1 – 30, 2026, UTC"."""
+    """The windows in words, e.g. "Opportunities created this month — Nov 1 – 30, 2026, UTC".
+
+    A window still running when the data was fetched reads "Dec 1 – 2, 2026 (month to date,
+    day 2 of 31)", never as the whole month.
+    """
     windows = data.get("windows") or {}
+    now = parse_rfc3339(str(data["fetched_at"])) if data.get("fetched_at") else None
     zone = data.get("timezone", "UTC")
     request_type = (data.get("request") or {}).get("type", "")
     subject = _SUBJECT.get(request_type, "Opportunities")
@@ -48,7 +61,7 @@ def coverage(data: dict[str, Any], fmt: Formatter) -> list[str]:
         if not window:
             continue
         lead = subject if not lines else "Measured"
-        span = _span(window, fmt)
+        span = _span(window, fmt, now)
         lines.append(f"{lead} {_words(window)}" + (f" — {span}, {zone}" if span else f" ({zone})"))
     compared = windows.get("compared")
     if compared:

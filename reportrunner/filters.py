@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_time
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_compact_currency, format_currency, format_decimal
 
 from reportrunner.errors import UsageError
 from reportrunner.escaping import (
@@ -101,6 +101,16 @@ class Formatter:
             return self.duration(value)
         return self.count(value)
 
+    def short(self, value: float | None, kind: str, currency: str = "USD") -> str:
+        """Like `metric`, but money of 10,000 or more is compact ("$106.7K") for narrow cells.
+
+        The exact value goes in the cell's title and in the CSV; small sums stay exact.
+        """
+        if kind != "money" or value is None or abs(value) < 1_000_000:
+            return self.metric(value, kind, currency)
+        amount = Decimal(str(value)) / 100
+        return str(format_compact_currency(amount, currency, locale=self.locale, fraction_digits=1))
+
     def delta(
         self,
         value: float | None,
@@ -153,13 +163,18 @@ class Formatter:
         if when is None:
             return NA
         # Medium date and short time: seconds are noise on a report page.
-        return self._stamp(when.astimezone(_zone(zone)))
+        return self._stamp(when.astimezone(zone_info(zone)))
+
+    def time(self, when: datetime, zone: str = "UTC") -> str:
+        """The short time of a moment in a zone: "4:13 AM" (runs that share a day)."""
+        local = when.astimezone(zone_info(zone))
+        return str(format_time(local, "short", tzinfo=local.tzinfo, locale=self.locale))
 
     def day(self, when: datetime | None, zone: str = "UTC") -> str:
         """The calendar day of a moment in the report's zone: "Nov 30, 2026"."""
         if when is None:
             return NA
-        return str(format_date(when.astimezone(_zone(zone)), "medium", locale=self.locale))
+        return str(format_date(when.astimezone(zone_info(zone)), "medium", locale=self.locale))
 
     def filters(self) -> dict[str, Any]:
         """Everything a template can use as a filter, by name."""
@@ -170,6 +185,7 @@ class Formatter:
             "percent": self.percent,
             "duration": self.duration,
             "metric": self.metric,
+            "short": self.short,
             "delta": self.delta,
             "date_range": self.date_range,
             "moment": self.moment,
@@ -180,7 +196,8 @@ class Formatter:
         }
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone_info(name: str) -> ZoneInfo:
+    """The IANA zone of that name, or UTC for a name that is none (validation reports it)."""
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError):  # not an IANA zone: validation reports it; show UTC

@@ -47,16 +47,30 @@ def headline(aggregations: dict[str, Any] | None) -> dict[str, Any] | None:
     return {key: aggregations.get(key) for key in HEADLINE_KEYS}
 
 
+def stage_counts(aggregations: object) -> dict[str, Any]:
+    """{status id: count} of a stages `aggregations` object ({} without one)."""
+    stages = aggregations.get("stages") if isinstance(aggregations, dict) else None
+    counts: dict[str, Any] = {}
+    for stage in stages if isinstance(stages, list) else []:
+        status = stage.get("status") if isinstance(stage, dict) else None
+        if isinstance(status, dict) and isinstance(status.get("id"), str):
+            counts[status["id"]] = stage.get("count")
+    return counts
+
+
 def snapshot_of(data: dict[str, Any]) -> Snapshot:
     """The snapshot a successful fetch adds to its report's history."""
     totals = data.get("responses", {}).get("totals") or {}
     base = totals.get("base") or {}
     compared = totals.get("compared") or {}
+    stages = ((data.get("responses", {}).get("stages") or {}).get("base") or {}).get("aggregations")
     return {
         "fetched_at": data["fetched_at"],
         "windows": data.get("windows", {}),
         "headline": headline(base.get("aggregations")) or {},
         "compared_headline": headline(compared.get("aggregations")),
+        # Stage counts by status id, for the stage trends (absent in older snapshots).
+        "stages": stage_counts(stages),
     }
 
 

@@ -75,6 +75,8 @@ class Spec:
     currency: str = "USD"
     timezone: str = "UTC"
     tags: tuple[str, ...] = ()
+    #: How a running period is compared (reportrunner.comparison): "to-date" | "full-period".
+    comparison: Literal["to-date", "full-period"] = "to-date"
     #: For matrix-expanded specs: the request field values this report was expanded with.
     matrix_values: dict[str, Any] = field(default_factory=dict)
     #: JSON pointer (e.g. "/request/type") → where the value was written.
@@ -99,6 +101,8 @@ class Project:
     jobs: int = 4
     templates: Path | None = None
     locale: str = "en_US"
+    #: The zone of the index page's times (`site.timezone`); each report page uses its own.
+    site_timezone: str = "UTC"
 
 
 OutcomeStatus = Literal["ok", "failed"]

@@ -3,8 +3,11 @@
 No network: this is pure arithmetic on the specs and the clock. When a request has a
 `compared_*` field Close returns only the compared report, so each endpoint gets two requests:
 the body without the comparison (role "base") and the body as written (role "compared").
-Identical requests (same endpoint, body and time-zone offset) are fetched once; `unique()`
-gives them in first-seen order.
+While the base period runs (this month on the 2nd) and the two periods have the same length,
+a third request (role "compared_to_date") asks for the same elapsed span of the compared period
+with `compared_custom_range`, so the headline compares like with like (reportrunner.comparison
+holds the rules; a spec's `comparison: full-period` turns this off). Identical requests (same
+endpoint, body and time-zone offset) are fetched once; `unique()` gives them in first-seen order.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from reportrunner import __version__
+from reportrunner.comparison import decide
 from reportrunner.model import ENDPOINT_PATHS, Spec
 from reportrunner.windows import (
     Window,
@@ -31,7 +35,7 @@ from reportrunner.windows import (
 @dataclass(frozen=True)
 class PlannedRequest:
     endpoint: str  # "totals" | "stages"
-    role: str  # "base" | "compared"
+    role: str  # "base" | "compared" | "compared_to_date"
     path: str  # "/report/funnel/opportunity/totals/"
     body: dict[str, Any]
     tz_offset: float  # hours, the spec's zone at `now` (Asia/Kolkata → 5.5)
@@ -51,7 +55,8 @@ class PlannedRequest:
 class ReportPlan:
     spec: Spec
     requests: list[PlannedRequest]
-    windows: dict[str, dict[str, Any] | None]  # "report"/"cohort"/"compared", as in data.json
+    #: "report"/"cohort"/"compared" (+ "compared_to_date" when fetched), as in data.json
+    windows: dict[str, dict[str, Any] | None]
 
 
 @dataclass
@@ -113,18 +118,50 @@ def resolve_windows(request: dict[str, Any], now: datetime, offset: float) -> di
     return {"report": report, "cohort": cohort, "compared": compared}
 
 
+def primary_window(windows: dict[str, Any], request_type: object) -> dict[str, Any] | None:
+    """The window a comparison replaces: the cohort (created-cohort) or the report range."""
+    name = "cohort" if request_type == "created-cohort" else "report"
+    found = windows.get(name)
+    return found if isinstance(found, dict) else None
+
+
+def as_window(window: dict[str, Any] | None) -> Window | None:
+    """A data.json window as a Window; None when absent or unbounded (all-time)."""
+    if not window or not window.get("start") or not window.get("end"):
+        return None
+    return datetime_window({"start": str(window["start"]), "end": str(window["end"])})
+
+
+def to_date_window(spec: Spec, windows: dict[str, Any], now: datetime) -> Window | None:
+    """The compared span of a to-date comparison, or None when the windows need none."""
+    primary = primary_window(windows, spec.request.get("type"))
+    base, compared = as_window(primary), as_window(windows.get("compared"))
+    if base is None or compared is None or primary is None:
+        return None
+    relative = primary.get("value") if primary.get("kind") == "relative" else None
+    verdict = decide(base, compared, now, mode=spec.comparison, relative=relative)
+    return verdict.against if verdict.kind == "to-date" else None
+
+
 def plan_report(spec: Spec, now: datetime) -> ReportPlan:
     offset = zone_offset_hours(spec.timezone, now)
     compared_field = spec.compared_field
+    windows = resolve_windows(spec.request, now, offset)
+    span = to_date_window(spec, windows, now) if compared_field else None
+    if span is not None:
+        windows["compared_to_date"] = _window("to-date", None, span)
     requests = []
     for endpoint in spec.endpoints:
         if compared_field:
             base = {k: v for k, v in spec.request.items() if k != compared_field}
             requests.append(_planned(endpoint, "base", base, offset))
             requests.append(_planned(endpoint, "compared", dict(spec.request), offset))
+            if span is not None:
+                body = base | {"compared_custom_range": span.to_json()}
+                requests.append(_planned(endpoint, "compared_to_date", body, offset))
         else:
             requests.append(_planned(endpoint, "base", dict(spec.request), offset))
-    return ReportPlan(spec, requests, resolve_windows(spec.request, now, offset))
+    return ReportPlan(spec, requests, windows)
 
 
 def build_plan(specs: Sequence[Spec], now: datetime) -> RequestPlan:

@@ -44,7 +44,7 @@ def build_data(
     for endpoint in spec.endpoints:
         roles = {
             role: answers[(endpoint, role)]
-            for role in ("base", "compared")
+            for role in ("base", "compared", "compared_to_date")
             if (endpoint, role) in answers
         }
         responses[endpoint] = roles
@@ -61,6 +61,7 @@ def build_data(
         "formats": list(spec.formats),
         "currency": spec.currency,
         "timezone": spec.timezone,
+        "comparison": spec.comparison,
         "tz_offset": float(tz_offset),
         "matrix_values": dict(spec.matrix_values),
         "request": spec.request,

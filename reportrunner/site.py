@@ -78,7 +78,9 @@ def _build(
             if snapshots and not id_problem(item.id):
                 document = history.document(item.id, snapshots)
                 writer.json(("history", f"{item.id}.json"), document, 1)
-        view = index_view(project.site_title, now, entries, renderer.formatter)
+        view = index_view(
+            project.site_title, now, entries, renderer.formatter, project.site_timezone
+        )
         writer.text(("index.html",), renderer.index_page(view))
         manifest = {
             **site_marker(),

@@ -33,7 +33,9 @@ HEADLINE_KEYS: tuple[str, ...] = (
 #: Larger than any count, amount in cents (10 trillion dollars) or duration in seconds.
 MAX_MAGNITUDE = 1e15
 MAX_TEXT = 200
-WINDOW_NAMES = ("report", "cohort", "compared")
+WINDOW_NAMES = ("report", "cohort", "compared", "compared_to_date")
+#: Stage counts kept per snapshot (a pipeline has a few dozen statuses at most).
+MAX_STAGES = 200
 WINDOW_FIELDS = ("kind", "value", "start", "end")
 #: Runs before this are not reportrunner's; a run far in the future is a wrong clock.
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -72,10 +74,11 @@ def _text(value: object, where: str) -> str | None:
 def _windows(value: object) -> dict[str, Any]:
     if value is None:
         return {}
-    if not isinstance(value, dict) or not set(value) <= set(WINDOW_NAMES):
-        raise BadSnapshot(f"windows is not an object with keys among {', '.join(WINDOW_NAMES)}")
+    if not isinstance(value, dict):
+        raise BadSnapshot(f"windows is {type(value).__name__}, not an object")
     windows: dict[str, Any] = {}
-    for name, window in value.items():
+    # As with headline keys, a window this version does not know is left out, not trusted.
+    for name, window in ((name, value[name]) for name in WINDOW_NAMES if name in value):
         if window is not None and not isinstance(window, dict):
             raise BadSnapshot(f"windows.{name} is {type(window).__name__}, not an object")
         windows[name] = (
@@ -84,6 +87,20 @@ def _windows(value: object) -> dict[str, Any]:
             else {key: _text(window.get(key), f"windows.{name}.{key}") for key in WINDOW_FIELDS}
         )
     return windows
+
+
+def _stages(value: object) -> dict[str, Any]:
+    """{status id: count}, as `history.stage_counts` writes it ({} in older snapshots)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > MAX_STAGES:
+        raise BadSnapshot(f"stages is not an object of at most {MAX_STAGES} stage counts")
+    stages: dict[str, Any] = {}
+    for status, count in value.items():
+        if len(status) > MAX_TEXT:
+            raise BadSnapshot(f"stages has a status id longer than {MAX_TEXT} characters")
+        stages[status] = _number(count, f"stages.{status}")
+    return stages
 
 
 def _moment(value: object, now: datetime) -> datetime:
@@ -109,6 +126,7 @@ def clean(item: object, now: datetime) -> Snapshot:
         "windows": _windows(item.get("windows")),
         "headline": _headline(item.get("headline"), "headline"),
         "compared_headline": None if compared is None else _headline(compared, "compared_headline"),
+        "stages": _stages(item.get("stages")),
     }
 
 

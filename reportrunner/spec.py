@@ -257,6 +257,7 @@ def project_from(root: Path, loaded: Loaded | None) -> Project:
         "site_title": ("site", "title"),
         "site_base_url": ("site", "base_url"),
         "locale": ("site", "locale"),
+        "site_timezone": ("site", "timezone"),
         "api_base_url": ("api", "base_url"),
     }
     for name, path in text_fields.items():

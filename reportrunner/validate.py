@@ -175,7 +175,7 @@ def _check_drafts(drafts: list[Draft]) -> list[list[Diagnostic]]:
 def _to_spec(draft: Draft) -> Spec:
     data = draft.data
     optional: dict[str, Any] = {}
-    for name in ("description", "currency", "timezone"):
+    for name in ("description", "currency", "timezone", "comparison"):
         if name in data:
             optional[name] = data[name]
     for name in ("endpoints", "formats", "tags"):
@@ -201,6 +201,11 @@ def _check_project(root: Path, display: str) -> tuple[Loaded | None, list[Diagno
         return None, []
     draft = draft_of(loaded)
     problems = schema_problems("project", loaded.data)
+    site = loaded.data.get("site")
+    # site.timezone, the index's zone: a real IANA zone, as for the specs' timezone.
+    if isinstance(site, dict) and not any(p.pointer == "/site/timezone" for p in problems):
+        zone = timezone_problem(site.get("timezone"), "/site/timezone")
+        problems += [zone] if zone else []
     defaults = loaded.data.get("defaults")
     if isinstance(defaults, dict):
         if not any(p.pointer == "/defaults/timezone" for p in problems):

@@ -8,55 +8,23 @@ the raw CSV tables. Templates only loop and print; every number is formatted by 
 
 from __future__ import annotations
 
-import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from reportrunner import __version__
-from reportrunner.charts import FunnelChart, FunnelInput, TrendChart, funnel_chart, trend_chart
+from reportrunner.charts import FunnelChart, FunnelInput, TrendChart, funnel_chart
+from reportrunner.compareview import ComparisonView, base_progress, comparison_view
+from reportrunner.csvtables import CsvTable, stage_label, stages_csv, totals_csv
 from reportrunner.describe import coverage, filters_in_words
 from reportrunner.escaping import plain_text
 from reportrunner.filters import Formatter
 from reportrunner.history import HEADLINE_KEYS
+from reportrunner.metrics import FIELD, STAGE_FIELDS, TOTALS_FIELDS
+from reportrunner.statuswords import stale_words
+from reportrunner.trendview import trends
 from reportrunner.windows import parse_rfc3339
-
-#: Every totals field: (API key, label, kind, higher is better). Order of the per-user table.
-TOTALS_FIELDS: tuple[tuple[str, str, str, bool], ...] = (
-    ("count", "Opportunities", "count", True),
-    ("count_total_complete", "Closed (won or lost)", "count", True),
-    ("count_total_won", "Won", "count", True),
-    ("count_win_rate", "Win rate by count", "ratio", True),
-    ("value_total_complete", "Closed value", "money", True),
-    ("value_total_won", "Won value", "money", True),
-    ("value_win_rate", "Win rate by value", "ratio", True),
-    ("average_value_annualized_per_won_opportunity", "Average annualized won deal", "money", True),
-    ("average_time_to_win", "Average time to win", "duration", False),
-    ("sales_velocity", "Sales velocity", "money", True),
-)
-_FIELD = {key: (label, kind, better) for key, label, kind, better in TOTALS_FIELDS}
-_UNIT = {"money": "_cents", "duration": "_seconds", "count": "", "ratio": ""}
-STAGE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("count", "count"),
-    ("count_lost", "count"),
-    ("count_conversion_rate", "ratio"),
-    ("count_lost_ratio", "ratio"),
-    ("value", "money"),
-    ("value_lost", "money"),
-    ("value_conversion_rate", "ratio"),
-    ("value_lost_ratio", "ratio"),
-    ("weighted_value", "money"),
-    ("weighted_value_conversion_rate", "ratio"),
-    ("average_time_to_advance", "duration"),
-)
-TREND_KEYS = (
-    "count",
-    "count_total_won",
-    "value_total_won",
-    "count_win_rate",
-    "average_time_to_win",
-    "sales_velocity",
-)
 
 
 @dataclass(frozen=True)
@@ -67,10 +35,12 @@ class MetricView:
     value: Any
     compared: Any
     text: str
-    compared_text: str
-    delta_text: str  # "▲ up 5 (12%)"
+    compared_text: str  # the value of the span compared against (to date when running)
+    delta_text: str  # "▲ up 5 (12%)"; "" when periods of different lengths are not compared
     direction: str  # up | down | flat | none
     judgement: str  # better | worse | same | none (for colour; words carry the meaning)
+    full_text: str = ""  # the whole compared period, when the change is taken to date
+    rate_text: str = ""  # periods of different lengths: "Per day: 3.5 · last year 1.9"
 
     @property
     def delta_arrow(self) -> str:
@@ -82,6 +52,18 @@ class MetricView:
         """`delta_text` without its arrow: "up 5 (12%)"."""
         return self.delta_text[2:] if self.delta_arrow else self.delta_text
 
+    @property
+    def verdict(self) -> str:
+        """ "better", "worse", "not judged" or "" (no change, or nothing compared)."""
+        if self.judgement in ("better", "worse"):
+            return self.judgement
+        return "not judged" if self.delta_text and self.direction in ("up", "down") else ""
+
+    @property
+    def change_text(self) -> str:
+        """`delta_text` with its verdict, as report.md and the index write it."""
+        return f"{self.delta_text} ({self.verdict})" if self.verdict else self.delta_text
+
 
 @dataclass(frozen=True)
 class StageView:
@@ -90,6 +72,7 @@ class StageView:
     type: str
     raw: dict[str, Any]
     text: dict[str, str]
+    short: dict[str, str]  # compact money for the table cells; `text` goes in their title
 
 
 @dataclass(frozen=True)
@@ -98,16 +81,16 @@ class UserRow:
     name: str
     raw: dict[str, Any]
     text: dict[str, str]
+    short: dict[str, str]  # compact money for the table cells; `text` goes in their title
     #: Won value against the compared period ("" without a comparison; n/a when the user has
     #: no row there).
     won_delta_text: str = ""
     won_judgement: str = "none"
 
-
-@dataclass(frozen=True)
-class CsvTable:
-    header: list[str]
-    rows: list[list[Any]]
+    @property
+    def anchor(self) -> str:
+        """A stable fragment for this person's row: `user-<id without user_>`."""
+        return "user-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.id.removeprefix("user_"))
 
 
 @dataclass
@@ -120,7 +103,8 @@ class ReportView:
     currency: str
     timezone: str
     status: str  # ok | stale
-    error: str | None
+    error: str | None  # the technical error, shown behind a "Technical details" toggle
+    status_words: str  # for a stale report: how old its numbers are and why, in plain words
     fetched_at: str
     fetched_text: str
     pipeline: str
@@ -129,6 +113,8 @@ class ReportView:
     has_totals: bool
     has_stages: bool
     has_compared: bool
+    comparison: ComparisonView | None
+    progress_text: str  # "month to date, day 2 of 31" while the period runs, else ""
     headline: list[MetricView]
     stages: list[StageView]
     funnel_charts: list[FunnelChart]
@@ -143,16 +129,31 @@ class ReportView:
 
 
 def _metric(
-    key: str, value: Any, compared: Any, has_compared: bool, fmt: Formatter, cur: str
+    key: str,
+    value: Any,
+    compared: Any,
+    versus: ComparisonView | None,
+    fmt: Formatter,
+    cur: str,
+    full: Any = None,
 ) -> MetricView:
-    label, kind, higher_better = _FIELD[key]
+    label, kind, higher_better = FIELD[key]
     direction, judgement = "none", "none"
-    if has_compared and value is not None and compared is not None:
+    if versus is not None and value is not None and compared is not None:
         diff = value - compared
         direction = "flat" if diff == 0 else ("up" if diff > 0 else "down")
-        judgement = "better" if (diff > 0) == higher_better else "worse"
-        if diff == 0:
-            judgement = "same"
+        if versus.judged:
+            judgement = (
+                "same" if diff == 0 else ("better" if (diff > 0) == higher_better else "worse")
+            )
+    show_delta = versus is not None and versus.kind != "different-lengths"
+    rate = ""
+    if versus and versus.days and kind in ("count", "money") and None not in (value, compared):
+        # At least a day: an hour into the month must not read as a day's pace times 24.
+        pairs = zip((value, compared), versus.days, strict=True)
+        per_day = [amount / max(days, 1.0) for amount, days in pairs]
+        texts = [fmt.number(x, 1) if kind == "count" else fmt.money(x, cur) for x in per_day]
+        rate = f"Per day: {texts[0]} · {versus.label.lower()} {texts[1]}"
     return MetricView(
         key=key,
         label=label,
@@ -160,20 +161,13 @@ def _metric(
         value=value,
         compared=compared,
         text=fmt.metric(value, kind, cur),
-        compared_text=fmt.metric(compared, kind, cur) if has_compared else "",
-        delta_text=fmt.delta(value, compared, kind, cur) if has_compared else "",
+        compared_text=fmt.metric(compared, kind, cur) if versus else "",
+        delta_text=fmt.delta(value, compared, kind, cur) if show_delta else "",
         direction=direction,
         judgement=judgement,
+        full_text=fmt.metric(full, kind, cur) if versus and versus.full_label else "",
+        rate_text=rate,
     )
-
-
-def _stage_label(stage: dict[str, Any], statuses: dict[str, Any]) -> tuple[str, str, str]:
-    status = stage.get("status") or {}
-    status_id = str(status.get("id", ""))
-    known = statuses.get(status_id) or {}
-    label = status.get("label") or known.get("label") or status_id
-    kind = status.get("type") or known.get("type") or "active"
-    return status_id, plain_text(label), str(kind)
 
 
 def _stages(data: dict[str, Any], fmt: Formatter, cur: str) -> list[StageView]:
@@ -181,10 +175,11 @@ def _stages(data: dict[str, Any], fmt: Formatter, cur: str) -> list[StageView]:
     statuses = (data.get("names") or {}).get("statuses") or {}
     views = []
     for stage in (response.get("aggregations") or {}).get("stages") or []:
-        status_id, label, kind = _stage_label(stage, statuses)
+        status_id, label, kind = stage_label(stage, statuses)
         raw = {key: stage.get(key) for key, _ in STAGE_FIELDS}
         text = {key: fmt.metric(stage.get(key), unit, cur) for key, unit in STAGE_FIELDS}
-        views.append(StageView(status_id, label, kind, raw, text))
+        short = {key: fmt.short(stage.get(key), unit, cur) for key, unit in STAGE_FIELDS}
+        views.append(StageView(status_id, label, kind, raw, text, short))
     return views
 
 
@@ -216,9 +211,11 @@ def _funnel(stages: Sequence[StageView], fmt: Formatter) -> list[FunnelChart]:
     return charts
 
 
-def _users(data: dict[str, Any], fmt: Formatter, cur: str) -> list[UserRow]:
+def _users(
+    data: dict[str, Any], fmt: Formatter, cur: str, versus: ComparisonView | None
+) -> list[UserRow]:
     totals = (data.get("responses") or {}).get("totals") or {}
-    compared = totals.get("compared")
+    compared = totals.get(versus.role) if versus else None
     before = {
         str(item.get("user_id", "")): item.get("value_total_won")
         for item in (compared or {}).get("data") or []
@@ -229,62 +226,17 @@ def _users(data: dict[str, Any], fmt: Formatter, cur: str) -> list[UserRow]:
         user_id = str(item.get("user_id", ""))
         raw = {key: item.get(key) for key, _, _, _ in TOTALS_FIELDS}
         text = {key: fmt.metric(raw[key], kind, cur) for key, _, kind, _ in TOTALS_FIELDS}
+        short = {key: fmt.short(raw[key], kind, cur) for key, _, kind, _ in TOTALS_FIELDS}
         delta, judgement = "", "none"
         if isinstance(compared, dict):
             won = _metric(
-                "value_total_won", raw["value_total_won"], before.get(user_id), True, fmt, cur
+                "value_total_won", raw["value_total_won"], before.get(user_id), versus, fmt, cur
             )
             delta, judgement = won.delta_text, won.judgement
         name = plain_text(names.get(user_id, user_id))
-        rows.append(UserRow(user_id, name, raw, text, delta, judgement))
+        rows.append(UserRow(user_id, name, raw, text, short, delta, judgement))
     rows.sort(key=lambda row: (-(row.raw["value_total_won"] or 0), row.name.casefold(), row.id))
     return rows
-
-
-def _totals_csv(users: Sequence[UserRow]) -> CsvTable:
-    header = ["user_id", "user_name"] + [key + _UNIT[kind] for key, _, kind, _ in TOTALS_FIELDS]
-    rows = [[row.id, row.name] + [row.raw[key] for key, _, _, _ in TOTALS_FIELDS] for row in users]
-    return CsvTable(header, rows)
-
-
-def _stages_csv(data: dict[str, Any]) -> CsvTable:
-    response = ((data.get("responses") or {}).get("stages") or {}).get("base") or {}
-    names = (data.get("names") or {}).get("users") or {}
-    statuses = (data.get("names") or {}).get("statuses") or {}
-    header = ["user_id", "user_name", "stage_position", "status_id", "status_label", "status_type"]
-    header += [key + _UNIT[kind] for key, kind in STAGE_FIELDS]
-    rows = []
-    for item in response.get("data") or []:
-        user_id = str(item.get("user_id", ""))
-        name = plain_text(names.get(user_id, user_id))
-        for position, stage in enumerate(item.get("stages") or [], start=1):
-            status_id, label, kind = _stage_label(stage, statuses)
-            values = [stage.get(key) for key, _ in STAGE_FIELDS]
-            rows.append([user_id, name, position, status_id, label, kind, *values])
-    return CsvTable(header, rows)
-
-
-def _fmt_metric(fmt: Formatter, kind: str, currency: str, value: float | None) -> str:
-    return fmt.metric(value, kind, currency)
-
-
-def _trends(
-    history: Sequence[dict[str, Any]], fmt: Formatter, cur: str, zone: str
-) -> list[TrendChart]:
-    # The runs' times are parsed and formatted once, not once per metric.
-    moments = [parse_rfc3339(item["fetched_at"]) for item in history]
-    when = [(fmt.moment(moment, zone), fmt.day(moment, zone)) for moment in moments]
-    charts = []
-    for key in TREND_KEYS:
-        label, kind, _ = _FIELD[key]
-        values = [
-            (tooltip, day, (item.get("headline") or {}).get(key))
-            for (tooltip, day), item in zip(when, history, strict=True)
-        ]
-        chart = trend_chart(key, label, values, functools.partial(_fmt_metric, fmt, kind, cur))
-        if chart is not None:
-            charts.append(chart)
-    return charts
 
 
 def report_view(
@@ -301,18 +253,17 @@ def report_view(
     responses = data.get("responses") or {}
     totals = responses.get("totals") or {}
     base_agg = (totals.get("base") or {}).get("aggregations") or {}
-    compared_agg = (totals.get("compared") or {}).get("aggregations")
-    has_compared = isinstance(compared_agg, dict)
-    headline = (
-        [
-            _metric(key, base_agg.get(key), (compared_agg or {}).get(key), has_compared, fmt, cur)
-            for key in HEADLINE_KEYS
-        ]
+    versus = comparison_view(data, fmt)
+    against = (totals.get(versus.role) or {}).get("aggregations") or {} if versus else {}
+    full = (totals.get("compared") or {}).get("aggregations") or {}
+    headline = [
+        _metric(key, base_agg.get(key), against.get(key), versus, fmt, cur, full.get(key))
+        for key in HEADLINE_KEYS
         if totals
-        else []
-    )
+    ]
     stages = _stages(data, fmt, cur)
-    users = _users(data, fmt, cur)
+    users = _users(data, fmt, cur, versus)
+    running = base_progress(data)
     fetched = parse_rfc3339(data["fetched_at"])
     return ReportView(
         id=str(data["id"]),
@@ -324,6 +275,7 @@ def report_view(
         timezone=zone,
         status=status,
         error=plain_text(error) if error else None,
+        status_words=stale_words(fmt.day(fetched, zone), error) if status == "stale" else "",
         fetched_at=data["fetched_at"],
         fetched_text=fmt.moment(fetched, zone),
         pipeline=plain_text(((data.get("names") or {}).get("pipeline") or {}).get("name") or ""),
@@ -331,15 +283,21 @@ def report_view(
         filters=filters_in_words(data),
         has_totals=bool(totals),
         has_stages=bool(stages),
-        has_compared=has_compared,
+        has_compared=versus is not None,
+        comparison=versus,
+        progress_text=running.words() if running else "",
         headline=headline,
         stages=stages,
         funnel_charts=_funnel(stages, fmt),
         user_columns=[(key, label, kind) for key, label, kind, _ in TOTALS_FIELDS],
         users=users,
-        trends=_trends(history, fmt, cur, zone) if len(history) >= 2 else [],
+        trends=(
+            trends([(stage.id, stage.label) for stage in stages], history, fmt, cur, zone)
+            if len(history) >= 2
+            else []
+        ),
         history_runs=len(history),
         files={},  # filled by Renderer.report_files with the outputs the spec asks for
-        totals_csv=_totals_csv(users) if totals else None,
-        stages_csv=_stages_csv(data) if "stages" in responses else None,
+        totals_csv=totals_csv([(u.id, u.name, u.raw) for u in users], cur) if totals else None,
+        stages_csv=stages_csv(data, cur) if "stages" in responses else None,
     )

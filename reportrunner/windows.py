@@ -189,3 +189,44 @@ def parse_rfc3339(text: str) -> datetime:
 def datetime_window(value: dict[str, str]) -> Window:
     """A `{start, end}` request range as a Window."""
     return Window(parse_rfc3339(value["start"]), parse_rfc3339(value["end"]))
+
+
+#: The period word of an in-progress relative range ("month to date").
+_UNITS = {
+    "today": "day",
+    "this-week": "week",
+    "this-month": "month",
+    "this-quarter": "quarter",
+    "this-year": "year",
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far `now` is into a window that has begun and not ended (days in the window's zone).
+
+    `day` counts the calendar day `now` falls on (day 1 is the window's first day); `days` is
+    the window's length in calendar days; `unit` names the period ("month") when known.
+    """
+
+    day: int
+    days: int
+    unit: str
+    elapsed: timedelta  # start → now, the span a to-date comparison uses
+
+    def words(self) -> str:
+        """ "month to date, day 2 of 31" (the page, the index card and report.md say this)."""
+        return f"{self.unit} to date, day {self.day} of {self.days}"
+
+
+def progress(window: Window, now: datetime, relative: str | None = None) -> Progress | None:
+    """The progress of a window at `now`, or None when it is complete, future or unbounded."""
+    if window.start is None or window.end is None or not window.contains(now):
+        return None
+    zone = window.start.tzinfo
+    local_now = now.astimezone(zone)
+    last = window.end - timedelta(microseconds=1)
+    day = (local_now.date() - window.start.date()).days + 1
+    days = (last.astimezone(zone).date() - window.start.date()).days + 1
+    unit = _UNITS.get(relative or "", "period")
+    return Progress(day, days, unit, now - window.start)

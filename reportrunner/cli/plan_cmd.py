@@ -78,7 +78,7 @@ def _plan_text(plan: RequestPlan, base_url: str, now: datetime) -> str:
     for report in plan.reports:
         spec = report.spec
         lines.append(f"{spec.id}  ({spec.source})  {spec.title}")
-        for name in ("report", "cohort", "compared"):
+        for name in ("report", "cohort", "compared", "compared_to_date"):
             text = _describe_window(name, report.windows.get(name))
             if text:
                 lines.append(f"  window {text}")
@@ -164,7 +164,8 @@ def command(paths: tuple[Path, ...], fmt: str, at: str | None, root: Path | None
     Shows method, URL, the headers that matter (Accept, X-TZ-Offset for the spec's time zone
     at this moment) and the JSON body. A request with a compared_* field becomes two: the
     body without it (base) and as written (compared), because Close returns only the compared
-    report.
+    report. While the report's period is still running, a third asks for the same span of the
+    compared period (compared_to_date), so the change is judged like for like.
 
     \b
     Examples:

@@ -65,6 +65,22 @@ BAD_SNAPSHOTS: dict[str, Any] = {
         "headline": {},
         "compared_headline": 5,
     },
+    "stages is a list": {"fetched_at": "2026-11-01T09:00:00Z", "headline": {}, "stages": [1]},
+    "a stage count is text": {
+        "fetched_at": "2026-11-01T09:00:00Z",
+        "headline": {},
+        "stages": {"stat_x": "12"},
+    },
+    "a stage count is 1e25": {
+        "fetched_at": "2026-11-01T09:00:00Z",
+        "headline": {},
+        "stages": {"stat_x": 1e25},
+    },
+    "too many stages": {
+        "fetched_at": "2026-11-01T09:00:00Z",
+        "headline": {},
+        "stages": {f"stat_{n}": 1 for n in range(1_000)},
+    },
 }
 
 
@@ -288,3 +304,22 @@ def test_a_tampered_manifest_entry_is_carried_sanely(
     written = json.loads(path.read_text(encoding="utf-8"))
     carried = next(r for r in written["reports"] if r["id"] == ID)
     assert carried["fetched_at"] is None or carried["fetched_at"].endswith("Z")
+
+
+def test_known_parts_are_kept_and_unknown_ones_left_out() -> None:
+    """Stage counts and the to-date window survive the check; a later version's extras do not."""
+    from reportrunner.snapshots import clean
+
+    window = {"kind": "to-date", "value": None, "start": "2026-10-01T00:00:00Z", "end": None}
+    item = {
+        "fetched_at": "2026-11-01T09:00:00Z",
+        "windows": {"compared_to_date": window, "from_the_future": {"kind": "x"}},
+        "headline": {"count": 3, "not_a_metric": 1},
+        "stages": {"stat_a": 4, "stat_b": None},
+        "extra": "<script>",
+    }
+    checked = clean(item, NOW)
+    assert checked["windows"] == {"compared_to_date": window}
+    assert checked["stages"] == {"stat_a": 4, "stat_b": None}
+    assert "not_a_metric" not in checked["headline"]
+    assert "extra" not in checked

@@ -79,10 +79,14 @@ def test_golden_files_hold_what_a_reader_needs(site: Path) -> None:
     # Babel puts thin and narrow no-break spaces in ranges and times; compare words.
     page = page.replace("\u2009", " ").replace("\u202f", " ")
     for needle in (
-        "Opportunities created this month — Nov 1 – 30, 2026, Europe/Berlin",
+        # Fetched on Nov 30: the month is still running and says so.
+        "Opportunities created this month — Nov 1 – 30, 2026 (month to date, day 30 of 30)",
         "Compared with last month — Oct 1 – 31, 2026",
+        "so it is compared with the same span of last month: Oct 1 – 30, 2026",
         "$334,500.00",  # won value
-        '<span aria-hidden="true">▲</span> up $28,500.00 (9%)',  # won value vs last month
+        "All of last month: $306,000.00",  # the whole compared month is still shown
+        # ... but the change is judged against the same span of last month.
+        '<span aria-hidden="true">▲</span> up $59,100.00 (21%) <span class="muted">(better)',
         '<span aria-hidden="true">▼</span> down 3.6 days (15%) <span class="muted">(better)',
         "50.0%",
         "Zoë Ødegaard",

@@ -90,3 +90,27 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["render", "--help"])
     assert result.exit_code == 0
     assert "reportrunner render --from site/" in result.output
+
+
+def test_render_from_a_site_written_before_to_date_comparisons(
+    tmp_path: Path,
+    data: dict[str, Any],
+    project: Project,
+    make_outcome: Callable[..., ReportOutcome],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # data.json format 1 as earlier versions wrote it: no comparison mode, no to-date answer,
+    # and history snapshots without stage counts.
+    data.pop("comparison")
+    data["windows"].pop("compared_to_date")
+    data["responses"]["totals"].pop("compared_to_date")
+    out = tmp_path / "old-site"
+    publish(out, project, [make_outcome(data)])
+    history = out / "history" / f"{ID}.json"
+    history.write_text(history.read_text(encoding="utf-8").replace('"stages"', '"x"'), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["render", "--from", str(out), "--out", "preview"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "preview" / ID / "index.html").read_text(encoding="utf-8")
+    assert "shown against all of last month" in page and "(not judged)" in page
+    assert 'class="delta better"' not in page.split('id="users"')[0], "no verdict without to-date"

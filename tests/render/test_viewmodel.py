@@ -157,13 +157,34 @@ def test_trend_chart_geometry() -> None:
     fmt = FMT.count
     assert trend_chart("count", "Opportunities", [("a", "a", 3)], fmt) is None
     assert trend_chart("count", "Opportunities", [("a", "a", 3), ("b", "b", None)], fmt) is None
-    flat = trend_chart("count", "Opportunities", [("a", "d1", 5), ("b", "d2", 5)], fmt)
-    assert flat is not None and {p.y for p in flat.points} == {(30 + 124) / 2}
     rising = trend_chart(
         "count", "Opportunities", [("a", "d1", 1), ("b", "d2", None), ("c", "d3", 9)], fmt
     )
     assert rising is not None
     assert [p.x for p in rising.points] == [8.0, 392.0]
     assert rising.points[0].y > rising.points[1].y, "higher values are drawn higher"
-    assert rising.points[0].y == rising.axis_y, "the lowest value sits on the drawn axis"
     assert rising.first_text == "d1" and rising.last_text == "d3" and rising.latest_text == "9"
+    # Zero is the baseline, and the grid lines are labelled 0, half and the top.
+    assert [tick.text for tick in rising.ticks] == ["0", "4", "9"]
+    assert rising.ticks[0].y == rising.axis_y == 124
+    assert rising.ticks[-1].y == rising.points[1].y == 24
+
+
+def test_a_small_change_looks_small_because_the_axis_starts_at_zero() -> None:
+    chart = trend_chart("count", "Opportunities", [("a", "d1", 351), ("b", "d2", 378)], FMT.count)
+    assert chart is not None
+    drop = chart.points[0].y - chart.points[1].y
+    assert drop < 0.1 * (chart.axis_y - chart.points[1].y), "351 → 378 is a 7% rise, drawn so"
+    flat = trend_chart("count", "Opportunities", [("a", "d1", 0), ("b", "d2", 0)], FMT.count)
+    assert flat is not None and {p.y for p in flat.points} == {flat.axis_y}
+    below = trend_chart("money", "Velocity", [("a", "d1", -5), ("b", "d2", 5)], FMT.count)
+    assert below is not None and below.ticks[0].text == "-5" and below.axis_y == 74
+
+
+def test_a_long_history_draws_every_run_but_dots_only_its_ends() -> None:
+    values = [(f"run {i}", f"d{i}", float(i)) for i in range(100)]
+    chart = trend_chart("count", "Opportunities", values, FMT.count)
+    assert chart is not None and len(chart.polyline.split()) == 100
+    assert [p.label for p in chart.points] == ["run 0: 0", "run 99: 99"]
+    short = trend_chart("count", "Opportunities", values[:40], FMT.count)
+    assert short is not None and len(short.points) == 40

@@ -47,10 +47,12 @@ def test_base_and_compared_requests(emulator: Emulator) -> None:
         assert (endpoint, base) in bodies
     data = result.outcomes[0].data
     assert data is not None
-    assert set(data["responses"]["totals"]) == {"base", "compared"}
+    # Nov 18 is inside this quarter: last quarter is also fetched to date (same span).
+    assert set(data["responses"]["totals"]) == {"base", "compared", "compared_to_date"}
     assert data["responses"]["totals"]["base"] != data["responses"]["totals"]["compared"]
     assert data["windows"]["compared"]["value"] == "last-quarter"
-    assert data["stats"]["requests"] == 4
+    assert data["windows"]["compared_to_date"]["start"] == data["windows"]["compared"]["start"]
+    assert data["stats"]["requests"] == 6
 
 
 def test_identical_requests_are_sent_once(emulator: Emulator) -> None:

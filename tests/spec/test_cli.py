@@ -117,7 +117,13 @@ def test_plan_text_and_json(tmp_path: Path) -> None:
         in text.stdout
     )
     assert "X-TZ-Offset: 5.5" in text.stdout
-    assert "1 report(s), 4 request(s), 4 unique" in text.stdout
+    # Nov 30 is still this month: the same span of last month is requested too (to date).
+    assert "[totals, compared_to_date]" in text.stdout and '"compared_custom_range"' in text.stdout
+    assert (
+        "window compared_to_date: 2026-10-01T00:00:00+05:30 → 2026-10-30T14:30:00+05:30"
+        in text.stdout
+    )
+    assert "1 report(s), 6 request(s), 6 unique" in text.stdout
     result = invoke(tmp_path, "plan", "--format", "json", "--at", "2026-11-30T09:00:00Z")
     document = json.loads(result.stdout)
     assert document["at"] == "2026-11-30T09:00:00Z"
@@ -125,8 +131,10 @@ def test_plan_text_and_json(tmp_path: Path) -> None:
     assert [(r["endpoint"], r["role"]) for r in requests] == [
         ("totals", "base"),
         ("totals", "compared"),
+        ("totals", "compared_to_date"),
         ("stages", "base"),
         ("stages", "compared"),
+        ("stages", "compared_to_date"),
     ]
     assert "compared_relative_range" not in requests[0]["body"]
     assert requests[1]["headers"]["X-TZ-Offset"] == "5.5"

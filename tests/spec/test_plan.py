@@ -32,8 +32,8 @@ def test_without_comparison_one_request_per_endpoint() -> None:
 
 def test_comparison_gives_base_without_the_field_and_compared_as_written() -> None:
     s = spec("a", {"compared_relative_range": "last-month"}, endpoints=("totals",))
-    base, compared = build_plan([s], NOW).reports[0].requests
-    assert (base.role, compared.role) == ("base", "compared")
+    base, compared, to_date = build_plan([s], NOW).reports[0].requests
+    assert (base.role, compared.role, to_date.role) == ("base", "compared", "compared_to_date")
     assert "compared_relative_range" not in base.body
     assert compared.body == s.request
 
@@ -59,12 +59,13 @@ def test_identical_requests_are_fetched_once() -> None:
     a = spec("a", {"compared_relative_range": "last-month"})
     b = spec("b", {"compared_relative_range": "last-year"})
     plan = build_plan([a, b], NOW)
-    assert sum(len(r.requests) for r in plan.reports) == 8
+    # a (month against month, still running) also asks for last month to date; b does not.
+    assert sum(len(r.requests) for r in plan.reports) == 10
     unique = plan.unique()
-    assert len(unique) == 6  # both base requests are the same body
+    assert len(unique) == 8  # both base requests are the same body
     assert unique[0] is plan.reports[0].requests[0]
     other_zone = build_plan([a, spec("c", {}, timezone="Asia/Tokyo")], NOW)
-    assert len(other_zone.unique()) == 6  # same body, different offset: not the same request
+    assert len(other_zone.unique()) == 8  # same body, different offset: not the same request
 
 
 def test_windows_for_relative_ranges_in_the_offset_zone() -> None:

@@ -1,0 +1,66 @@
+"""The trend charts of a report page, from its history: headline metrics and stage counts.
+
+One chart per metric over the runs (charts.py draws them from zero). Runs are labelled by day,
+or by time when two runs share a day ("Dec 2, 2026 … Dec 2, 2026" says nothing). Every run's
+time is formatted once and reused: Babel dominates the cost of a 500-run history.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from reportrunner.charts import TrendChart, trend_chart
+from reportrunner.filters import Formatter, zone_info
+from reportrunner.metrics import FIELD, TREND_KEYS
+from reportrunner.windows import parse_rfc3339
+
+
+def _fmt_metric(fmt: Formatter, kind: str, currency: str, value: float | None) -> str:
+    return fmt.metric(value, kind, currency)
+
+
+def _run_labels(
+    moments: Sequence[datetime], texts: Sequence[str], fmt: Formatter, zone: str
+) -> list[str]:
+    """The x-axis label of each run: its day, or its time when two runs share a day.
+
+    `texts` are the moments already formatted (the tooltips): reused rather than formatting
+    each run a third time, since Babel is the slow part of rendering a long history.
+    """
+    local = zone_info(zone)
+    dates = [moment.astimezone(local).date() for moment in moments]
+    if len(set(dates)) == len(dates):
+        return [fmt.day(moment, zone) for moment in moments]
+    if len(set(dates)) == 1:  # all on one day: the day is in the tooltips and the caption
+        return [fmt.time(moment, zone) for moment in moments]
+    return list(texts)
+
+
+def trends(
+    stages: Sequence[tuple[str, str]],
+    history: Sequence[dict[str, Any]],
+    fmt: Formatter,
+    cur: str,
+    zone: str,
+) -> list[TrendChart]:
+    # The runs' times are parsed and formatted once, not once per metric.
+    moments = [parse_rfc3339(item["fetched_at"]) for item in history]
+    texts = [fmt.moment(moment, zone) for moment in moments]
+    when = list(zip(texts, _run_labels(moments, texts, fmt, zone), strict=True))
+    series: list[tuple[str, str, str, list[Any]]] = []
+    for key in TREND_KEYS:
+        label, kind, _ = FIELD[key]
+        series.append((key, label, kind, [(i.get("headline") or {}).get(key) for i in history]))
+    for number, (stage_id, stage_label) in enumerate(stages, start=1):
+        counts = [(item.get("stages") or {}).get(stage_id) for item in history]
+        series.append((f"stage-{number}", f"Opportunities in {stage_label}", "count", counts))
+    charts = []
+    for key, label, kind, raw in series:
+        values = [(tooltip, axis, value) for (tooltip, axis), value in zip(when, raw, strict=True)]
+        chart = trend_chart(key, label, values, functools.partial(_fmt_metric, fmt, kind, cur))
+        if chart is not None:
+            charts.append(chart)
+    return charts
