@@ -17,6 +17,7 @@ import random
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,7 @@ __all__ = [
     "WaitBudget",
     "emulator_key",
     "key_and_url_from_env",
+    "key_problem",
     "safe_url",
 ]
 
@@ -65,7 +67,30 @@ def key_and_url_from_env(default_url: str, *, needed_for: str, hint: str) -> tup
             f"CLOSE_API_KEY is not set; {needed_for} (no request was made)", hint=hint
         )
     register_secret(key)
+    problem = key_problem(key)
+    if problem:
+        raise ConfigError(
+            f"CLOSE_API_KEY cannot be sent in an HTTP header: {problem} (no request was made)",
+            hint="copy the key again from Close (Settings → Developer → API Keys); a pasted "
+            "key often picks up a '…', a quote or a line break.",
+        )
     return key, os.environ.get("CLOSE_API_URL", "").strip() or default_url
+
+
+def key_problem(key: str) -> str | None:
+    """Why `key` cannot be HTTP Basic's user name, or None. The key itself is never quoted.
+
+    Close's keys are visible ASCII; anything else fails inside requests (a non-Latin-1
+    character) or changes the header (a line break, or a ':' that ends the user name).
+    """
+    if not key:
+        return "it is empty"
+    for position, char in enumerate(key, start=1):
+        if "!" <= char <= "~" and char != ":":
+            continue
+        name = unicodedata.name(char, "a control character") if char != ":" else "COLON"
+        return f"character {position} of {len(key)} is U+{ord(char):04X} ({name})"
+    return None
 
 
 def emulator_key() -> str:
@@ -138,6 +163,9 @@ class CloseClient:
         # Registered here, not only by the CLI: used from Python, a server echoing the key in
         # an error body must not put it into exception texts or report errors either.
         register_secret(settings.api_key)
+        problem = key_problem(settings.api_key)
+        if problem:
+            raise ConfigError(f"the API key cannot be sent in an HTTP header: {problem}")
         self.settings = settings
         self.base_url = settings.base_url.rstrip("/")
         self.pacer = pacer or Pacer(clock=clock, sleep=sleep)

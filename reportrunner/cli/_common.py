@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 
 from reportrunner.errors import ExitStatus, ReportRunnerError
 from reportrunner.redact import redact
+
+
+class FiniteFloat(click.FloatRange):
+    """A float option that refuses nan and ±inf before the range check (click's FloatRange
+    lets nan through every bound, since nan compares false with everything), and always has a
+    finite upper bound: `--timeout 1e308` is a usage error (exit 2), not a crash later."""
+
+    name = "finite float"
+
+    def __init__(self, min: float, max: float, *, min_open: bool = False) -> None:
+        super().__init__(min, max, min_open=min_open)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)  # a float, before the range check
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return super().convert(number, param, ctx)
 
 
 def is_debug(ctx: click.Context | None = None) -> bool:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
-from reportrunner.cli._common import translate_errors
+from reportrunner.cli._common import FiniteFloat, translate_errors
 from reportrunner.errors import ExitStatus, ProjectError
 from reportrunner.model import ReportOutcome
 from reportrunner.redact import redact
@@ -31,6 +31,12 @@ if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
     from reportrunner.model import Project
     from reportrunner.runtypes import RunResult
     from reportrunner.validate import RejectedSpec, ValidationResult
+
+
+#: --timeout's documented range (docs/running.md): below it nothing answers, above it a
+#: stalled request would hold a CI job for hours.
+MIN_TIMEOUT = 0.1
+MAX_TIMEOUT = 3600.0
 
 
 @dataclass(frozen=True)
@@ -232,10 +238,11 @@ def _print_result(options: RunOptions, result: RunResult) -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=FiniteFloat(MIN_TIMEOUT, MAX_TIMEOUT),
     default=60.0,
     show_default=True,
-    help="Seconds to wait for each answer from Close before retrying.",
+    help=f"Seconds one request may take, connect to last byte, before it is retried "
+    f"({MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}).",
 )
 @click.option(
     "--format",

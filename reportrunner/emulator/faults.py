@@ -148,8 +148,10 @@ class TokenBucket:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        if self.rate <= 0:
-            raise ValueError(f"rate limit must be > 0 requests per second, got {self.rate}")
+        if not (self.rate > 0 and math.isfinite(self.rate)):
+            raise ValueError(
+                f"rate limit must be a finite number > 0 requests per second, got {self.rate}"
+            )
         if self.burst < 1:
             raise ValueError(f"burst must be >= 1, got {self.burst}")
 
