@@ -24,7 +24,7 @@ from typing import Any
 
 import requests
 
-from reportrunner import __version__
+from reportrunner import __version__, bounded
 from reportrunner.answers import (
     RequestRejected,
     auth_error,
@@ -36,6 +36,7 @@ from reportrunner.answers import (
     rejected,
     safe_url,
 )
+from reportrunner.bounded import AnswerTooLarge, DeadlineExceeded
 from reportrunner.errors import ApiError, AuthError, ConfigError
 from reportrunner.ratelimit import Pacer, WaitTooLong, parse_headers, retry_wait
 from reportrunner.redact import register_secret
@@ -106,8 +107,9 @@ class ClientSettings:
 
     base_url: str
     api_key: str = field(repr=False)
-    timeout: float = 60.0  # read timeout per request, seconds
+    timeout: float = 60.0  # overall deadline of one request, connect to last byte, seconds
     connect_timeout: float = 10.0
+    max_answer_bytes: int = bounded.DEFAULT_MAX_BYTES  # decoded
     max_attempts: int = 4  # failures (not 429s) before a request gives up
     max_rate_limit_wait: float = 600.0  # per report
     backoff_base: float = 0.5
@@ -167,6 +169,11 @@ class CloseClient:
         if problem:
             raise ConfigError(f"the API key cannot be sent in an HTTP header: {problem}")
         self.settings = settings
+        self._bounds = bounded.Bounds(
+            deadline=settings.timeout,
+            max_bytes=settings.max_answer_bytes,
+            connect_timeout=settings.connect_timeout,
+        )
         self.base_url = settings.base_url.rstrip("/")
         self.pacer = pacer or Pacer(clock=clock, sleep=sleep)
         self._sleep = sleep
@@ -182,7 +189,7 @@ class CloseClient:
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
+            session = bounded.new_session()
             session.auth = (self.settings.api_key, "")
             session.headers["User-Agent"] = USER_AGENT
             session.headers["Accept"] = "application/json"
@@ -254,18 +261,28 @@ class CloseClient:
                     self._stop_if_key_rejected()
                 local.requests += 1
                 try:
-                    response = self._session().request(
+                    response = bounded.send(
+                        self._session(),
                         method,
                         url,
+                        bounds=self._bounds,
                         json=dict(body) if body is not None else None,
                         params=dict(params) if params is not None else None,
                         headers=dict(headers) if headers else None,
-                        timeout=(
-                            min(self.settings.connect_timeout, self.settings.timeout),
-                            self.settings.timeout,
-                        ),
-                        allow_redirects=True,
                     )
+                except AnswerTooLarge as exc:
+                    self.pacer.release(None)
+                    # The same request gets the same answer: retrying would only repeat it.
+                    raise ApiError(
+                        f"{method} {shown}: {exc}; it was not read further",
+                        url=shown,
+                        hint="narrow the report (fewer users or groups per request) or check "
+                        "CLOSE_API_URL: Close's report answers are far smaller.",
+                    ) from None
+                except DeadlineExceeded as exc:
+                    self.pacer.release(None)
+                    only_unreachable = False
+                    problem = str(exc)
                 except requests.RequestException as exc:
                     self.pacer.release(None)
                     only_unreachable = only_unreachable and is_unreachable(exc)

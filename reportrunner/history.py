@@ -34,7 +34,8 @@ HEADLINE_KEYS: tuple[str, ...] = (
     "average_time_to_win",
     "sales_velocity",
 )
-#: Connect and read timeouts for --history-from URLs; a slow old site must not stall a run.
+#: Connect timeout and overall deadline (connect to last byte) of each --history-from URL, and
+#: the cap on its decoded size: a slow or hostile old site must not stall or swamp a run.
 TIMEOUT = (5.0, 20.0)
 MAX_BYTES = 20_000_000
 
@@ -125,35 +126,44 @@ def read_folder(site: Path, ids: Iterable[str]) -> LoadedHistory:
 
 
 def _get_json(session: Any, url: str) -> Any:
-    """GET a JSON document of at most MAX_BYTES (read in chunks: a huge body is refused)."""
-    with session.get(
-        url, timeout=TIMEOUT, headers={"Accept": "application/json"}, stream=True
-    ) as response:
-        if response.status_code != 200:
-            raise ValueError(f"HTTP {response.status_code}")
-        body = bytearray()
-        for chunk in response.iter_content(chunk_size=65536):
-            body.extend(chunk)
-            if len(body) > MAX_BYTES:
-                raise ValueError(f"larger than {MAX_BYTES} bytes")
-    return json.loads(bytes(body).decode("utf-8"))
+    """GET a JSON document within TIMEOUT and MAX_BYTES (decoded), via the client's reader."""
+    from reportrunner import bounded
+
+    response = bounded.send(
+        session,
+        "GET",
+        url,
+        bounds=bounded.Bounds(deadline=TIMEOUT[1], max_bytes=MAX_BYTES, connect_timeout=TIMEOUT[0]),
+        headers={"Accept": "application/json"},
+    )
+    if response.status_code != 200:
+        raise ValueError(f"HTTP {response.status_code}")
+    return json.loads(response.content.decode("utf-8"))
 
 
 def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
     """Histories from a published site: its manifest says which reports exist there."""
     import requests  # imported here: only --history-from with a URL needs it
 
+    from reportrunner.bounded import new_session
     from reportrunner.client import USER_AGENT
+    from reportrunner.errors import ReportRunnerError
 
     loaded = LoadedHistory()
     base = base_url if base_url.endswith("/") else base_url + "/"
     manifest_url = urljoin(base, "manifest.json")
-    with requests.Session() as session:
+    with new_session() as session:
         session.headers["User-Agent"] = USER_AGENT
         try:
             manifest = _get_json(session, manifest_url)
             published = {entry["id"] for entry in manifest["reports"] if isinstance(entry, dict)}
-        except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+        except (
+            requests.RequestException,
+            ReportRunnerError,
+            ValueError,
+            KeyError,
+            TypeError,
+        ) as exc:
             loaded.warnings.append(
                 redact(
                     f"--history-from: could not read {manifest_url} ({exc}); "
@@ -171,7 +181,7 @@ def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
                 loaded.snapshots[report_id] = parse_document(
                     _get_json(session, url), report_id, url
                 )
-            except (requests.RequestException, ValueError) as exc:
+            except (requests.RequestException, ReportRunnerError, ValueError) as exc:
                 loaded.warnings.append(
                     redact(f"--history-from: skipped {url} ({exc}); its trend restarts here.")
                 )

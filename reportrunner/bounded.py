@@ -1,0 +1,270 @@
+"""One HTTP exchange within an overall deadline and a cap on the decoded size of the answer.
+
+requests' `timeout` bounds each socket read, not the request: a server that sends one byte
+every half second keeps a "2 s timeout" request alive indefinitely, and `response.content`
+inflates a gzip bomb in full. So every call to Close (`CloseClient`) and to an earlier site
+(`history.read_url`) goes through `send`, which:
+
+- arms a watchdog for `deadline` seconds, from sending to the last byte: the connection's
+  socket is registered as its answer is awaited (our urllib3 connection subclasses), and when
+  time is up the watchdog shuts it down, which ends a read blocked mid-headers or mid-body;
+- refuses an answer whose Content-Length is over `max_bytes` without reading it, and reads the
+  rest in chunks, decompressing gzip/deflate itself with `max_length` so that no more than
+  `max_bytes + 1` decoded bytes are ever held;
+- follows redirects itself (GET only, a few hops, same deadline), since requests reads each
+  redirect's body without any limit.
+
+The decoded body is stored on the returned `requests.Response` (`.content`, `.json()` and
+`.text` work as usual), so error mapping in answers.py is unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+import requests
+import requests.adapters
+import urllib3
+import urllib3.connection
+import urllib3.exceptions
+
+from reportrunner.errors import ReportRunnerError
+
+#: Largest decoded answer accepted from Close; real report answers are well under 1 MiB.
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+CHUNK = 64 * 1024
+MAX_REDIRECTS = 5
+#: Only what we can decode within the size cap (no brotli or zstd from a hostile server).
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+class DeadlineExceeded(ReportRunnerError):
+    """The whole exchange took longer than its deadline (a stalled or dripping server)."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__(f"no answer within the timeout ({deadline:g} s, connect to last byte)")
+        self.deadline = deadline
+
+
+class AnswerTooLarge(ReportRunnerError):
+    """The answer is (or decodes to) more than the cap; it is never retried."""
+
+    def __init__(self, limit: int, *, declared: int | None = None) -> None:
+        said = f"; its Content-Length says {declared}" if declared is not None else ""
+        super().__init__(f"the answer is larger than {limit} bytes, the limit{said}")
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How long one exchange may take in all, and how many decoded bytes it may return."""
+
+    deadline: float
+    max_bytes: int = DEFAULT_MAX_BYTES
+    connect_timeout: float = 10.0
+
+
+# -- the watchdog ------------------------------------------------------------------------------
+
+_ACTIVE = threading.local()  # the `_Watch` of the exchange running on this thread, if any
+
+
+class _Watch:
+    """Shuts the registered socket down when the deadline passes; a no-op once disarmed."""
+
+    def __init__(self, seconds: float) -> None:
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._done = False
+        self.fired = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def attach(self, sock: socket.socket | None) -> None:
+        with self._lock:
+            self._sock = sock
+            if self.fired:
+                _shutdown(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            _shutdown(self._sock)
+
+    def __enter__(self) -> _Watch:
+        _ACTIVE.watch = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:  # after this, a late timer cannot touch a socket back in the pool
+            self._done = True
+        self._timer.cancel()
+        _ACTIVE.watch = None
+
+
+def _shutdown(sock: socket.socket | None) -> None:
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)  # wakes the reader blocked in recv()
+
+
+def _register(sock: socket.socket | None) -> None:
+    watch: _Watch | None = getattr(_ACTIVE, "watch", None)
+    if watch is not None:
+        watch.attach(sock)
+
+
+class _HTTPConnection(urllib3.connection.HTTPConnection):
+    def getresponse(self) -> Any:
+        _register(self.sock)
+        return super().getresponse()
+
+
+class _HTTPSConnection(urllib3.connection.HTTPSConnection):
+    def getresponse(self) -> Any:
+        _register(self.sock)
+        return super().getresponse()
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+_POOLS: dict[str, Any] = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+
+def new_session() -> requests.Session:
+    """A session whose connections the watchdog can cut; use it with `send`."""
+    session = requests.Session()
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _WatchedAdapter())
+    return session
+
+
+# -- one exchange ------------------------------------------------------------------------------
+
+
+def send(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    bounds: Bounds,
+    headers: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> requests.Response:
+    """Send one request and read its whole answer within `bounds`.
+
+    Raises `DeadlineExceeded`, `AnswerTooLarge`, or the `requests` exception of any other
+    transport failure. `session` should come from `new_session` (otherwise only the size cap and
+    a check between chunks bound the exchange).
+    """
+    started = time.monotonic()
+    sent_headers = {**(headers or {}), "Accept-Encoding": ACCEPT_ENCODING}
+    with _Watch(bounds.deadline) as watch:
+        try:
+            for _hop in range(MAX_REDIRECTS + 1):
+                left = max(0.001, bounds.deadline - (time.monotonic() - started))
+                response = session.request(
+                    method,
+                    url,
+                    headers=sent_headers,
+                    timeout=(min(bounds.connect_timeout, left), left),
+                    stream=True,
+                    allow_redirects=False,
+                    **kwargs,
+                )
+                location = response.headers.get("Location")
+                if method == "GET" and response.is_redirect and location:
+                    response.close()
+                    url = urljoin(url, location)
+                    continue
+                try:
+                    response._content = _read(response, bounds, started)
+                finally:
+                    response.close()
+                if watch.fired:  # cut mid-headers, http.client may take it as a whole answer
+                    raise DeadlineExceeded(bounds.deadline)
+                return response
+            raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
+        except (requests.RequestException, OSError):
+            if watch.fired:
+                raise DeadlineExceeded(bounds.deadline) from None
+            raise
+
+
+def _read(response: requests.Response, bounds: Bounds, started: float) -> bytes:
+    """The decoded body, read chunk by chunk against the size cap and the deadline."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.strip().isdigit() and int(declared) > bounds.max_bytes:
+        raise AnswerTooLarge(bounds.max_bytes, declared=int(declared))
+    decoder = _decoder(response.headers.get("Content-Encoding", ""))
+    body = bytearray()
+    try:
+        for chunk in response.raw.stream(CHUNK, decode_content=False):
+            if time.monotonic() - started > bounds.deadline:
+                raise DeadlineExceeded(bounds.deadline)
+            for piece in _decode(decoder, chunk):
+                body += piece
+                if len(body) > bounds.max_bytes:
+                    raise AnswerTooLarge(bounds.max_bytes)
+        if decoder is not None:
+            body += decoder.flush()
+            if len(body) > bounds.max_bytes:
+                raise AnswerTooLarge(bounds.max_bytes)
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise requests.ReadTimeout(str(exc)) from exc
+    except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError, zlib.error) as exc:
+        raise requests.exceptions.ChunkedEncodingError(f"the answer was cut short: {exc}") from exc
+    except urllib3.exceptions.HTTPError as exc:
+        raise requests.ConnectionError(str(exc)) from exc
+    # What `Response.content` itself sets once the body is read (requests' own attributes).
+    response._content_consumed = True  # type: ignore[attr-defined]
+    return bytes(body)
+
+
+def _decoder(encoding: str) -> Any:
+    """A zlib decompressor for gzip/deflate, None for identity; ValueError for anything else."""
+    name = encoding.strip().lower()
+    if name in ("", "identity"):
+        return None
+    if name in ("gzip", "x-gzip", "deflate"):
+        return zlib.decompressobj(wbits=zlib.MAX_WBITS | 32)  # gzip or zlib header
+    raise requests.exceptions.ContentDecodingError(f"unsupported Content-Encoding {encoding!r}")
+
+
+def _decode(decoder: Any, chunk: bytes) -> Iterator[bytes]:
+    """`chunk` decoded, in pieces of at most CHUNK bytes: a bomb never inflates at once."""
+    if decoder is None:
+        yield chunk
+        return
+    data = chunk
+    while data:
+        yield decoder.decompress(data, CHUNK)  # zlib stops inflating at CHUNK bytes
+        data = decoder.unconsumed_tail
