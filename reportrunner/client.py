@@ -12,12 +12,9 @@ the run stops) or `ApiError`. Messages carry the URL without credentials and nev
 
 from __future__ import annotations
 
-import os
 import random
-import secrets
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +33,7 @@ from reportrunner.answers import (
     rejected,
     safe_url,
 )
+from reportrunner.apikey import emulator_key, key_and_url_from_env, key_problem
 from reportrunner.bounded import AnswerTooLarge, DeadlineExceeded
 from reportrunner.errors import ApiError, AuthError, ConfigError
 from reportrunner.ratelimit import Pacer, WaitTooLong, parse_headers, retry_wait
@@ -56,51 +54,6 @@ __all__ = [
 USER_AGENT = f"reportrunner/{__version__}"
 
 
-def key_and_url_from_env(default_url: str, *, needed_for: str, hint: str) -> tuple[str, str]:
-    """The API key from CLOSE_API_KEY and the base URL: CLOSE_API_URL, else `default_url`.
-
-    The key is registered for redaction before anything could print it. Unset, a ConfigError
-    names the variable and says what the key is `needed_for`; nothing was sent yet.
-    """
-    key = os.environ.get("CLOSE_API_KEY", "").strip()
-    if not key:
-        raise ConfigError(
-            f"CLOSE_API_KEY is not set; {needed_for} (no request was made)", hint=hint
-        )
-    register_secret(key)
-    problem = key_problem(key)
-    if problem:
-        raise ConfigError(
-            f"CLOSE_API_KEY cannot be sent in an HTTP header: {problem} (no request was made)",
-            hint="copy the key again from Close (Settings → Developer → API Keys); a pasted "
-            "key often picks up a '…', a quote or a line break.",
-        )
-    return key, os.environ.get("CLOSE_API_URL", "").strip() or default_url
-
-
-def key_problem(key: str) -> str | None:
-    """Why `key` cannot be HTTP Basic's user name, or None. The key itself is never quoted.
-
-    Close's keys are visible ASCII; anything else fails inside requests (a non-Latin-1
-    character) or changes the header (a line break, or a ':' that ends the user name).
-    """
-    if not key:
-        return "it is empty"
-    for position, char in enumerate(key, start=1):
-        if "!" <= char <= "~" and char != ":":
-            continue
-        name = unicodedata.name(char, "a control character") if char != ":" else "COLON"
-        return f"character {position} of {len(key)} is U+{ord(char):04X} ({name})"
-    return None
-
-
-def emulator_key() -> str:
-    """A fresh key for a built-in emulator, registered for redaction like a real one."""
-    key = "emu_" + secrets.token_urlsafe(18)
-    register_secret(key)
-    return key
-
-
 @dataclass(frozen=True)
 class ClientSettings:
     """How to reach Close and how patient to be. `api_key` never appears in a repr."""
@@ -111,6 +64,7 @@ class ClientSettings:
     connect_timeout: float = 10.0
     max_answer_bytes: int = bounded.DEFAULT_MAX_BYTES  # decoded
     max_attempts: int = 4  # failures (not 429s) before a request gives up
+    max_rate_limited: int = 30  # 429 answers before a request gives up (docs/running.md)
     max_rate_limit_wait: float = 600.0  # per report
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
@@ -354,6 +308,16 @@ class CloseClient:
                 return _Transient(f"a {status} answer whose body is not valid JSON")
         if status == 429:
             local.rate_limited += 1
+            if local.rate_limited >= self.settings.max_rate_limited:
+                raise ApiError(
+                    f"gave up on {shown}: Close answered 429 Too Many Requests "
+                    f"{local.rate_limited} times for this request",
+                    url=shown,
+                    status=429,
+                    body=excerpt(response),
+                    hint="another client may be using the same key's limit; spread the "
+                    "schedule or run fewer reports at once.",
+                )
             wait = retry_wait(response.headers, json_or_none(response))
             if wait > budget.remaining:
                 raise ApiError(

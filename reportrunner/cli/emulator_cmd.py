@@ -45,7 +45,7 @@ def serve(
     stop: threading.Event | None = None,
 ) -> None:
     """Run the emulator until `stop` is set (or KeyboardInterrupt); `on_ready(url, key)`."""
-    from reportrunner.client import key_problem
+    from reportrunner.apikey import key_problem
     from reportrunner.emulator import Emulator
 
     problem = key_problem(options.api_key)

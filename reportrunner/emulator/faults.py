@@ -42,13 +42,19 @@ class Fault:
     reset: float = 1.0
     seconds: float = 0.0
     size: int = 0  # bytes, for the oversized answers of WIRE_KINDS
+    headers: tuple[tuple[str, str], ...] | None = None  # status: replace the RateLimit header
 
     @classmethod
-    def status(cls, code: int, body: Any = None) -> Fault:
-        """Answer `code` with `body` (a dict/list as JSON, a str as is; default Close's shape)."""
+    def status(cls, code: int, body: Any = None, *, headers: dict[str, str] | None = None) -> Fault:
+        """Answer `code` with `body` (a dict/list as JSON, a str as is; default Close's shape).
+
+        `headers`, when given, are sent instead of the usual `RateLimit` header (a 429 with
+        only `Retry-After: 0`, say).
+        """
         if not 100 <= code <= 599:
             raise ValueError(f"HTTP status must be between 100 and 599, got {code}")
-        return cls("status", code=code, body=body)
+        given = tuple(headers.items()) if headers is not None else None
+        return cls("status", code=code, body=body, headers=given)
 
     @classmethod
     def rate_limit(cls, style: str = "comma", reset: float = 1.0) -> Fault:

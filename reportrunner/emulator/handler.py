@@ -153,7 +153,7 @@ def _route(
         extra, body = faults.rate_limited_response(fault.style, state.limit, fault.reset)
         return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
     if fault is not None and fault.kind == "status":
-        return _fault_status(fault, limit_header)
+        return _fault_status(fault, dict(fault.headers) if fault.headers else limit_header)
     if fault is not None and fault.kind == "html":
         page = (
             f"<html><head><title>{fault.code} Error</title></head><body>"
