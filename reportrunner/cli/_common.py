@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from reportrunner.errors import ExitStatus, ReportRunnerError
+from reportrunner.output import command_safe
 from reportrunner.redact import redact
 
 
@@ -43,9 +44,10 @@ def is_debug(ctx: click.Context | None = None) -> bool:
 
 def fail(message: str, status: ExitStatus, hint: str | None = None) -> None:
     """Print `message` (and a hint) to stderr and exit with `status`."""
-    click.echo(f"error: {redact(message)}", err=True)
+    # Messages quote paths, ids and Close's words: none may become a workflow command.
+    click.echo(command_safe(f"error: {redact(message)}"), err=True)
     if hint:
-        click.echo(f"hint: {redact(hint)}", err=True)
+        click.echo(command_safe(f"hint: {redact(hint)}"), err=True)
     sys.exit(int(status))
 
 
@@ -60,7 +62,7 @@ def translate_errors() -> Iterator[None]:
         yield
     except ReportRunnerError as exc:
         if debug:
-            click.echo(redact(traceback.format_exc()), err=True)
+            click.echo(command_safe(redact(traceback.format_exc())), err=True)
         fail(str(exc), exc.exit_status, exc.hint)
     except KeyboardInterrupt:
         fail("interrupted; nothing was changed in the output folder.", ExitStatus.INTERRUPTED)
@@ -68,7 +70,7 @@ def translate_errors() -> Iterator[None]:
         raise
     except Exception as exc:  # the last line of defence: never a bare traceback
         if debug:
-            click.echo(redact(traceback.format_exc()), err=True)
+            click.echo(command_safe(redact(traceback.format_exc())), err=True)
         fail(
             f"internal error: {type(exc).__name__}: {exc}",
             ExitStatus.FAILED,

@@ -25,6 +25,7 @@ from reportrunner.cli import EXIT_STATUS_HELP
 from reportrunner.cli._common import FiniteFloat, translate_errors
 from reportrunner.errors import ExitStatus, ProjectError
 from reportrunner.model import ReportOutcome
+from reportrunner.output import command_safe
 from reportrunner.redact import redact
 
 if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
@@ -85,7 +86,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _echo_err(text: str) -> None:
-    click.echo(redact(text), err=True)
+    click.echo(command_safe(redact(text)), err=True)
 
 
 def execute(options: RunOptions) -> ExitStatus:
@@ -196,7 +197,7 @@ def _print_result(options: RunOptions, result: RunResult) -> None:
         click.echo(result_json(result, out=str(options.out)))
         return
     click.echo(summary_table(result))
-    click.echo(redact(f"site written to {options.out}/"))
+    click.echo(command_safe(redact(f"site written to {options.out}/")))
     if options.format == "github":
         from reportrunner.output import append_step_summary
 
