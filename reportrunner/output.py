@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -136,3 +137,27 @@ def append_step_summary(markdown: str, environ: Mapping[str, str] | None = None)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(markdown)
     return path
+
+
+def github_output_entry(name: str, value: str) -> str:
+    """`name<<DELIMITER` / value / `DELIMITER`: the $GITHUB_OUTPUT form no newline can break.
+
+    The delimiter is random (as in GitHub's own toolkit) and checked against the value, so a
+    value cannot end the entry early and add outputs of its own.
+    """
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", name):
+        raise ValueError(f"not an output name: {name!r}")
+    while True:
+        delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+        if delimiter not in value:
+            return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
+
+
+def append_github_output(name: str, value: str, environ: Mapping[str, str] | None = None) -> bool:
+    """Append one output to the file GitHub names in $GITHUB_OUTPUT; False when it is unset."""
+    target = (environ if environ is not None else os.environ).get("GITHUB_OUTPUT")
+    if not target:
+        return False
+    with Path(target).open("a", encoding="utf-8") as handle:
+        handle.write(github_output_entry(name, value))
+    return True

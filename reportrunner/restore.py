@@ -36,6 +36,10 @@ TIMEOUT = (5.0, 30.0)
 class Unusable(ReportRunnerError):
     """A file of the previous site that is missing, unreadable or not ours."""
 
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing  # simply not there (404): no earlier site, nothing to warn about
+
 
 @dataclass
 class Restored:
@@ -53,7 +57,8 @@ def restore(source: str, dest: Path) -> Restored:
         try:
             manifest = _manifest(read("manifest.json"))
         except Unusable as exc:
-            result.warnings.append(redact(f"{read.where('manifest.json')}: {exc}"))
+            if not exc.missing:  # a first publish has no earlier site: that is no warning
+                result.warnings.append(redact(f"{read.where('manifest.json')}: {exc}"))
             return result
         entries = [e for e in manifest["reports"] if isinstance(e, dict)]
         result.listed = len(entries)
@@ -148,7 +153,7 @@ class _Reader:
         path = Path(self.base, relative)
         try:
             if not path.is_file():
-                raise Unusable("not there")
+                raise Unusable("not there", missing=True)
             if path.stat().st_size > MAX_BYTES:
                 raise Unusable(f"larger than {MAX_BYTES} bytes")
             return path.read_bytes()
@@ -174,5 +179,5 @@ class _Reader:
         except (requests.RequestException, ReportRunnerError, OSError, ValueError) as exc:
             raise Unusable(f"could not be fetched ({exc})") from None
         if response.status_code != 200:
-            raise Unusable(f"HTTP {response.status_code}")
+            raise Unusable(f"HTTP {response.status_code}", missing=response.status_code == 404)
         return response.content
