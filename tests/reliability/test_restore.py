@@ -163,6 +163,7 @@ def test_the_step_warns_in_github_form_and_succeeds(emu: Emulator, tmp_path: Pat
 
 def test_no_earlier_site_is_a_plain_message(emu: Emulator, tmp_path: Path) -> None:
     """A first publish: the manifest is a 404 (or the folder has none), and that is no warning."""
+    emu.inject(Fault.status(404), path="/site/manifest.json")
     result = CliRunner().invoke(restore_command, [_site(emu), str(tmp_path / "_site")])
     assert result.exit_code == 0, result.output
     assert "every report starts afresh" in result.output and "::warning" not in result.output
