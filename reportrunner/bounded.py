@@ -5,9 +5,10 @@ every half second keeps a "2 s timeout" request alive indefinitely, and `respons
 inflates a gzip bomb in full. So every call to Close (`CloseClient`) and to an earlier site
 (`history.read_url`) goes through `send`, which:
 
-- arms a watchdog for `deadline` seconds, from sending to the last byte: the connection's
-  socket is registered as its answer is awaited (our urllib3 connection subclasses), and when
-  time is up the watchdog shuts it down, which ends a read blocked mid-headers or mid-body;
+- arms the session's watchdog for `deadline` seconds, from sending to the last byte: the
+  connection's socket is registered as its answer is awaited (our urllib3 connection
+  subclasses), and when time is up the watchdog shuts it down, which ends a read blocked
+  mid-headers or mid-body;
 - refuses an answer whose Content-Length is over `max_bytes` without reading it, and reads the
   rest in chunks, decompressing gzip/deflate itself with `max_length` so that no more than
   `max_bytes + 1` decoded bytes are ever held;
@@ -21,6 +22,7 @@ The decoded body is stored on the returned `requests.Response` (`.content`, `.js
 from __future__ import annotations
 
 import contextlib
+import heapq
 import socket
 import threading
 import time
@@ -78,15 +80,15 @@ _ACTIVE = threading.local()  # the `_Watch` of the exchange running on this thre
 
 
 class _Watch:
-    """Shuts the registered socket down when the deadline passes; a no-op once disarmed."""
+    """One exchange's deadline: shuts the registered socket down if it fires before `done`."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, dog: _Watchdog) -> None:
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._done = False
         self.fired = False
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
+        self.at = time.monotonic() + seconds
+        self._dog = dog
 
     def attach(self, sock: socket.socket | None) -> None:
         with self._lock:
@@ -94,7 +96,7 @@ class _Watch:
             if self.fired:
                 _shutdown(sock)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
         with self._lock:
             if self._done:
                 return
@@ -103,14 +105,54 @@ class _Watch:
 
     def __enter__(self) -> _Watch:
         _ACTIVE.watch = self
-        self._timer.start()
+        self._dog.arm(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with self._lock:  # after this, a late timer cannot touch a socket back in the pool
+        with self._lock:  # after this, a late firing cannot touch a socket back in the pool
             self._done = True
-        self._timer.cancel()
         _ACTIVE.watch = None
+
+
+class _Watchdog:
+    """One thread per session fires every due `_Watch`.
+
+    Not a `threading.Timer` per request: hundreds of short-lived threads per run made the
+    interpreter run their clean-up callbacks in the main thread, where a Ctrl-C or SIGTERM
+    landing inside one is swallowed ("Exception ignored in ... WeakSet").
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._due: list[tuple[float, int, _Watch]] = []
+        self._seq = 0
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def arm(self, watch: _Watch) -> None:
+        with self._cond:
+            self._seq += 1
+            heapq.heappush(self._due, (watch.at, self._seq, watch))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="reportrunner-deadlines")
+                self._thread.daemon = True
+                self._thread.start()
+            self._cond.notify()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._due.clear()
+            self._cond.notify()
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._closed:
+                now = time.monotonic()
+                while self._due and self._due[0][0] <= now:
+                    heapq.heappop(self._due)[2].fire()  # a no-op for finished exchanges
+                wait = self._due[0][0] - now if self._due else None
+                self._cond.wait(wait)
 
 
 def _shutdown(sock: socket.socket | None) -> None:
@@ -149,6 +191,14 @@ _POOLS: dict[str, Any] = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
 class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    def __init__(self, dog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = dog
+
+    def close(self) -> None:
+        super().close()
+        self.watchdog.close()
+
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = _POOLS
@@ -162,8 +212,9 @@ class _WatchedAdapter(requests.adapters.HTTPAdapter):
 def new_session() -> requests.Session:
     """A session whose connections the watchdog can cut; use it with `send`."""
     session = requests.Session()
+    dog = _Watchdog()
     for prefix in ("http://", "https://"):
-        session.mount(prefix, _WatchedAdapter())
+        session.mount(prefix, _WatchedAdapter(dog))
     return session
 
 
@@ -185,9 +236,29 @@ def send(
     transport failure. `session` should come from `new_session` (otherwise only the size cap and
     a check between chunks bound the exchange).
     """
+    adapter = session.get_adapter(url)
+    if not isinstance(adapter, _WatchedAdapter):  # a plain session: a watchdog for this call
+        dog = _Watchdog()
+        try:
+            return _send(session, method, url, bounds, dog, headers=headers, **kwargs)
+        finally:
+            dog.close()
+    return _send(session, method, url, bounds, adapter.watchdog, headers=headers, **kwargs)
+
+
+def _send(
+    session: requests.Session,
+    method: str,
+    url: str,
+    bounds: Bounds,
+    dog: _Watchdog,
+    *,
+    headers: dict[str, str] | None,
+    **kwargs: Any,
+) -> requests.Response:
     started = time.monotonic()
     sent_headers = {**(headers or {}), "Accept-Encoding": ACCEPT_ENCODING}
-    with _Watch(bounds.deadline) as watch:
+    with _Watch(bounds.deadline, dog) as watch:
         try:
             for _hop in range(MAX_REDIRECTS + 1):
                 left = max(0.001, bounds.deadline - (time.monotonic() - started))
@@ -214,7 +285,8 @@ def send(
                 return response
             raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
         except (requests.RequestException, OSError):
-            if watch.fired:
+            # The socket's own read timeout (the time left) may beat the watchdog by a hair.
+            if watch.fired or time.monotonic() - started >= bounds.deadline:
                 raise DeadlineExceeded(bounds.deadline) from None
             raise
 
