@@ -155,11 +155,11 @@ def test_truncated_json_html_drop(emulator: Emulator) -> None:
 
 
 def test_delay_slower_than_client_timeout(emulator: Emulator) -> None:
-    emulator.inject(Fault.delay(1.0))
+    emulator.inject(Fault.delay(30.0))
     started = time.monotonic()
-    with pytest.raises(requests.Timeout):
+    with pytest.raises(requests.Timeout):  # the timeout, not the 30 s answer, ended the call
         requests.get(emulator.base_url + "/me/", auth=AUTH, timeout=0.3)
-    assert time.monotonic() - started < 0.9
+    assert time.monotonic() - started < 10  # hang guard
     emulator.inject(Fault.delay(0.2))
     assert requests.get(emulator.base_url + "/me/", auth=AUTH, timeout=5).status_code == 200
 

@@ -102,7 +102,7 @@ def test_transient_fault_heals(emu: Emulator, kind: str) -> None:
         assert result.stats.retries == 0
     else:
         assert result.stats.retries == 3
-    assert wall < 10, f"{kind}: {wall:.1f} s of real time"
+    assert wall < 30, f"{kind}: {wall:.1f} s of real time"  # hang guard; normal is ~1 s
     assert clock.slept < 30, f"{kind}: a real run would have waited {clock.slept:.1f} s"
 
 
