@@ -30,7 +30,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import requests.adapters
@@ -272,9 +272,11 @@ def _send(
                     **kwargs,
                 )
                 location = response.headers.get("Location")
-                if method == "GET" and response.is_redirect and location:
+                target = urljoin(url, location) if location else None
+                redirect = method == "GET" and response.is_redirect and target is not None
+                if redirect and target is not None and _may_follow(session, url, target):
                     response.close()
-                    url = urljoin(url, location)
+                    url = target
                     continue
                 try:
                     response._content = _read(response, bounds, started)
@@ -289,6 +291,24 @@ def _send(
             if watch.fired or time.monotonic() - started >= bounds.deadline:
                 raise DeadlineExceeded(bounds.deadline) from None
             raise
+
+
+def _may_follow(session: requests.Session, source: str, target: str) -> bool:
+    """Same origin always; elsewhere only without credentials and never from https to http.
+
+    requests strips credentials on a cross-host redirect; following by hand, we must too, or a
+    redirect would hand the API key (or a token) to another host. A refused redirect is
+    returned as the 3xx answer it is.
+    """
+    old, new = urlsplit(source), urlsplit(target)
+    if (old.scheme, old.netloc) == (new.scheme, new.netloc):
+        return True
+    credentials = session.auth is not None or "Authorization" in session.headers
+    return (
+        not credentials
+        and new.scheme in ("http", "https")
+        and not (old.scheme == "https" and new.scheme == "http")
+    )
 
 
 def _read(response: requests.Response, bounds: Bounds, started: float) -> bytes:
