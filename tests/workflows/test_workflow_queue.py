@@ -24,7 +24,7 @@ def _needs(job: dict[str, Any]) -> set[str]:
 def test_every_job_runs_after_the_queue() -> None:
     jobs = load(REUSABLE)["jobs"]
     queue = jobs["queue"]
-    assert queue["permissions"] == {"actions": "read"}
+    assert queue["permissions"] == {"actions": "read", "contents": "read"}
     (wait,) = [s for s in queue["steps"] if "queue_cmd" in s.get("run", "")]
     assert wait["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
     assert "--max-wait" in wait["run"]
