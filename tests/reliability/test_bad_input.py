@@ -162,6 +162,7 @@ def test_arbitrary_yaml(workdir: Path, document: Any) -> None:
     _check(workdir, text.encode("utf-8"))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(spec=mutated_specs(), flow=st.booleans())
 def test_near_valid_specs(workdir: Path, spec: Any, flow: bool) -> None:
@@ -169,6 +170,7 @@ def test_near_valid_specs(workdir: Path, spec: Any, flow: bool) -> None:
     _check(workdir, text.encode("utf-8"))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(spec=SPECS, cut=st.integers(min_value=0, max_value=400))
 def test_truncated_specs(workdir: Path, spec: Any, cut: int) -> None:

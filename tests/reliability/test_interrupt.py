@@ -151,6 +151,7 @@ def _complete(site: Path) -> bool:
     return (site / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_signals_and_sigkill_while_writing_never_leave_a_half_site(tmp_path: Path) -> None:
     specs = {f"r{i:03d}": spec_yaml(f"r{i:03d}", cohort=COHORTS[i % 6]) for i in range(80)}
     write_specs(tmp_path, specs)
