@@ -5,10 +5,9 @@ every half second keeps a "2 s timeout" request alive indefinitely, and `respons
 inflates a gzip bomb in full. So every call to Close (`CloseClient`) and to an earlier site
 (`history.read_url`) goes through `send`, which:
 
-- arms the session's watchdog for `deadline` seconds, from sending to the last byte: the
-  connection's socket is registered as its answer is awaited (our urllib3 connection
-  subclasses), and when time is up the watchdog shuts it down, which ends a read blocked
-  mid-headers or mid-body;
+- arms the session's watchdog (watchdog.py) for `deadline` seconds, from sending to the last
+  byte: when time is up it shuts the connection down, which ends a read blocked mid-headers
+  or mid-body;
 - refuses an answer whose Content-Length is over `max_bytes` without reading it, and reads the
   rest in chunks, decompressing gzip/deflate itself with `max_length` so that no more than
   `max_bytes + 1` decoded bytes are ever held;
@@ -21,10 +20,6 @@ The decoded body is stored on the returned `requests.Response` (`.content`, `.js
 
 from __future__ import annotations
 
-import contextlib
-import heapq
-import socket
-import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -33,12 +28,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
-import requests.adapters
-import urllib3
-import urllib3.connection
 import urllib3.exceptions
 
+from reportrunner import watchdog
 from reportrunner.errors import ReportRunnerError
+from reportrunner.watchdog import new_session
+
+__all__ = ["AnswerTooLarge", "Bounds", "DeadlineExceeded", "new_session", "send"]
 
 #: Largest decoded answer accepted from Close; real report answers are well under 1 MiB.
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -74,150 +70,6 @@ class Bounds:
     connect_timeout: float = 10.0
 
 
-# -- the watchdog ------------------------------------------------------------------------------
-
-_ACTIVE = threading.local()  # the `_Watch` of the exchange running on this thread, if any
-
-
-class _Watch:
-    """One exchange's deadline: shuts the registered socket down if it fires before `done`."""
-
-    def __init__(self, seconds: float, dog: _Watchdog) -> None:
-        self._lock = threading.Lock()
-        self._sock: socket.socket | None = None
-        self._done = False
-        self.fired = False
-        self.at = time.monotonic() + seconds
-        self._dog = dog
-
-    def attach(self, sock: socket.socket | None) -> None:
-        with self._lock:
-            self._sock = sock
-            if self.fired:
-                _shutdown(sock)
-
-    def fire(self) -> None:
-        with self._lock:
-            if self._done:
-                return
-            self.fired = True
-            _shutdown(self._sock)
-
-    def __enter__(self) -> _Watch:
-        _ACTIVE.watch = self
-        self._dog.arm(self)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:  # after this, a late firing cannot touch a socket back in the pool
-            self._done = True
-        _ACTIVE.watch = None
-
-
-class _Watchdog:
-    """One thread per session fires every due `_Watch`.
-
-    Not a `threading.Timer` per request: hundreds of short-lived threads per run made the
-    interpreter run their clean-up callbacks in the main thread, where a Ctrl-C or SIGTERM
-    landing inside one is swallowed ("Exception ignored in ... WeakSet").
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._due: list[tuple[float, int, _Watch]] = []
-        self._seq = 0
-        self._thread: threading.Thread | None = None
-        self._closed = False
-
-    def arm(self, watch: _Watch) -> None:
-        with self._cond:
-            self._seq += 1
-            heapq.heappush(self._due, (watch.at, self._seq, watch))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="reportrunner-deadlines")
-                self._thread.daemon = True
-                self._thread.start()
-            self._cond.notify()
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._due.clear()
-            self._cond.notify()
-
-    def _run(self) -> None:
-        with self._cond:
-            while not self._closed:
-                now = time.monotonic()
-                while self._due and self._due[0][0] <= now:
-                    heapq.heappop(self._due)[2].fire()  # a no-op for finished exchanges
-                wait = self._due[0][0] - now if self._due else None
-                self._cond.wait(wait)
-
-
-def _shutdown(sock: socket.socket | None) -> None:
-    if sock is not None:
-        with contextlib.suppress(OSError):  # already closed
-            sock.shutdown(socket.SHUT_RDWR)  # wakes the reader blocked in recv()
-
-
-def _register(sock: socket.socket | None) -> None:
-    watch: _Watch | None = getattr(_ACTIVE, "watch", None)
-    if watch is not None:
-        watch.attach(sock)
-
-
-class _HTTPConnection(urllib3.connection.HTTPConnection):
-    def getresponse(self) -> Any:
-        _register(self.sock)
-        return super().getresponse()
-
-
-class _HTTPSConnection(urllib3.connection.HTTPSConnection):
-    def getresponse(self) -> Any:
-        _register(self.sock)
-        return super().getresponse()
-
-
-class _HTTPPool(urllib3.HTTPConnectionPool):
-    ConnectionCls = _HTTPConnection
-
-
-class _HTTPSPool(urllib3.HTTPSConnectionPool):
-    ConnectionCls = _HTTPSConnection
-
-
-_POOLS: dict[str, Any] = {"http": _HTTPPool, "https": _HTTPSPool}
-
-
-class _WatchedAdapter(requests.adapters.HTTPAdapter):
-    def __init__(self, dog: _Watchdog) -> None:
-        super().__init__()
-        self.watchdog = dog
-
-    def close(self) -> None:
-        super().close()
-        self.watchdog.close()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOLS
-
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **kwargs)
-        manager.pool_classes_by_scheme = _POOLS
-        return manager
-
-
-def new_session() -> requests.Session:
-    """A session whose connections the watchdog can cut; use it with `send`."""
-    session = requests.Session()
-    dog = _Watchdog()
-    for prefix in ("http://", "https://"):
-        session.mount(prefix, _WatchedAdapter(dog))
-    return session
-
-
 # -- one exchange ------------------------------------------------------------------------------
 
 
@@ -237,8 +89,8 @@ def send(
     a check between chunks bound the exchange).
     """
     adapter = session.get_adapter(url)
-    if not isinstance(adapter, _WatchedAdapter):  # a plain session: a watchdog for this call
-        dog = _Watchdog()
+    if not isinstance(adapter, watchdog.WatchedAdapter):  # a plain session: one for this call
+        dog = watchdog.Watchdog()
         try:
             return _send(session, method, url, bounds, dog, headers=headers, **kwargs)
         finally:
@@ -251,14 +103,14 @@ def _send(
     method: str,
     url: str,
     bounds: Bounds,
-    dog: _Watchdog,
+    dog: watchdog.Watchdog,
     *,
     headers: dict[str, str] | None,
     **kwargs: Any,
 ) -> requests.Response:
     started = time.monotonic()
     sent_headers = {**(headers or {}), "Accept-Encoding": ACCEPT_ENCODING}
-    with _Watch(bounds.deadline, dog) as watch:
+    with watchdog.Watch(bounds.deadline, dog) as watch:
         try:
             for _hop in range(MAX_REDIRECTS + 1):
                 left = max(0.001, bounds.deadline - (time.monotonic() - started))

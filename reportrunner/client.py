@@ -1,10 +1,13 @@
 """CloseClient: every HTTP call to Close goes through here, with its retries and error mapping.
 
 One `requests.Session` per worker thread (sessions are not guaranteed thread-safe), Basic auth
-with the key as user and an empty password, a timeout on every call. Transient trouble (5xx,
-dropped connections, read timeouts, a 200 whose body is not JSON) is retried with exponential
-backoff and jitter; a 429 waits what Close announces and retries without counting as a failure,
-shared with every worker through the `Pacer`, within a per-report wait budget. What cannot be
+with the key as user and an empty password, and every call bounded by `bounded.send`: an
+overall deadline (`timeout`, connect to last byte) and a cap on the decoded answer. Transient
+trouble (5xx, dropped connections, the deadline, a 200 whose body is not JSON) is retried with
+exponential backoff and jitter, `max_attempts` times in all; an oversized answer is not. A 429
+waits what Close announces (at least `ratelimit.MIN_WAIT`) and retries without counting as a
+failure, shared with every worker through the `Pacer`, at most `max_rate_limited` times per
+request and within a per-report wait budget. What cannot be
 retried becomes one exception from `reportrunner.errors`: `RequestRejected` (400/404: this
 report fails), `AuthError` (401/403: the run stops), `ApiUnreachable` (no connection at all:
 the run stops) or `ApiError`. Messages carry the URL without credentials and never the key.
@@ -35,6 +38,7 @@ from reportrunner.answers import (
 )
 from reportrunner.apikey import emulator_key, key_and_url_from_env, key_problem
 from reportrunner.bounded import AnswerTooLarge, DeadlineExceeded
+from reportrunner.callstats import CallStats, WaitBudget
 from reportrunner.errors import ApiError, AuthError, ConfigError
 from reportrunner.ratelimit import Pacer, WaitTooLong, parse_headers, retry_wait
 from reportrunner.redact import register_secret
@@ -68,40 +72,6 @@ class ClientSettings:
     max_rate_limit_wait: float = 600.0  # per report
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
-
-
-@dataclass
-class CallStats:
-    """Counters for one report (or one run); updated by the client as it works."""
-
-    requests: int = 0  # HTTP requests actually sent, retries and 429s included
-    retries: int = 0  # re-sends after a transient failure
-    rate_limited: int = 0  # 429 answers
-    rate_limit_wait: float = 0.0  # seconds spent waiting for rate limits
-
-    def add(self, other: CallStats) -> None:
-        self.requests += other.requests
-        self.retries += other.retries
-        self.rate_limited += other.rate_limited
-        self.rate_limit_wait += other.rate_limit_wait
-
-
-class WaitBudget:
-    """Total rate-limit waiting allowed for one report; shared by its requests' threads."""
-
-    def __init__(self, limit: float) -> None:
-        self.limit = limit
-        self._used = 0.0
-        self._lock = threading.Lock()
-
-    @property
-    def remaining(self) -> float:
-        with self._lock:
-            return max(0.0, self.limit - self._used)
-
-    def charge(self, seconds: float) -> None:
-        with self._lock:
-            self._used += seconds
 
 
 class CloseClient:
