@@ -78,16 +78,22 @@ def restore(source: str, dest: Path) -> Restored:
             kept.append(entry)
     if not kept:
         return result
-    dest.mkdir(parents=True, exist_ok=True)
-    for report_id, body in restored.items():
-        (dest / report_id).mkdir(exist_ok=True)
-        (dest / report_id / "data.json").write_bytes(body)
-    # The manifest lists only what was restored: a report whose data did not come back starts
-    # afresh instead of being carried over as a listed report without data.
-    (dest / "manifest.json").write_text(
-        json.dumps({**manifest, "reports": kept}, indent=2, ensure_ascii=False) + "\n",
-        encoding="utf-8",
-    )
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        for report_id, body in restored.items():
+            (dest / report_id).mkdir(exist_ok=True)
+            (dest / report_id / "data.json").write_bytes(body)
+        # The manifest lists only what was restored: a report whose data did not come back
+        # starts afresh instead of being carried over as a listed report without data.
+        (dest / "manifest.json").write_text(
+            json.dumps({**manifest, "reports": kept}, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+    except OSError as exc:
+        raise ReportRunnerError(
+            f"cannot write the restored site to {dest}: {exc.strerror or exc}",
+            hint="the folder must be writable (the workflow uses _site in the checkout).",
+        ) from exc
     result.ids = list(restored)
     return result
 

@@ -169,3 +169,13 @@ def test_no_earlier_site_is_a_plain_message(emu: Emulator, tmp_path: Path) -> No
     assert "every report starts afresh" in result.output and "::warning" not in result.output
     assert restore(str(tmp_path / "nothing"), tmp_path / "_site").warnings == []
     assert not (tmp_path / "_site").exists()
+
+
+def test_an_unwritable_destination_is_a_clear_error(emu: Emulator, tmp_path: Path) -> None:
+    blocker = tmp_path / "checkout"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    _serve(emu, _ok(_manifest("a")), {"a": _ok(_data("a"))})
+    result = CliRunner().invoke(restore_command, [_site(emu), str(blocker / "_site")])
+    assert result.exit_code == 1, result.output
+    assert "cannot write the restored site to" in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
