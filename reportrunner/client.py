@@ -1,10 +1,13 @@
 """CloseClient: every HTTP call to Close goes through here, with its retries and error mapping.
 
 One `requests.Session` per worker thread (sessions are not guaranteed thread-safe), Basic auth
-with the key as user and an empty password, a timeout on every call. Transient trouble (5xx,
-dropped connections, read timeouts, a 200 whose body is not JSON) is retried with exponential
-backoff and jitter; a 429 waits what Close announces and retries without counting as a failure,
-shared with every worker through the `Pacer`, within a per-report wait budget. What cannot be
+with the key as user and an empty password, and every call bounded by `bounded.send`: an
+overall deadline (`timeout`, connect to last byte) and a cap on the decoded answer. Transient
+trouble (5xx, dropped connections, the deadline, a 200 whose body is not JSON) is retried with
+exponential backoff and jitter, `max_attempts` times in all; an oversized answer is not. A 429
+waits what Close announces (at least `ratelimit.MIN_WAIT`) and retries without counting as a
+failure, shared with every worker through the `Pacer`, at most `max_rate_limited` times per
+request and within a per-report wait budget. What cannot be
 retried becomes one exception from `reportrunner.errors`: `RequestRejected` (400/404: this
 report fails), `AuthError` (401/403: the run stops), `ApiUnreachable` (no connection at all:
 the run stops) or `ApiError`. Messages carry the URL without credentials and never the key.
@@ -12,9 +15,7 @@ the run stops) or `ApiError`. Messages carry the URL without credentials and nev
 
 from __future__ import annotations
 
-import os
 import random
-import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -23,7 +24,7 @@ from typing import Any
 
 import requests
 
-from reportrunner import __version__
+from reportrunner import __version__, bounded
 from reportrunner.answers import (
     RequestRejected,
     auth_error,
@@ -35,6 +36,9 @@ from reportrunner.answers import (
     rejected,
     safe_url,
 )
+from reportrunner.apikey import emulator_key, key_and_url_from_env, key_problem
+from reportrunner.bounded import AnswerTooLarge, DeadlineExceeded
+from reportrunner.callstats import CallStats, WaitBudget
 from reportrunner.errors import ApiError, AuthError, ConfigError
 from reportrunner.ratelimit import Pacer, WaitTooLong, parse_headers, retry_wait
 from reportrunner.redact import register_secret
@@ -47,32 +51,11 @@ __all__ = [
     "WaitBudget",
     "emulator_key",
     "key_and_url_from_env",
+    "key_problem",
     "safe_url",
 ]
 
 USER_AGENT = f"reportrunner/{__version__}"
-
-
-def key_and_url_from_env(default_url: str, *, needed_for: str, hint: str) -> tuple[str, str]:
-    """The API key from CLOSE_API_KEY and the base URL: CLOSE_API_URL, else `default_url`.
-
-    The key is registered for redaction before anything could print it. Unset, a ConfigError
-    names the variable and says what the key is `needed_for`; nothing was sent yet.
-    """
-    key = os.environ.get("CLOSE_API_KEY", "").strip()
-    if not key:
-        raise ConfigError(
-            f"CLOSE_API_KEY is not set; {needed_for} (no request was made)", hint=hint
-        )
-    register_secret(key)
-    return key, os.environ.get("CLOSE_API_URL", "").strip() or default_url
-
-
-def emulator_key() -> str:
-    """A fresh key for a built-in emulator, registered for redaction like a real one."""
-    key = "emu_" + secrets.token_urlsafe(18)
-    register_secret(key)
-    return key
 
 
 @dataclass(frozen=True)
@@ -81,46 +64,14 @@ class ClientSettings:
 
     base_url: str
     api_key: str = field(repr=False)
-    timeout: float = 60.0  # read timeout per request, seconds
+    timeout: float = 60.0  # overall deadline of one request, connect to last byte, seconds
     connect_timeout: float = 10.0
+    max_answer_bytes: int = bounded.DEFAULT_MAX_BYTES  # decoded
     max_attempts: int = 4  # failures (not 429s) before a request gives up
+    max_rate_limited: int = 30  # 429 answers before a request gives up (docs/running.md)
     max_rate_limit_wait: float = 600.0  # per report
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
-
-
-@dataclass
-class CallStats:
-    """Counters for one report (or one run); updated by the client as it works."""
-
-    requests: int = 0  # HTTP requests actually sent, retries and 429s included
-    retries: int = 0  # re-sends after a transient failure
-    rate_limited: int = 0  # 429 answers
-    rate_limit_wait: float = 0.0  # seconds spent waiting for rate limits
-
-    def add(self, other: CallStats) -> None:
-        self.requests += other.requests
-        self.retries += other.retries
-        self.rate_limited += other.rate_limited
-        self.rate_limit_wait += other.rate_limit_wait
-
-
-class WaitBudget:
-    """Total rate-limit waiting allowed for one report; shared by its requests' threads."""
-
-    def __init__(self, limit: float) -> None:
-        self.limit = limit
-        self._used = 0.0
-        self._lock = threading.Lock()
-
-    @property
-    def remaining(self) -> float:
-        with self._lock:
-            return max(0.0, self.limit - self._used)
-
-    def charge(self, seconds: float) -> None:
-        with self._lock:
-            self._used += seconds
 
 
 class CloseClient:
@@ -138,7 +89,15 @@ class CloseClient:
         # Registered here, not only by the CLI: used from Python, a server echoing the key in
         # an error body must not put it into exception texts or report errors either.
         register_secret(settings.api_key)
+        problem = key_problem(settings.api_key)
+        if problem:
+            raise ConfigError(f"the API key cannot be sent in an HTTP header: {problem}")
         self.settings = settings
+        self._bounds = bounded.Bounds(
+            deadline=settings.timeout,
+            max_bytes=settings.max_answer_bytes,
+            connect_timeout=settings.connect_timeout,
+        )
         self.base_url = settings.base_url.rstrip("/")
         self.pacer = pacer or Pacer(clock=clock, sleep=sleep)
         self._sleep = sleep
@@ -154,7 +113,7 @@ class CloseClient:
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
+            session = bounded.new_session()
             session.auth = (self.settings.api_key, "")
             session.headers["User-Agent"] = USER_AGENT
             session.headers["Accept"] = "application/json"
@@ -226,18 +185,28 @@ class CloseClient:
                     self._stop_if_key_rejected()
                 local.requests += 1
                 try:
-                    response = self._session().request(
+                    response = bounded.send(
+                        self._session(),
                         method,
                         url,
+                        bounds=self._bounds,
                         json=dict(body) if body is not None else None,
                         params=dict(params) if params is not None else None,
                         headers=dict(headers) if headers else None,
-                        timeout=(
-                            min(self.settings.connect_timeout, self.settings.timeout),
-                            self.settings.timeout,
-                        ),
-                        allow_redirects=True,
                     )
+                except AnswerTooLarge as exc:
+                    self.pacer.release(None)
+                    # The same request gets the same answer: retrying would only repeat it.
+                    raise ApiError(
+                        f"{method} {shown}: {exc}; it was not read further",
+                        url=shown,
+                        hint="narrow the report (fewer users or groups per request) or check "
+                        "CLOSE_API_URL: Close's report answers are far smaller.",
+                    ) from None
+                except DeadlineExceeded as exc:
+                    self.pacer.release(None)
+                    only_unreachable = False
+                    problem = str(exc)
                 except requests.RequestException as exc:
                     self.pacer.release(None)
                     only_unreachable = only_unreachable and is_unreachable(exc)
@@ -309,6 +278,16 @@ class CloseClient:
                 return _Transient(f"a {status} answer whose body is not valid JSON")
         if status == 429:
             local.rate_limited += 1
+            if local.rate_limited >= self.settings.max_rate_limited:
+                raise ApiError(
+                    f"gave up on {shown}: Close answered 429 Too Many Requests "
+                    f"{local.rate_limited} times for this request",
+                    url=shown,
+                    status=429,
+                    body=excerpt(response),
+                    hint="another client may be using the same key's limit; spread the "
+                    "schedule or run fewer reports at once.",
+                )
             wait = retry_wait(response.headers, json_or_none(response))
             if wait > budget.remaining:
                 raise ApiError(

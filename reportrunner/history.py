@@ -27,7 +27,8 @@ __all__ = ["HEADLINE_KEYS", "MAX_SNAPSHOTS", "LoadedHistory", "Snapshot", "merge
 MAX_SNAPSHOTS = 500
 #: A history file larger than this is not read (500 snapshots are about 300 KB).
 MAX_FILE_BYTES = 5_000_000
-#: Connect and read timeouts for --history-from URLs; a slow old site must not stall a run.
+#: Connect timeout and overall deadline (connect to last byte) of each --history-from URL, and
+#: the cap on its decoded size: a slow or hostile old site must not stall or swamp a run.
 TIMEOUT = (5.0, 20.0)
 MAX_BYTES = 20_000_000
 
@@ -152,19 +153,20 @@ def read_folder(site: Path, ids: Iterable[str], now: datetime | None = None) -> 
 
 
 def _get_json(session: Any, url: str) -> Any:
-    """GET a JSON document of at most MAX_BYTES (read in chunks: a huge body is refused)."""
-    with session.get(
-        url, timeout=TIMEOUT, headers={"Accept": "application/json"}, stream=True
-    ) as response:
-        if response.status_code != 200:
-            raise ValueError(f"HTTP {response.status_code}")
-        body = bytearray()
-        for chunk in response.iter_content(chunk_size=65536):
-            body.extend(chunk)
-            if len(body) > MAX_BYTES:
-                raise ValueError(f"larger than {MAX_BYTES} bytes")
+    """GET a JSON document within TIMEOUT and MAX_BYTES (decoded), via the client's reader."""
+    from reportrunner import bounded
+
+    response = bounded.send(
+        session,
+        "GET",
+        url,
+        bounds=bounded.Bounds(deadline=TIMEOUT[1], max_bytes=MAX_BYTES, connect_timeout=TIMEOUT[0]),
+        headers={"Accept": "application/json"},
+    )
+    if response.status_code != 200:
+        raise ValueError(f"HTTP {response.status_code}")
     try:
-        return json.loads(bytes(body).decode("utf-8"))
+        return json.loads(response.content.decode("utf-8"))
     except RecursionError:  # a document nested too deeply is bad input, not a crash
         raise ValueError("nested too deeply") from None
 
@@ -173,17 +175,25 @@ def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
     """Histories from a published site: its manifest says which reports exist there."""
     import requests  # imported here: only --history-from with a URL needs it
 
+    from reportrunner.bounded import new_session
     from reportrunner.client import USER_AGENT
+    from reportrunner.errors import ReportRunnerError
 
     loaded = LoadedHistory()
     base = base_url if base_url.endswith("/") else base_url + "/"
     manifest_url = urljoin(base, "manifest.json")
-    with requests.Session() as session:
+    with new_session() as session:
         session.headers["User-Agent"] = USER_AGENT
         try:
             manifest = _get_json(session, manifest_url)
             published = {entry["id"] for entry in manifest["reports"] if isinstance(entry, dict)}
-        except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+        except (
+            requests.RequestException,
+            ReportRunnerError,
+            ValueError,
+            KeyError,
+            TypeError,
+        ) as exc:
             loaded.warnings.append(
                 redact(
                     f"--history-from: could not read {manifest_url} ({exc}); "
@@ -201,7 +211,7 @@ def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
                 loaded.snapshots[report_id] = parse_document(
                     _get_json(session, url), report_id, url, warnings=loaded.warnings
                 )
-            except (requests.RequestException, ValueError) as exc:
+            except (requests.RequestException, ReportRunnerError, ValueError) as exc:
                 loaded.warnings.append(
                     redact(f"--history-from: skipped {url} ({exc}); its trend restarts here.")
                 )

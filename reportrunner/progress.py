@@ -4,7 +4,9 @@ On a terminal: one progress line redrawn in place (reports done of total, reques
 waits). Without a terminal (CI logs): one line per finished report. Always a final summary
 table (id, status, requests, seconds). `--format github` adds `::error` workflow commands for
 failed reports and a Markdown summary for `$GITHUB_STEP_SUMMARY`; `--format json` prints one
-JSON document. Everything written passes through `redact`, so the key can never leak here.
+JSON document. Everything written passes through `redact`, so the key can never leak here, and
+human-readable text through `output.command_safe`, so no text from Close, a spec or a file can
+start a line GitHub Actions would run as a workflow command.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class ProgressPrinter:
             if self.tty:
                 self._draw(event)
             elif event.kind == "report" and event.outcome is not None:
-                self.stream.write(redact(self._line(event)) + "\n")
+                self.stream.write(output.command_safe(redact(self._line(event))) + "\n")
                 self.stream.flush()
 
     def _line(self, event: RunEvent) -> str:
@@ -102,7 +104,7 @@ def summary_table(result: RunResult) -> str:
             lines.append(f"error: {outcome.id}: {outcome.error}")
     for problem in result.name_problems:
         lines.append(f"warning: names: {problem} (ids are shown instead)")
-    return redact("\n".join(lines))
+    return output.command_safe(redact("\n".join(lines)))
 
 
 def result_json(result: RunResult, *, out: str | None) -> str:
@@ -148,7 +150,12 @@ def github_errors(outcomes: Sequence[ReportOutcome]) -> list[str]:
         if outcome.status == "ok":
             continue
         if outcome.diagnostics:
-            lines += output.format_github(outcome.diagnostics).splitlines()
+            lines += [
+                output.github_annotation(
+                    d.severity, d.message, file=d.file, line=d.line, column=d.column
+                )
+                for d in outcome.diagnostics
+            ]
             continue
         lines.append(
             output.github_annotation(
@@ -174,12 +181,14 @@ def github_summary(result: RunResult) -> str:
     ]
     for outcome in result.outcomes:
         status = "✅ ok" if outcome.status == "ok" else "❌ failed"
-        title = outcome.id.replace("|", "\\|")
+        title = output.code_cell(outcome.id)
         lines.append(f"| `{title}` | {status} | {outcome.requests} | {outcome.seconds:.2f} |")
     failures = [o for o in result.outcomes if o.error]
     if failures:
         lines += ["", "### Failures", ""]
         for outcome in failures:
             error = markdown_escape(outcome.error)  # Close's words and names: never markup
-            lines.append(f"- `{outcome.id}` ({markdown_escape(outcome.source)}): {error}")
+            lines.append(
+                f"- `{output.code_cell(outcome.id)}` ({markdown_escape(outcome.source)}): {error}"
+            )
     return redact("\n".join(lines) + "\n")

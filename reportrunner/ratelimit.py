@@ -27,8 +27,10 @@ from reportrunner.errors import ReportRunnerError
 
 #: Used when a 429 carries no usable hint at all (Close promises one, but be safe).
 DEFAULT_RETRY_WAIT = 2.0
-#: Never spin: a 429 that says "reset=0" still waits this long before the retry.
-MIN_WAIT = 0.05
+#: Never spin: a 429 that says "reset=0", `Retry-After: 0` or a date in the past still waits
+#: this long before the retry (Close's own decimal resets are rarely below it). With the
+#: client's cap on 429s per request, a server saying "now" forever costs a few seconds.
+MIN_WAIT = 0.25
 #: How often a waiting worker looks again while the pacer waits for an answer to learn from.
 ANSWER_POLL = 0.01
 #: Answers remembered to judge which of them the server counted after a given one.

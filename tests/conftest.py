@@ -9,6 +9,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Timing is never the point of a property test here: hypothesis' default 200 ms deadline per
+# example flakes on a loaded 2-core CI machine. Explicit @settings still set the rest.
+settings.register_profile("reportrunner", deadline=None)
+settings.load_profile("reportrunner")
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -45,6 +51,7 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("CLOSE_API_KEY", raising=False)
     monkeypatch.delenv("CLOSE_API_URL", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("GITHUB_OUTPUT", raising=False)
     yield
 
 

@@ -14,6 +14,7 @@ import click
 
 from reportrunner.errors import ProjectError
 from reportrunner.model import Diagnostic, Project
+from reportrunner.output import command_safe
 from reportrunner.redact import redact
 
 
@@ -26,7 +27,7 @@ def stop_if_invalid(diagnostics: Sequence[Diagnostic], consequence: str) -> None
     if not errors:
         return
     for diagnostic in diagnostics:
-        click.echo(redact(str(diagnostic)), err=True)
+        click.echo(command_safe(redact(str(diagnostic))), err=True)
     count = f"{len(errors)} error" + ("s" if len(errors) != 1 else "")
     raise ProjectError(
         f"reportrunner.yaml is invalid ({count} above), so {consequence}",

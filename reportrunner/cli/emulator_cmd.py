@@ -16,7 +16,7 @@ from types import FrameType
 
 import click
 
-from reportrunner.cli._common import translate_errors
+from reportrunner.cli._common import FiniteFloat, translate_errors
 from reportrunner.errors import UsageError
 
 
@@ -33,6 +33,11 @@ class EmulatorOptions:
 
 
 _DEFAULTS = EmulatorOptions()  # the options' defaults, written once
+#: Documented ranges (docs/emulator.md): finite, and small enough that a typo cannot make the
+#: server sleep for a year or promise a rate no socket could serve.
+MAX_LATENCY = 60.0
+MAX_RATE_LIMIT = 100_000.0
+MAX_SEED = 2**63 - 1
 
 
 def serve(
@@ -41,8 +46,15 @@ def serve(
     stop: threading.Event | None = None,
 ) -> None:
     """Run the emulator until `stop` is set (or KeyboardInterrupt); `on_ready(url, key)`."""
+    from reportrunner.apikey import key_problem
     from reportrunner.emulator import Emulator
 
+    problem = key_problem(options.api_key)
+    if problem:
+        raise UsageError(
+            f"--api-key cannot be sent in an HTTP header: {problem}",
+            hint="use visible ASCII characters only (no spaces, no ':').",
+        )
     try:
         emulator = Emulator(
             api_key=options.api_key,
@@ -102,26 +114,31 @@ def _sigterm_stops(stop: threading.Event) -> Iterator[None]:
 )
 @click.option("--api-key", default=_DEFAULTS.api_key, show_default=True, help="The key to accept.")
 @click.option(
-    "--seed", default=_DEFAULTS.seed, show_default=True, type=int, help="Synthetic data seed."
+    "--seed",
+    default=_DEFAULTS.seed,
+    show_default=True,
+    type=click.IntRange(0, MAX_SEED),
+    help="Synthetic data seed (0 to 2**63-1).",
 )
 @click.option(
     "--latency",
     default=_DEFAULTS.latency,
     show_default=True,
-    type=click.FloatRange(0),
-    help="Seconds added to every response.",
+    type=FiniteFloat(0, MAX_LATENCY),
+    help=f"Seconds added to every response (0 to {MAX_LATENCY:g}).",
 )
 @click.option(
     "--rate-limit",
-    type=click.FloatRange(0, min_open=True),
+    type=FiniteFloat(0, MAX_RATE_LIMIT, min_open=True),
     default=_DEFAULTS.rate_limit,
-    help="Requests per second per key before answering 429 (default: unlimited).",
+    help=f"Requests per second per key before answering 429, above 0 and at most "
+    f"{MAX_RATE_LIMIT:g} (default: unlimited).",
 )
 @click.option(
     "--fail-rate",
     default=_DEFAULTS.fail_rate,
     show_default=True,
-    type=click.FloatRange(0, 1),
+    type=FiniteFloat(0, 1),
     help="Share of requests answered with 503 (0..1).",
 )
 @click.option(

@@ -12,6 +12,7 @@ import click
 from reportrunner.cli import EXIT_STATUS_HELP
 from reportrunner.cli._common import translate_errors
 from reportrunner.errors import UsageError
+from reportrunner.output import command_safe
 from reportrunner.redact import redact
 
 if TYPE_CHECKING:
@@ -141,11 +142,11 @@ def command(
         for path in written:
             click.echo(f"  {path.as_posix()}")
         if note:
-            click.echo(f"note: {note}", err=True)
+            click.echo(command_safe(redact(f"note: {note}")), err=True)
         foreign = _foreign_specs(root, written, account)
         if foreign:
             for line in foreign:
-                click.echo(redact(line), err=True)
+                click.echo(command_safe(redact(line)), err=True)
             click.echo(
                 "warning: the specs above name ids this account does not have (the examples "
                 "use the emulator's); delete them or replace the ids (`reportrunner ids`).",

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING
 import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
-from reportrunner.cli._common import translate_errors
+from reportrunner.cli._common import FiniteFloat, translate_errors
 from reportrunner.cli._project import stop_if_invalid
 from reportrunner.errors import ExitStatus
 from reportrunner.model import ReportOutcome
+from reportrunner.output import command_safe
 from reportrunner.redact import redact
 
 if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
@@ -33,6 +34,12 @@ if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
     from reportrunner.runtypes import RunResult
     from reportrunner.staging import SiteLock
     from reportrunner.validate import RejectedSpec, ValidationResult
+
+
+#: --timeout's documented range (docs/running.md): below it nothing answers, above it a
+#: stalled request would hold a CI job for hours.
+MIN_TIMEOUT = 0.1
+MAX_TIMEOUT = 3600.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _echo_err(text: str) -> None:
-    click.echo(redact(text), err=True)
+    click.echo(command_safe(redact(text)), err=True)
 
 
 def execute(options: RunOptions) -> ExitStatus:
@@ -201,7 +208,7 @@ def _print_result(options: RunOptions, result: RunResult) -> None:
         click.echo(result_json(result, out=str(options.out)))
         return
     click.echo(summary_table(result))
-    click.echo(redact(f"site written to {options.out}/"))
+    click.echo(command_safe(redact(f"site written to {options.out}/")))
     if options.format == "github":
         from reportrunner.output import append_step_summary
 
@@ -243,10 +250,11 @@ def _print_result(options: RunOptions, result: RunResult) -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=FiniteFloat(MIN_TIMEOUT, MAX_TIMEOUT),
     default=60.0,
     show_default=True,
-    help="Seconds to wait for each answer from Close before retrying.",
+    help=f"Seconds one request may take, connect to last byte, before it is retried "
+    f"({MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}).",
 )
 @click.option(
     "--format",

@@ -35,19 +35,26 @@ RATE_LIMIT_MESSAGE = "API call count exceeded for this period"
 class Fault:
     """One scripted misbehaviour; build them with the class methods, not the constructor."""
 
-    kind: str  # status | rate_limit | truncated_json | html | drop | delay
+    kind: str  # status | rate_limit | truncated_json | html | drop | delay | one of WIRE_KINDS
     code: int = 200
     body: Any = None
     style: str = "comma"
     reset: float = 1.0
     seconds: float = 0.0
+    size: int = 0  # bytes, for the oversized answers of WIRE_KINDS
+    headers: tuple[tuple[str, str], ...] | None = None  # status: replace the RateLimit header
 
     @classmethod
-    def status(cls, code: int, body: Any = None) -> Fault:
-        """Answer `code` with `body` (a dict/list as JSON, a str as is; default Close's shape)."""
+    def status(cls, code: int, body: Any = None, *, headers: dict[str, str] | None = None) -> Fault:
+        """Answer `code` with `body` (a dict/list as JSON, a str as is; default Close's shape).
+
+        `headers`, when given, are sent instead of the usual `RateLimit` header (a 429 with
+        only `Retry-After: 0`, say).
+        """
         if not 100 <= code <= 599:
             raise ValueError(f"HTTP status must be between 100 and 599, got {code}")
-        return cls("status", code=code, body=body)
+        given = tuple(headers.items()) if headers is not None else None
+        return cls("status", code=code, body=body, headers=given)
 
     @classmethod
     def rate_limit(cls, style: str = "comma", reset: float = 1.0) -> Fault:
@@ -76,6 +83,61 @@ class Fault:
         if seconds < 0:
             raise ValueError(f"delay must be >= 0 seconds, got {seconds}")
         return cls("delay", seconds=seconds)
+
+    # -- answers that misbehave on the wire (written by emulator/wire.py) ---------------------
+
+    @classmethod
+    def drip(cls, interval: float = 0.5) -> Fault:
+        """The real answer, its body sent one byte every `interval` seconds."""
+        return cls("drip", seconds=_positive("interval", interval))
+
+    @classmethod
+    def stall_headers(cls, seconds: float = 30.0) -> Fault:
+        """Half of the status line and headers, then nothing for `seconds`."""
+        return cls("stall_headers", seconds=_positive("seconds", seconds))
+
+    @classmethod
+    def stall_body(cls, seconds: float = 30.0) -> Fault:
+        """Headers and half of the real body, then nothing for `seconds`."""
+        return cls("stall_body", seconds=_positive("seconds", seconds))
+
+    @classmethod
+    def oversized(cls, size: int) -> Fault:
+        """A 200 whose JSON body is `size` bytes, Content-Length truthful."""
+        return cls("oversized", size=_size(size))
+
+    @classmethod
+    def gzip_bomb(cls, size: int) -> Fault:
+        """A 200 with Content-Encoding gzip whose small body inflates to `size` bytes."""
+        return cls("gzip_bomb", size=_size(size))
+
+    @classmethod
+    def endless(cls, size: int = 1 << 30) -> Fault:
+        """A chunked 200 that goes on until the client hangs up (at most `size` bytes)."""
+        return cls("endless", size=_size(size))
+
+    @classmethod
+    def lying_length(cls, size: int = 1 << 40) -> Fault:
+        """Content-Length says `size`; a short body follows and the connection closes."""
+        return cls("lying_length", size=_size(size))
+
+
+#: The faults whose answer `emulator/wire.py` writes byte by byte instead of `Handler.send`.
+WIRE_KINDS = frozenset(
+    {"drip", "stall_headers", "stall_body", "oversized", "gzip_bomb", "endless", "lying_length"}
+)
+
+
+def _positive(name: str, value: float) -> float:
+    if not (value > 0 and math.isfinite(value)):
+        raise ValueError(f"{name} must be a finite number > 0 seconds, got {value}")
+    return value
+
+
+def _size(value: int) -> int:
+    if value < 1:
+        raise ValueError(f"size must be at least 1 byte, got {value}")
+    return value
 
 
 @dataclass
@@ -148,8 +210,10 @@ class TokenBucket:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        if self.rate <= 0:
-            raise ValueError(f"rate limit must be > 0 requests per second, got {self.rate}")
+        if not (self.rate > 0 and math.isfinite(self.rate)):
+            raise ValueError(
+                f"rate limit must be a finite number > 0 requests per second, got {self.rate}"
+            )
         if self.burst < 1:
             raise ValueError(f"burst must be >= 1, got {self.burst}")
 

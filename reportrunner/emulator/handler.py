@@ -1,6 +1,7 @@
 """The emulator's request handler: one pipeline from raw HTTP request to reply.
 
-`Handler.handle_any` reads the request, applies a scripted fault (delay, drop…), the latency,
+`Handler.handle_any` reads the request, applies a scripted fault (delay, drop…; the answers that
+misbehave on the wire are written by wire.py), the latency,
 the random 503s of `fail_rate`, the per-key rate limit and HTTP Basic authentication, then
 routes: the funnel POSTs to reports.py, the GETs to routes.py. Every reply carries `RateLimit`
 except the fault styles that imitate Close's older or partial forms.
@@ -17,7 +18,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from reportrunner.emulator import faults, reports, routes
+from reportrunner.emulator import faults, reports, routes, wire
 from reportrunner.model import ENDPOINT_PATHS
 
 if TYPE_CHECKING:
@@ -124,6 +125,10 @@ class Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "truncated_json":
             reply.payload = reply.payload[: max(1, len(reply.payload) // 2)]
         emu.record(request, reply.status)
+        if fault is not None and fault.kind in faults.WIRE_KINDS:
+            self.close_connection = True  # the stream is not reusable after any of these
+            wire.write(self.wfile, fault, reply.status, reply.payload, emu.stopping)
+            return
         self.send(reply)
 
     def send(self, reply: Reply) -> None:
@@ -148,7 +153,7 @@ def _route(
         extra, body = faults.rate_limited_response(fault.style, state.limit, fault.reset)
         return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
     if fault is not None and fault.kind == "status":
-        return _fault_status(fault, limit_header)
+        return _fault_status(fault, dict(fault.headers) if fault.headers else limit_header)
     if fault is not None and fault.kind == "html":
         page = (
             f"<html><head><title>{fault.code} Error</title></head><body>"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import random
 import socket
 import threading
@@ -99,10 +100,13 @@ class Emulator:
     ) -> None:
         if not api_key:
             raise ValueError("api_key must not be empty")
+        # Written so that nan fails too (nan compares false with every bound).
         if not 0.0 <= fail_rate <= 1.0:
             raise ValueError(f"fail_rate must be between 0 and 1, got {fail_rate}")
-        if latency < 0:
-            raise ValueError(f"latency must be >= 0 seconds, got {latency}")
+        if not (latency >= 0.0 and math.isfinite(latency)):
+            raise ValueError(f"latency must be a finite number >= 0 seconds, got {latency}")
+        if rate_limit is not None and not (rate_limit > 0 and math.isfinite(rate_limit)):
+            raise ValueError(f"rate_limit must be a finite number > 0, got {rate_limit}")
         self.api_key = api_key
         self.seed = seed
         self.now = now

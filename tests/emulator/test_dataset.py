@@ -81,7 +81,7 @@ def test_saved_searches_are_real_subsets() -> None:
 def test_generation_is_fast() -> None:
     started = time.perf_counter()
     generate(1234, NOW - timedelta(days=3))  # a fresh (uncached) dataset
-    assert time.perf_counter() - started < 1.0  # typically ~50 ms
+    assert time.perf_counter() - started < 5.0  # hang guard; typically ~50 ms (bench/)
 
 
 def test_naive_now_is_rejected() -> None:

@@ -87,6 +87,7 @@ def workdir() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.slow
 @settings(
     # 80 in the suite; RELIABILITY.md's figure uses RELIABILITY_FUZZ_EXAMPLES=1000.
     max_examples=int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "80")),

@@ -102,7 +102,7 @@ def test_transient_fault_heals(emu: Emulator, kind: str) -> None:
         assert result.stats.retries == 0
     else:
         assert result.stats.retries == 3
-    assert wall < 10, f"{kind}: {wall:.1f} s of real time"
+    assert wall < 30, f"{kind}: {wall:.1f} s of real time"  # hang guard; normal is ~1 s
     assert clock.slept < 30, f"{kind}: a real run would have waited {clock.slept:.1f} s"
 
 
@@ -166,6 +166,7 @@ def _write_a_and_b(folder: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_cli_transient_storm(tmp_path: Path) -> None:
     """Through the real command: 429s of every form, 5xx, HTML, truncation, drops, slowness."""
     _write_a_and_b(tmp_path)
@@ -202,6 +203,7 @@ def test_cli_transient_storm(tmp_path: Path) -> None:
     assert run.seconds < 30, run.explain()
 
 
+@pytest.mark.slow
 def test_cli_persistent_failure_names_the_report(tmp_path: Path) -> None:
     _write_a_and_b(tmp_path)
     with Emulator(api_key="cli-key", now=NOW) as emu:

@@ -96,15 +96,20 @@ def test_signal_mid_run_leaves_previous_site(project: Path, signum: int) -> None
         running = Running(["run", "--out", "site", "--jobs", "2"], project, cli_env(emu.base_url))
         running.wait_for("[1/")  # the first report is in: the run is in its middle
         sent = time.monotonic()
+        requests_then = len(emu.requests)
         running.process.send_signal(signum)
         status, stdout, stderr = running.finish()
         stopped_after = time.monotonic() - sent
+        # Prompt, counted rather than timed: after the signal nothing new is sent beyond the
+        # two requests (--jobs 2) that may already have been on their way.
+        sent_after = len(emu.requests) - requests_then
     output = f"exit {status}\n{stdout}{stderr}"
     assert status == 130, output
     assert "interrupted" in stderr, output
     assert "no pages were written" in stderr or "nothing was changed" in stderr, output
     assert "Traceback" not in output and "internal error" not in output, output
-    assert stopped_after < 3.0, f"took {stopped_after:.1f} s to stop\n{output}"
+    assert sent_after <= 2, f"{sent_after} requests after the signal\n{output}"
+    assert stopped_after < 30.0, f"took {stopped_after:.1f} s to stop\n{output}"  # hang guard
     assert tree_snapshot(project / "site") == before
     assert siblings(project / "site") == []
     assert CANARY not in output
@@ -127,7 +132,7 @@ def test_signal_while_waiting_for_rate_limit(project: Path) -> None:
         status, stdout, stderr = running.finish()
         stopped_after = time.monotonic() - sent
     assert status == 130, stdout + stderr
-    assert stopped_after < 3.0, f"took {stopped_after:.1f} s to stop"
+    assert stopped_after < 10.0, f"took {stopped_after:.1f} s to stop"  # the wait was 30 s
     assert tree_snapshot(project / "site") == before
 
 
@@ -146,6 +151,7 @@ def _complete(site: Path) -> bool:
     return (site / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_signals_and_sigkill_while_writing_never_leave_a_half_site(tmp_path: Path) -> None:
     specs = {f"r{i:03d}": spec_yaml(f"r{i:03d}", cohort=COHORTS[i % 6]) for i in range(80)}
     write_specs(tmp_path, specs)

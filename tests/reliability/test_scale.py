@@ -12,6 +12,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from relhelp import NEW_BUSINESS, cli_env, run_cli
 
 from reportrunner.emulator import Emulator, Fault
@@ -49,6 +50,7 @@ def _write_specs(folder: Path) -> set[str]:
     return {f"r{i:04d}" for i in range(REPORTS)} | {f"bad{i}" for i in range(INVALID)}
 
 
+@pytest.mark.slow
 def test_thousand_reports_lose_nothing(tmp_path: Path) -> None:
     expected = _write_specs(tmp_path)
     faults = [Fault.status(503), Fault.drop(), Fault.rate_limit("semicolon", 0.05)] * 10

@@ -56,7 +56,7 @@ def test_billion_laughs_fails_fast() -> None:
         previous = name
     started = time.monotonic()
     error = error_of("\n".join(lines) + "\n")
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 10.0  # hang guard: refused in milliseconds
     assert "aliases expand to more than" in error.message and error.hint
 
 
