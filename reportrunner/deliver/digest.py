@@ -1,0 +1,114 @@
+"""What a delivery says about one report, read from its data.json: the one adapter.
+
+Slack and e-mail messages are built only from `Digest` objects, and `Digest` is built only here,
+from the same view model the report page shows (`viewmodel.report_view`): the headline numbers,
+their signed change in words, and better/worse. The page's comparison rules (like-for-like, to
+date) therefore reach the messages by changing this file alone. A window still running when the
+data was fetched gets the in-progress label, so "up 12%" of a half month is never news.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportrunner.escaping import plain_text
+from reportrunner.filters import Formatter
+from reportrunner.history import HEADLINE_KEYS
+from reportrunner.viewmodel import report_view
+from reportrunner.windows import parse_rfc3339
+
+#: The headline numbers a message shows, in this order (the threshold metric is added).
+SHOWN_KEYS: tuple[str, ...] = ("count", "count_total_won", "value_total_won", "count_win_rate")
+IN_PROGRESS = "in progress"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One headline number as a message shows it."""
+
+    key: str
+    label: str
+    text: str  # "$12,400"
+    change: str  # "up $1,200 (11%), better" or "" without a comparison
+    judgement: str  # better | worse | same | none
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One report, ready to be put into a message."""
+
+    id: str
+    title: str
+    url: str | None
+    fetched_at: str
+    coverage: str  # "Opportunities created this month — Dec 1 – 31, 2026, UTC"
+    in_progress: bool
+    lines: tuple[Line, ...]
+    #: Every headline number (raw, for the rules and the state); None when absent.
+    numbers: dict[str, float | None]
+
+    @property
+    def empty(self) -> bool:
+        """No opportunity at all (or no totals to say so)."""
+        return not self.numbers.get("count")
+
+
+def _in_progress(data: dict[str, Any]) -> bool:
+    fetched = parse_rfc3339(str(data["fetched_at"]))
+    for name in ("report", "cohort"):
+        window = (data.get("windows") or {}).get(name) or {}
+        end = window.get("end")
+        if isinstance(end, str) and parse_rfc3339(end) > fetched:
+            return True
+    return False
+
+
+def _number(value: Any) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def page_url(base_url: str | None, report_id: str) -> str | None:
+    """The report's page on the published site (None without `site.base_url`)."""
+    if not base_url:
+        return None
+    return base_url.rstrip("/") + "/" + report_id + "/"
+
+
+def digest_of(
+    data: dict[str, Any], fmt: Formatter, base_url: str | None, extra: tuple[str, ...] = ()
+) -> Digest:
+    """The digest of one report's data.json; `extra` adds metrics (a threshold's) to show."""
+    view = report_view(data, fmt)
+    in_progress = _in_progress(data)
+    # A running period against a whole one is not like for like: show the change, never judge
+    # it (a same-days comparison is like for like, so it keeps its verdict).
+    compared = (data.get("windows") or {}).get("compared") or {}
+    judged = not in_progress or compared.get("kind") == "same-days"
+    wanted = SHOWN_KEYS + tuple(key for key in extra if key not in SHOWN_KEYS)
+    lines = []
+    for metric in view.headline:
+        if metric.key not in wanted:
+            continue
+        change = metric.delta_words if view.has_compared else ""
+        judgement = metric.judgement if judged else "none"
+        if change and judgement in ("better", "worse"):
+            change += f", {judgement}"
+        lines.append(Line(metric.key, metric.label, metric.text, change, judgement))
+    lines.sort(key=lambda line: wanted.index(line.key))
+    base = ((data.get("responses") or {}).get("totals") or {}).get("base") or {}
+    aggregations = base.get("aggregations") if isinstance(base, dict) else None
+    numbers = {
+        key: _number(aggregations.get(key)) if isinstance(aggregations, dict) else None
+        for key in HEADLINE_KEYS
+    }
+    return Digest(
+        id=view.id,
+        title=view.title,
+        url=page_url(base_url, view.id),
+        fetched_at=view.fetched_at,
+        coverage=plain_text(view.coverage[0]) if view.coverage else "",
+        in_progress=in_progress,
+        lines=tuple(lines),
+        numbers=numbers,
+    )
