@@ -48,10 +48,8 @@ class Digest:
     #: Every headline number (raw, for the rules and the state); None when absent.
     numbers: dict[str, float | None]
 
-    @property
-    def empty(self) -> bool:
-        """No opportunity at all (or no totals to say so)."""
-        return not self.numbers.get("count")
+    #: The report found no opportunity at all (count 0, or every funnel stage empty).
+    empty: bool = False
 
 
 def _in_progress(data: dict[str, Any]) -> bool:
@@ -62,6 +60,16 @@ def _in_progress(data: dict[str, Any]) -> bool:
         if isinstance(end, str) and parse_rfc3339(end) > fetched:
             return True
     return False
+
+
+def _empty(data: dict[str, Any], count: float | None) -> bool:
+    if count is not None:
+        return count == 0
+    stages = ((data.get("responses") or {}).get("stages") or {}).get("base") or {}
+    rows = (stages.get("aggregations") or {}).get("stages") if isinstance(stages, dict) else None
+    if not isinstance(rows, list) or not rows:
+        return False  # nothing says the report is empty
+    return all(isinstance(row, dict) and not row.get("count") for row in rows)
 
 
 def _number(value: Any) -> float | None:
@@ -111,4 +119,5 @@ def digest_of(
         in_progress=in_progress,
         lines=tuple(lines),
         numbers=numbers,
+        empty=_empty(data, numbers["count"]),
     )

@@ -1,6 +1,6 @@
 """A `Batch` as one Slack Block Kit message for an incoming webhook, within Slack's limits.
 
-Limits kept (`LIMITS`; tests/deliver/fakeslack.py checks them on its own), from Slack's Block
+Limits kept (`LIMITS`; tests/deliver/dlvslack.py checks them on its own), from Slack's Block
 Kit reference (docs.slack.dev/reference/block-kit):
 50 blocks per message, 3,000 characters per section text, 150 per header text, 10 elements per
 context block; top-level `text` (the notification fallback) kept to 3,000 although Slack
