@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -61,7 +62,10 @@ def smtp() -> Iterator[Mailbox]:
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
-    box = Mailbox("127.0.0.1", 0)
+    with socket.socket() as probe:  # aiosmtpd checks readiness by connecting: needs a port
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    box = Mailbox("127.0.0.1", port)
 
     def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
         ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
@@ -70,17 +74,16 @@ def smtp() -> Iterator[Mailbox]:
         )
         if ok:
             box.logins.append((data.login.decode(), mechanism))
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
 
     controller = Controller(
         _Handler(box),
         hostname="127.0.0.1",
-        port=0,
+        port=port,
         authenticator=authenticate,
         auth_require_tls=False,
     )
     controller.start()
-    box.port = controller.server.sockets[0].getsockname()[1]
     try:
         yield box
     finally:

@@ -50,6 +50,8 @@ def run_once(
             site_title="Acme revenue",
             base_url=base_url,
             dry_run=dry_run,
-            retry=Retry(attempts=attempts, backoff=1.0, sleep=sleep or Sleeps()),
+            retry=Retry(
+                attempts=attempts, backoff=1.0, sleep=sleep if sleep is not None else Sleeps()
+            ),
         )
     )
