@@ -187,3 +187,28 @@ def test_canary_secrets_never_appear_in_any_output(
         visible = "\n".join(line for line in text.splitlines() if "::add-mask::" not in line)
         for secret in (token, SMTP_PASSWORD, slack.url, smtp.url(), TOKEN_PATH):
             assert secret not in visible
+
+
+def test_a_report_that_failed_this_run_is_not_announced(
+    project: Path, close: Emulator, slack: FakeSlack, smtp: Mailbox
+) -> None:
+    import json
+
+    from reportrunner.emulator import Fault
+
+    env = _env(close, slack, smtp)
+    project_file = project / "reportrunner.yaml"
+    text = project_file.read_text(encoding="utf-8").replace("when: changed", "when: always")
+    project_file.write_text(text, encoding="utf-8")  # every report, every run
+    assert _cli("run", "--out", "site", env=env).exit_code == 0
+    close.inject(Fault.status(400), path="/report/")  # one report fails: stale next time
+    second = _cli("run", "--out", "site", "--format", "json", env=env)
+    assert second.exit_code == 1, _explain(second)
+    document = json.loads(second.stdout)
+    manifest = json.loads((project / "site" / "manifest.json").read_text(encoding="utf-8"))
+    stale = [r["id"] for r in manifest["reports"] if r["status"] != "ok"]
+    assert stale and len(stale) < len(manifest["reports"]), manifest  # deduplicated requests
+    assert document["deliveries"], document
+    (slack_sent,) = [d["sent"] for d in document["deliveries"] if d["destination"][0] == "S"]
+    assert slack_sent and not set(stale) & set(slack_sent), document["deliveries"]
+    assert len(slack.received) == 2
