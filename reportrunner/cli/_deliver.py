@@ -91,6 +91,12 @@ def run_deliveries(
     if dry_run is None:
         write(site, result.state)
     if output_format != "json":
+        if not result.outcomes:
+            click.echo(
+                "no delivery is configured (a deliver: block in reportrunner.yaml or a spec; "
+                "docs/delivery.md)",
+                err=True,
+            )
         for outcome in result.outcomes:
             click.echo(redact(outcome_line(outcome)), err=outcome.status == "failed")
     if github:

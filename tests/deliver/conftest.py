@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +16,8 @@ _HERE = str(Path(__file__).parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from dlvslack import FakeSlack, fake_slack  # noqa: E402  (needs the sys.path entry above)
-
-SMTP_USER = "mailer"
-SMTP_PASSWORD = "pw-canary-Sm7p-9931"
+from dlvslack import FakeSlack, fake_slack  # noqa: E402
+from dlvsmtp import Mailbox, mailbox  # noqa: E402
 
 
 @pytest.fixture
@@ -32,62 +26,11 @@ def slack() -> Iterator[FakeSlack]:
         yield server
 
 
-@dataclass
-class Mailbox:
-    host: str
-    port: int
-    messages: list[EmailMessage] = field(default_factory=list)
-    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
-    logins: list[tuple[str, str]] = field(default_factory=list)
-
-    def url(self, password: str = SMTP_PASSWORD) -> str:
-        return f"smtp://{SMTP_USER}:{password}@{self.host}:{self.port}"
-
-
-class _Handler:
-    def __init__(self, box: Mailbox) -> None:
-        self.box = box
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        self.box.messages.append(message)
-        self.box.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp() -> Iterator[Mailbox]:
     """A real SMTP server (aiosmtpd) on a free loopback port, with AUTH PLAIN/LOGIN."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult, LoginPassword
-
-    with socket.socket() as probe:  # aiosmtpd checks readiness by connecting: needs a port
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    box = Mailbox("127.0.0.1", port)
-
-    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
-        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
-            SMTP_USER.encode(),
-            SMTP_PASSWORD.encode(),
-        )
-        if ok:
-            box.logins.append((data.login.decode(), mechanism))
-        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
-
-    controller = Controller(
-        _Handler(box),
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=authenticate,
-        auth_require_tls=False,
-    )
-    controller.start()
-    try:
+    with mailbox() as box:
         yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="session")

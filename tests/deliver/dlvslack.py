@@ -131,7 +131,7 @@ def fake_slack() -> Iterator[FakeSlack]:
     state = FakeSlack()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state, threading.Lock()))
     state.url = f"http://127.0.0.1:{server.server_address[1]}{TOKEN_PATH}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield state

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SMTP_PASSWORD, Mailbox
 from dlvslack import TOKEN_PATH, FakeSlack
+from dlvsmtp import SMTP_PASSWORD, Mailbox
 
 from reportrunner.cli import main
 from reportrunner.deliver.state import FILE as STATE_FILE

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from conftest import SMTP_PASSWORD, Mailbox
 from dlvhelp import run_once
+from dlvsmtp import SMTP_PASSWORD, Mailbox
 
 from reportrunner.deliver.senders import SmtpServer
 

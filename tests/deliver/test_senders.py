@@ -5,9 +5,9 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from conftest import Mailbox
 from dlvhelp import Sleeps, run_once
 from dlvslack import FakeSlack
+from dlvsmtp import Mailbox
 
 SLACK = [{"to": "slack", "webhook_env": "HOOK"}]
 REPORTS = ("q1-cohort-yoy",)

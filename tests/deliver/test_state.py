@@ -80,7 +80,7 @@ def test_history_from_url_reads_the_published_state(tmp_path: Path) -> None:
     _site(tmp_path, json.dumps({"deliveries": {"slack-HOOK": {"a": GOOD}}}))
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}/"
