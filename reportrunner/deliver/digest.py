@@ -21,6 +21,8 @@ from reportrunner.windows import parse_rfc3339
 #: The headline numbers a message shows, in this order (the threshold metric is added).
 SHOWN_KEYS: tuple[str, ...] = ("count", "count_total_won", "value_total_won", "count_win_rate")
 IN_PROGRESS = "in progress"
+#: Stages shown for a report without totals (a pipeline rarely has more).
+MAX_STAGES = 12
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,11 @@ def digest_of(
             change += f", {judgement}"
         lines.append(Line(metric.key, metric.label, metric.text, change, judgement))
     lines.sort(key=lambda line: wanted.index(line.key))
+    if not lines:  # a stages-only report: its funnel, stage by stage, stands in for a headline
+        lines = [
+            Line(f"stage:{stage.id}", stage.label, stage.text["count"], "", "none")
+            for stage in view.stages[:MAX_STAGES]
+        ]
     base = ((data.get("responses") or {}).get("totals") or {}).get("base") or {}
     aggregations = base.get("aggregations") if isinstance(base, dict) else None
     numbers = {

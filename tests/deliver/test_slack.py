@@ -74,3 +74,14 @@ def test_the_stand_in_rejects_what_slack_rejects() -> None:
     assert block_kit_problems(long_header) == ["block 0: header text of 151 characters"]
     section = {"type": "section", "text": {"type": "mrkdwn", "text": "s" * 3001}}
     assert block_kit_problems({"blocks": [section]}) == ["block 0: section text of 3001 characters"]
+
+
+def test_a_stages_only_report_shows_its_stages(slack: FakeSlack, site_data: dict[str, Any]) -> None:
+    data = site_data["renewals-stages"]
+    assert "totals" not in data["responses"]  # the example spec asks for stages only
+    run_once(SLACK, {"renewals-stages": data}, {"HOOK": slack.url})
+    text = slack.received[0]["blocks"][1]["text"]["text"]
+    stages = data["responses"]["stages"]["base"]["aggregations"]["stages"]
+    bullets = [line for line in text.splitlines() if line.startswith("• ")]
+    assert len(bullets) == len(stages) > 0, text
+    assert bullets[0].endswith(f": *{stages[0]['count']:,}*"), text
