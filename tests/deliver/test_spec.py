@@ -69,6 +69,15 @@ def test_a_valid_project_delivery_is_parsed(tmp_path: Path) -> None:
             "reportrunner.yaml:5:5: error: a threshold needs exactly one of `above:` or `below:`",
         ),
         ("  - to: slack\n    webhook_env: https://hooks.slack.com/x\n", "environment variable"),
+        (
+            "  - to: slack\n    webhook_env: X\n    when: threshold\n"
+            "    threshold: {metric: revenue, above: 1}\n",
+            "deliver entry 1.threshold.metric must be one of count, count_total_won",
+        ),
+        (
+            "  - to: slack\n    webhook_env: X\n    reports: ['a b']\n",
+            "must be a report id or a glob",
+        ),
         ("  - to: pager\n", 'deliver entry 1.to must be one of slack, email (found "pager")'),
         (
             "  - to: email\n    smtp_env: S\n    from: me\n    recipients: [a@example.com]\n",
