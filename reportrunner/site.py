@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reportrunner import __version__, history
+from reportrunner.deliver import state as delivery_state
 from reportrunner.errors import UsageError
 from reportrunner.indexview import IndexEntry, index_entry, index_view
 from reportrunner.model import Project, ReportOutcome
@@ -124,6 +125,7 @@ def _build(
     histories: dict[str, list[history.Snapshot]],
     warnings: list[str],
     now: datetime,
+    carry_from: Path | None = None,
 ) -> SiteResult:
     renderer = Renderer(project)  # before staging: a broken template folder fails early
     generated = iso_z(now.astimezone(timezone.utc).replace(microsecond=0))
@@ -131,6 +133,8 @@ def _build(
     entries: list[IndexEntry] = []
     with staged(out) as staging:
         (staging / "history").mkdir()
+        # What the deliveries last sent stays with the site until `deliver` updates it.
+        delivery_state.carry(carry_from or out, staging)
         for item in items:
             report, entry = _build_report(staging, renderer, item, histories.get(item.id, []))
             if report.status == "failed" and item.status != "failed":
@@ -308,4 +312,4 @@ def _rerender(source: Path, destination: Path, project: Project, now: datetime) 
     loaded = history.read_folder(source, [item.id for item in items if not id_problem(item.id)])
     warnings.extend(loaded.warnings)
     histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
-    return _build(destination, project, items, histories, warnings, now)
+    return _build(destination, project, items, histories, warnings, now, carry_from=source)

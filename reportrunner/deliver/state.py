@@ -159,6 +159,17 @@ def read_previous(out: Path, history_from: str | None) -> DeliveryState:
     return read_folder(Path(history_from).expanduser())
 
 
+def carry(previous_site: Path, new_site: Path) -> None:
+    """Carry the state into a site being built: parsed and written anew, never copied as
+    bytes, so only checked entries are published (a symlink or junk there publishes nothing)."""
+    source = previous_site / FILE
+    if source.is_symlink() or source.parent.is_symlink() or not source.is_file():
+        return
+    state = read_folder(previous_site)
+    if state.sent:
+        write(new_site, state)
+
+
 def write(site: Path, state: DeliveryState) -> Path:
     """Write the state into a published site atomically (a reader never sees half a file)."""
     path = site / FILE

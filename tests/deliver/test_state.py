@@ -90,3 +90,35 @@ def test_history_from_url_reads_the_published_state(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_rebuilt_site_keeps_the_checked_state_only(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from reportrunner.model import Project
+    from reportrunner.site import publish, rerender
+
+    out = tmp_path / "site"
+    publish(out, Project(root=tmp_path), [], now=datetime(2026, 12, 1, tzinfo=timezone.utc))
+    document = {"deliveries": {"slack-HOOK": {"a": GOOD, "b": {"junk": True}}}}
+    _site(out, json.dumps(document))
+    publish(out, Project(root=tmp_path), [], now=datetime(2026, 12, 2, tzinfo=timezone.utc))
+    carried = json.loads((out / state_file.FILE).read_text(encoding="utf-8"))
+    assert carried == {"version": 1, "deliveries": {"slack-HOOK": {"a": GOOD}}}
+    rerender(out, Project(root=tmp_path))  # `render --from site`, in place
+    assert state_file.read_folder(out).last("slack-HOOK", "a") == GOOD["numbers"]
+
+
+def test_a_symlinked_state_is_never_carried(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from reportrunner.model import Project
+    from reportrunner.site import publish
+
+    out = tmp_path / "site"
+    publish(out, Project(root=tmp_path), [], now=datetime(2026, 12, 1, tzinfo=timezone.utc))
+    secret = tmp_path / "elsewhere.json"
+    secret.write_text(json.dumps({"deliveries": {"slack-HOOK": {"a": GOOD}}}), encoding="utf-8")
+    (out / state_file.FILE).symlink_to(secret)
+    publish(out, Project(root=tmp_path), [], now=datetime(2026, 12, 2, tzinfo=timezone.utc))
+    assert not (out / state_file.FILE).exists()
