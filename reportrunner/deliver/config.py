@@ -42,11 +42,6 @@ class Threshold:
             return value > self.above
         return self.below is not None and value < self.below
 
-    def words(self) -> str:
-        """'count_win_rate below 0.25', for the top of a message."""
-        side, line = ("above", self.above) if self.above is not None else ("below", self.below)
-        return f"{self.metric} {side} {line:g}" if line is not None else self.metric
-
 
 @dataclass(frozen=True)
 class Delivery:
