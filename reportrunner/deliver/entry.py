@@ -21,7 +21,7 @@ from typing import Any, Literal
 from reportrunner.deliver import mailmsg, slack
 from reportrunner.deliver.batch import Batch, Item, threshold_words
 from reportrunner.deliver.config import Delivery, for_report
-from reportrunner.deliver.digest import digest_of
+from reportrunner.deliver.digest import Digest, digest_of
 from reportrunner.deliver.rules import decide
 from reportrunner.deliver.senders import (
     DeliveryFailed,
@@ -109,6 +109,14 @@ class _Run:
             warnings=list(settings.state.warnings),
         )
         self.batches: list[Batch] = []
+        # A report's digest is the same for every delivery showing the same metrics.
+        self.digests: dict[tuple[str, tuple[str, ...]], Digest] = {}
+
+    def digest(self, report: ReportInput, extra: tuple[str, ...]) -> Digest:
+        key = (report.id, extra)
+        if key not in self.digests:
+            self.digests[key] = digest_of(report.data, self.fmt, self.settings.base_url, extra)
+        return self.digests[key]
 
     def batch(
         self, key: str, members: list[tuple[ReportInput, Delivery]]
@@ -118,7 +126,7 @@ class _Run:
         alerts: dict[str, list[str]] = {}
         for report, delivery in members:
             extra = (delivery.threshold.metric,) if delivery.threshold else ()
-            digest = digest_of(report.data, self.fmt, self.settings.base_url, extra)
+            digest = self.digest(report, extra)
             decision = decide(delivery, digest, self.state.last(key, report.id))
             if not decision.send:
                 skipped.append((report.id, decision.words))
