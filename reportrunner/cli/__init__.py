@@ -21,7 +21,7 @@ Exit statuses:
   1  validation errors, or some reports failed
   2  usage error, or invalid reportrunner.yaml
   3  configuration or access problem (no API key, key rejected, API unreachable)
-  4  published, but a Slack or e-mail delivery failed (tried again on the next run)
+  4  run, deliver: published, but a Slack or e-mail delivery failed (retried next run)
   130 interrupted (Ctrl-C or SIGTERM); the previous site is left unchanged
 """
 
