@@ -20,6 +20,8 @@ class ExitStatus(IntEnum):
     USAGE = 2
     #: Configuration or access problem: no API key, key rejected, API unreachable.
     ACCESS = 3
+    #: The site was published, but a Slack or e-mail delivery failed (tried again next run).
+    DELIVERY = 4
     #: Stopped by SIGINT (Ctrl-C) or SIGTERM; the previous site is left unchanged.
     INTERRUPTED = 130
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # a type only: config imports messages, which imports this module
+    from reportrunner.deliver.config import Delivery
 
 Severity = Literal["error", "warning"]
 
@@ -81,6 +84,8 @@ class Spec:
     matrix_values: dict[str, Any] = field(default_factory=dict)
     #: JSON pointer (e.g. "/request/type") → where the value was written.
     locations: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    #: The spec's own `deliver:` entries (docs/delivery.md).
+    deliver: tuple[Delivery, ...] = ()
 
     @property
     def compared_field(self) -> str | None:
@@ -103,6 +108,8 @@ class Project:
     locale: str = "en_US"
     #: The zone of the index page's times (`site.timezone`); each report page uses its own.
     site_timezone: str = "UTC"
+    #: The shared `deliver:` entries (docs/delivery.md).
+    deliver: tuple[Delivery, ...] = ()
 
 
 OutcomeStatus = Literal["ok", "failed"]

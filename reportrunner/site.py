@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reportrunner import __version__, history
+from reportrunner.deliver import state as delivery_state
 from reportrunner.errors import UsageError
 from reportrunner.indexview import IndexEntry, index_view
 from reportrunner.model import Project, ReportOutcome
@@ -59,6 +60,7 @@ def _build(
     warnings: list[str],
     now: datetime,
     secrets: Sequence[str] = (),
+    carry_from: Path | None = None,
 ) -> SiteResult:
     renderer = Renderer(project)  # before staging: a broken template folder fails early
     generated = iso_z(now.astimezone(timezone.utc).replace(microsecond=0))
@@ -67,6 +69,8 @@ def _build(
     with staged(out, ownership_problem) as staging:
         writer = SiteWriter(staging, secrets)
         writer.mkdir("history")
+        # What the deliveries last sent stays with the site until `deliver` updates it.
+        delivery_state.carry(carry_from or out, writer)
         for item in items:
             report, entry = build_report(writer, renderer, item, histories.get(item.id, []), out)
             if report.status != item.status and report.status in ("failed", "stale"):
@@ -267,4 +271,4 @@ def _rerender(
     loaded = history.read_folder(source, ids, now)
     warnings.extend(loaded.warnings)
     histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
-    return _build(target, project, items, histories, warnings, now, secrets)
+    return _build(target, project, items, histories, warnings, now, secrets, carry_from=source)

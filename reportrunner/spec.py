@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reportrunner.checks import SPEC_SCHEMA
+from reportrunner.deliver.config import parse_deliveries
 from reportrunner.errors import SpecError
 from reportrunner.messages import escape_token
 from reportrunner.model import Location, Project
@@ -273,6 +274,7 @@ def project_from(root: Path, loaded: Loaded | None) -> Project:
     defaults = data.get("defaults")
     if isinstance(defaults, dict):
         fields["defaults"] = defaults
+    fields["deliver"] = parse_deliveries(data.get("deliver"), PROJECT_FILE)
     return Project(root=root, file=root / PROJECT_FILE, **fields)
 
 

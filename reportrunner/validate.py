@@ -19,6 +19,7 @@ from reportrunner.checks import (
     schema_problems,
     timezone_problem,
 )
+from reportrunner.deliver.config import delivery_problems, parse_deliveries
 from reportrunner.errors import SpecError
 from reportrunner.messages import Problem, unescape_token
 from reportrunner.model import Diagnostic, Project, Severity, Spec
@@ -112,6 +113,7 @@ def _spec_problems(draft: Draft) -> list[Problem]:
     else:
         problems += request_semantic_problems(data.get("request"), "/request")
         problems += placeholder_problems(data.get("request"))
+    problems += delivery_problems(data.get("deliver"), "/deliver", in_spec=True)
     if not any(p.pointer == "/timezone" for p in problems):
         zone = timezone_problem(data.get("timezone"))
         if zone:
@@ -188,6 +190,7 @@ def _to_spec(draft: Draft) -> Spec:
         source=draft.file,
         matrix_values=draft.matrix_values,
         locations=dict(draft.values),
+        deliver=parse_deliveries(data.get("deliver"), draft.file),
         **optional,
     )
 
@@ -206,6 +209,7 @@ def _check_project(root: Path, display: str) -> tuple[Loaded | None, list[Diagno
     if isinstance(site, dict) and not any(p.pointer == "/site/timezone" for p in problems):
         zone = timezone_problem(site.get("timezone"), "/site/timezone")
         problems += [zone] if zone else []
+    problems += delivery_problems(loaded.data.get("deliver"), "/deliver", in_spec=False)
     defaults = loaded.data.get("defaults")
     if isinstance(defaults, dict):
         if not any(p.pointer == "/defaults/timezone" for p in problems):

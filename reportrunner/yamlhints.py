@@ -87,6 +87,8 @@ def _colon_in_value(text: str, number: int) -> Explained | None:
     _, key, value = match.groups()
     start = len(text) - len(value)  # where the value begins (0-based)
     value = value.rstrip()
+    if ": " not in value:  # the ": " was trailing whitespace ("a: : "): not this mistake
+        return None
     quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return Explained(
         number,

@@ -1,5 +1,5 @@
 """The command line: `reportrunner init | ids | validate | plan | new | schema | run | render |
-serve | emulator`.
+deliver | serve | emulator`.
 
 The CLI package is the only code that imports click. Each command turns options into a typed
 settings object, calls one core function and maps the result (or the exception) to an exit
@@ -21,6 +21,7 @@ Exit statuses:
   1  validation errors, or some reports failed
   2  usage error, or invalid reportrunner.yaml
   3  configuration or access problem (no API key, key rejected, API unreachable)
+  4  run, deliver: published, but a Slack or e-mail delivery failed (retried next run)
   130 interrupted (Ctrl-C or SIGTERM); the previous site is left unchanged
 """
 
@@ -34,6 +35,7 @@ _COMMANDS: dict[str, str] = {
     "schema": "schema_cmd",
     "run": "run_cmd",
     "render": "render_cmd",
+    "deliver": "deliver_cmd",
     "serve": "serve_cmd",
     "emulator": "emulator_cmd",
 }

@@ -30,6 +30,8 @@ from reportrunner.output import command_safe
 from reportrunner.redact import redact
 
 if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
+    from reportrunner.deliver.entry import DeliveryResult
+    from reportrunner.deliver.state import DeliveryState
     from reportrunner.model import Project
     from reportrunner.runtypes import RunResult
     from reportrunner.staging import SiteLock
@@ -116,10 +118,63 @@ def execute(options: RunOptions) -> ExitStatus:
         # With --only, every other report keeps its previous pages (site.publish carries them).
         every_id = [spec.id for spec in validation.specs] + [o.id for o in result.outcomes]
         keep = sorted(set(every_id) - set(options.only)) if options.only else []
+        # Read before the swap: the new site is built without the old delivery state.
+        state = _delivery_state(options, validation)
         unpublished = _publish(options, project, result.outcomes, now, keep, lock, key)
-    _print_result(options, result)
+        if options.format != "json":
+            _print_result(options, result)
+        # Still under the lock: delivering records what was sent in the site's history.
+        delivered = _deliver(options, validation, result.outcomes, unpublished, state, now)
+    if options.format == "json":  # one document, deliveries included
+        _print_result(options, result, delivered)
     # A report fetched fine but not publishable (its data could not be rendered) failed too.
-    return ExitStatus.OK if result.failed == 0 and not unpublished else ExitStatus.FAILED
+    if result.failed or unpublished:
+        return ExitStatus.FAILED
+    return ExitStatus.DELIVERY if delivered is not None and delivered.failed else ExitStatus.OK
+
+
+def _delivery_state(options: RunOptions, validation: ValidationResult) -> DeliveryState | None:
+    """The previous delivery state, or None when nothing is to be delivered this run."""
+    wanted = validation.project.deliver or any(spec.deliver for spec in validation.specs)
+    if not wanted or options.emulator:
+        return None
+    from reportrunner.deliver.state import read_previous
+
+    return read_previous(options.out, options.history_from)
+
+
+def _deliver(
+    options: RunOptions,
+    validation: ValidationResult,
+    outcomes: list[ReportOutcome],
+    unpublished: list[str],
+    state: DeliveryState | None,
+    now: datetime,
+) -> DeliveryResult | None:
+    """Deliver this run's reports that were fetched and published fine (docs/delivery.md)."""
+    if options.emulator and (
+        validation.project.deliver or any(spec.deliver for spec in validation.specs)
+    ):
+        _echo_err(
+            "note: nothing delivered: emulator numbers are never announced; preview the "
+            "messages with `reportrunner deliver --site DIR --dry-run`."
+        )
+    if state is None:
+        return None
+    from reportrunner.cli._deliver import run_deliveries
+    from reportrunner.deliver.entry import ReportInput
+
+    own = {spec.id: spec.deliver for spec in validation.specs}
+    reports = [
+        ReportInput(outcome.id, outcome.data, own.get(outcome.id, ()))
+        for outcome in outcomes
+        if outcome.status == "ok" and outcome.data is not None and outcome.id not in unpublished
+    ]
+    delivered = run_deliveries(
+        validation.project, reports, site=options.out, state=state, now=now,
+        output_format=options.format,
+    )  # fmt: skip
+    return delivered
 
 
 def _fetch_with(
@@ -201,11 +256,19 @@ def _publish(
     ]
 
 
-def _print_result(options: RunOptions, result: RunResult) -> None:
+def _print_result(
+    options: RunOptions, result: RunResult, delivered: DeliveryResult | None = None
+) -> None:
     from reportrunner.progress import github_errors, github_summary, result_json, summary_table
 
     if options.format == "json":
-        click.echo(result_json(result, out=str(options.out)))
+        import json
+
+        from reportrunner.deliver.summary import result_json as delivery_json
+
+        document = json.loads(result_json(result, out=str(options.out)))
+        document["deliveries"] = delivery_json(delivered) if delivered else []
+        click.echo(redact(json.dumps(document, indent=2, ensure_ascii=False)))
         return
     click.echo(summary_table(result))
     click.echo(command_safe(redact(f"site written to {options.out}/")))

@@ -204,7 +204,12 @@ def test_publish_deploys_to_pages_only_when_the_variable_says_so() -> None:
     caller = load(ROOT / ".github/workflows/publish.yml")["jobs"]["publish"]
     assert caller["uses"] == "./.github/workflows/reports-publish.yml"
     assert caller["with"]["publish-pages"] == "${{ vars.REPORTS_PUBLISH_PAGES == 'true' }}"
-    assert caller["secrets"] == {"CLOSE_API_KEY": "${{ secrets.CLOSE_API_KEY }}"}
+    assert caller["secrets"] == {
+        "CLOSE_API_KEY": "${{ secrets.CLOSE_API_KEY }}",
+        # Optional delivery secrets (docs/delivery.md), passed through when set.
+        "SLACK_WEBHOOK_URL": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "REPORTRUNNER_SMTP_URL": "${{ secrets.REPORTRUNNER_SMTP_URL }}",
+    }
 
     reusable = load(ROOT / ".github/workflows/reports-publish.yml")
     inputs = on_block(reusable)["workflow_call"]["inputs"]

@@ -1,0 +1,119 @@
+"""What a delivery says about one report, read from its data.json: the one adapter.
+
+Slack and e-mail messages are built only from `Digest` objects, and `Digest` is built only here,
+from the same view model the report page shows (`viewmodel.report_view`): the headline numbers,
+their signed change in words, and better/worse. The page's comparison rules (comparison.py:
+like for like, a running period compared to date, periods of different lengths never judged)
+and its in-progress label therefore reach the messages unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportrunner.escaping import plain_text
+from reportrunner.filters import Formatter
+from reportrunner.history import HEADLINE_KEYS
+from reportrunner.viewmodel import report_view
+
+#: The headline numbers a message shows, in this order (the threshold metric is added).
+SHOWN_KEYS: tuple[str, ...] = ("count", "count_total_won", "value_total_won", "count_win_rate")
+#: Stages shown for a report without totals (a pipeline rarely has more).
+MAX_STAGES = 12
+
+
+@dataclass(frozen=True)
+class Line:
+    """One headline number as a message shows it."""
+
+    key: str
+    label: str
+    text: str  # "$12,400"
+    change: str  # "up $1,200 (11%), better" or "" without a comparison
+    judgement: str  # better | worse | same | none
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One report, ready to be put into a message."""
+
+    id: str
+    title: str
+    url: str | None
+    fetched_at: str
+    coverage: str  # "Opportunities created this month — Dec 1 – 31, 2026, UTC"
+    #: The page's in-progress label ("month to date, day 2 of 31"); "" for a finished period.
+    progress: str
+    lines: tuple[Line, ...]
+    #: Every headline number (raw, for the rules and the state); None when absent.
+    numbers: dict[str, float | None]
+
+    #: The report found no opportunity at all (count 0, or every funnel stage empty).
+    empty: bool = False
+
+    @property
+    def in_progress(self) -> bool:
+        return bool(self.progress)
+
+
+def _empty(data: dict[str, Any], count: float | None) -> bool:
+    if count is not None:
+        return count == 0
+    stages = ((data.get("responses") or {}).get("stages") or {}).get("base") or {}
+    rows = (stages.get("aggregations") or {}).get("stages") if isinstance(stages, dict) else None
+    if not isinstance(rows, list) or not rows:
+        return False  # nothing says the report is empty
+    return all(isinstance(row, dict) and not row.get("count") for row in rows)
+
+
+def _number(value: Any) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def page_url(base_url: str | None, report_id: str) -> str | None:
+    """The report's page on the published site (None without `site.base_url`)."""
+    if not base_url:
+        return None
+    return base_url.rstrip("/") + "/" + report_id + "/"
+
+
+def digest_of(
+    data: dict[str, Any], fmt: Formatter, base_url: str | None, extra: tuple[str, ...] = ()
+) -> Digest:
+    """The digest of one report's data.json; `extra` adds metrics (a threshold's) to show."""
+    view = report_view(data, fmt)
+    wanted = SHOWN_KEYS + tuple(key for key in extra if key not in SHOWN_KEYS)
+    lines = []
+    for metric in view.headline:
+        if metric.key not in wanted:
+            continue
+        # The page's own verdict: "better"/"worse" only when the periods are like for like,
+        # "not judged" when they are not (the change is still said).
+        change = metric.delta_words if view.has_compared else ""
+        if change and metric.verdict:
+            change += f", {metric.verdict}"
+        lines.append(Line(metric.key, metric.label, metric.text, change, metric.judgement))
+    lines.sort(key=lambda line: wanted.index(line.key))
+    if not lines:  # a stages-only report: its funnel, stage by stage, stands in for a headline
+        lines = [
+            Line(f"stage:{stage.id}", stage.label, stage.text["count"], "", "none")
+            for stage in view.stages[:MAX_STAGES]
+        ]
+    base = ((data.get("responses") or {}).get("totals") or {}).get("base") or {}
+    aggregations = base.get("aggregations") if isinstance(base, dict) else None
+    numbers = {
+        key: _number(aggregations.get(key)) if isinstance(aggregations, dict) else None
+        for key in HEADLINE_KEYS
+    }
+    return Digest(
+        id=view.id,
+        title=view.title,
+        url=page_url(base_url, view.id),
+        fetched_at=view.fetched_at,
+        coverage=plain_text(view.coverage[0]) if view.coverage else "",
+        progress=view.progress_text,
+        lines=tuple(lines),
+        numbers=numbers,
+        empty=_empty(data, numbers["count"]),
+    )
