@@ -74,6 +74,24 @@ class Watcher:
         return frozenset(seen)
 
 
+def _allow(policy: str, nonce: str) -> str:
+    """`policy` that also lets the reload script run and long-poll.
+
+    A browser obeys the first `script-src` and ignores a repeated one, so the nonce joins the
+    page's own directive (the index already has one, for its search script).
+    """
+    source = f"'nonce-{html.escape(nonce)}'"
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    names = [d.split()[0].lower() for d in directives]
+    for name, value in (("script-src", source), ("connect-src", "'self'")):
+        if name in names:
+            at = names.index(name)
+            directives[at] = f"{directives[at]} {value}"
+        else:
+            directives.append(f"{name} {value}")
+    return "; ".join(directives)
+
+
 class _Handler(SimpleHTTPRequestHandler):
     server: PreviewServer
 
@@ -167,13 +185,7 @@ class PreviewServer(ThreadingHTTPServer):
         text = page.read_text(encoding="utf-8", errors="replace")
         nonce = secrets.token_urlsafe(12)
         script = _RELOAD.format(nonce=nonce, generation=self.generation, changes=CHANGES)
-        text = _CSP.sub(
-            lambda m: (
-                f"{m[1]}{m[2]}; script-src 'nonce-{html.escape(nonce)}'; connect-src 'self'{m[3]}"
-            ),
-            text,
-            count=1,
-        )
+        text = _CSP.sub(lambda m: f"{m[1]}{_allow(m[2], nonce)}{m[3]}", text, count=1)
         at = text.lower().rfind("</body>")
         text = text[:at] + script + text[at:] if at >= 0 else text + script
         return text.encode("utf-8")
