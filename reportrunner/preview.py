@@ -16,6 +16,7 @@ import html
 import json
 import re
 import secrets
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -164,6 +165,12 @@ class PreviewServer(ThreadingHTTPServer):
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A page that reloads drops its long-poll, so the answer meets a closed socket: normal,
+        # not a traceback on the author's terminal. Anything else is reported as usual.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def changed(self) -> int:
         """The site was rebuilt: wake every waiting page; returns the new generation."""

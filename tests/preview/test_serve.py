@@ -11,6 +11,8 @@ import os
 import re
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -155,3 +157,25 @@ def test_an_empty_folder_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Mo
     result = CliRunner().invoke(main, ["serve", "--port", "0"])
     assert result.exit_code == 2, result.output
     assert "site holds no site" in result.stderr and "--emulator" in result.stderr
+
+
+def test_a_page_that_leaves_mid_poll_prints_no_traceback(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A reload drops the page's long-poll; answering it then must not print a traceback."""
+    from reportrunner.preview import PreviewServer
+
+    (tmp_path / "index.html").write_text("<html><body></body></html>", encoding="utf-8")
+    with PreviewServer(tmp_path) as server:
+        host, port = server.server_address[:2]
+        for _ in range(3):
+            connection = http.client.HTTPConnection(str(host), int(port), timeout=GUARD)
+            connection.request("GET", f"{CHANGES}?since={server.generation}")
+            sock = connection.sock
+            assert sock is not None
+            # Closed with a reset (SO_LINGER 0), as a browser does when it leaves the page.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()
+            server.changed()
+        assert _changes(server.url, -1) == 3  # still serving
+    assert "Traceback" not in capfd.readouterr().err
