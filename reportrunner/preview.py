@@ -104,10 +104,20 @@ class _Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
+        # Another name for this address (a web page's DNS rebinding to 127.0.0.1) would let
+        # that page read the sales numbers: only the names of this server are answered.
+        port = self.server.server_address[1]
+        if self.headers.get("Host", f"{HOST}:{port}") not in (
+            f"{HOST}:{port}",
+            f"localhost:{port}",
+        ):
+            self._send(403, "text/plain; charset=utf-8", f"use {self.server.url}\n".encode())
+            return
         url = urlsplit(self.path)
         if url.path == CHANGES:
             since = parse_qs(url.query).get("since", ["-1"])[0]
-            generation = self.server.wait_for_change(int(since) if since.isdigit() else -1)
+            known = re.fullmatch(r"[0-9]{1,18}", since)  # str.isdigit takes "²", int() does not
+            generation = self.server.wait_for_change(int(since) if known else -1)
             self._send(200, "application/json", json.dumps({"generation": generation}).encode())
             return
         target = Path(self.translate_path(url.path))

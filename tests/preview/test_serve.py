@@ -179,3 +179,24 @@ def test_a_page_that_leaves_mid_poll_prints_no_traceback(
             server.changed()
         assert _changes(server.url, -1) == 3  # still serving
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_only_this_servers_own_names_are_answered(tmp_path: Path) -> None:
+    """A page on another site that rebinds its name to 127.0.0.1 must not read the numbers."""
+    from reportrunner.preview import PreviewServer
+
+    (tmp_path / "index.html").write_text("<html><body>numbers</body></html>", encoding="utf-8")
+    with PreviewServer(tmp_path) as server:
+        port = server.server_address[1]
+        for host, status in [
+            (f"127.0.0.1:{port}", 200),
+            (f"localhost:{port}", 200),
+            (f"evil.example:{port}", 403),
+            ("127.0.0.1", 403),
+            (f"127.0.0.1.nip.io:{port}", 403),
+        ]:
+            answer = requests.get(server.url, headers={"Host": host}, timeout=GUARD)
+            assert answer.status_code == status, host
+            assert ("numbers" in answer.text) == (status == 200), host
+        odd = requests.get(f"{server.url.rstrip('/')}{CHANGES}?since=²", timeout=GUARD)
+        assert odd.status_code == 200 and odd.json() == {"generation": 0}
