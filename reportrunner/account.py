@@ -1,5 +1,8 @@
 """The structure of one Close account, read once: what `init` writes specs from, what `ids` lists.
 
+Every name is masked here, once (`redact`): Close can echo the key in a name, and `ids` cuts
+long names and `init` writes them into files, where a cut key would no longer be masked.
+
 The look-ups are the run's own (`names.fetch_names`: every page of users, the organization's
 deactivated members, groups with their members, pipelines with their statuses) plus every lead
 Smart View and `/me/` for the key owner's time zone, so `init`, `ids`, `validate --online` and
@@ -17,6 +20,7 @@ from typing import Any, Literal
 from reportrunner.client import ClientSettings, CloseClient
 from reportrunner.errors import ApiError, ApiUnreachable, AuthError
 from reportrunner.names import Names, fetch_names
+from reportrunner.redact import redact
 
 #: What `reportrunner ids` can list.
 Kind = Literal["pipelines", "users", "groups", "saved-searches"]
@@ -142,29 +146,30 @@ def read_account(settings: ClientSettings) -> Account:
     )
     return Account(
         organization_id=organization_id,
-        organization_name=organization_name,
+        organization_name=redact(organization_name),
         timezone=zone,
         pipelines=tuple(
             PipelineInfo(
                 pipeline_id,
-                name,
+                redact(name),
                 tuple(
-                    StatusInfo(status_id, status.label, status.type)
+                    StatusInfo(status_id, redact(status.label), status.type)
                     for status_id, status in names.statuses.get(pipeline_id, {}).items()
                 ),
             )
             for pipeline_id, name in names.pipelines.items()
         ),
         users=tuple(
-            UserInfo(user_id, name, user_id not in names.inactive_users)
+            UserInfo(user_id, redact(name), user_id not in names.inactive_users)
             for user_id, name in sorted(names.users.items(), key=lambda item: item[1].casefold())
         ),
         groups=tuple(
-            GroupInfo(group_id, name, tuple(names.group_members.get(group_id, [])))
+            GroupInfo(group_id, redact(name), tuple(names.group_members.get(group_id, [])))
             for group_id, name in names.groups.items()
         ),
         saved_searches=tuple(
-            SavedSearchInfo(search_id, name) for search_id, name in names.saved_searches.items()
+            SavedSearchInfo(search_id, redact(name))
+            for search_id, name in names.saved_searches.items()
         ),
         names=names,
     )

@@ -20,6 +20,11 @@ TOTALS_FIELDS: tuple[tuple[str, str, str, bool], ...] = (
     ("sales_velocity", "Sales velocity", "money", True),
 )
 FIELD = {key: (label, kind, better) for key, label, kind, better in TOTALS_FIELDS}
+#: The totals that add up over days (sums, not averages or rates): only these get a per-day
+#: rate when two periods of different lengths are shown side by side.
+ADDITIVE = frozenset(
+    {"count", "count_total_complete", "count_total_won", "value_total_complete", "value_total_won"}
+)
 UNIT = {"money": "_cents", "duration": "_seconds", "count": "", "ratio": ""}
 STAGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("count", "count"),

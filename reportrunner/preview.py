@@ -16,6 +16,7 @@ import html
 import json
 import re
 import secrets
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -74,6 +75,24 @@ class Watcher:
         return frozenset(seen)
 
 
+def _allow(policy: str, nonce: str) -> str:
+    """`policy` that also lets the reload script run and long-poll.
+
+    A browser obeys the first `script-src` and ignores a repeated one, so the nonce joins the
+    page's own directive (the index already has one, for its search script).
+    """
+    source = f"'nonce-{html.escape(nonce)}'"
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    names = [d.split()[0].lower() for d in directives]
+    for name, value in (("script-src", source), ("connect-src", "'self'")):
+        if name in names:
+            at = names.index(name)
+            directives[at] = f"{directives[at]} {value}"
+        else:
+            directives.append(f"{name} {value}")
+    return "; ".join(directives)
+
+
 class _Handler(SimpleHTTPRequestHandler):
     server: PreviewServer
 
@@ -85,10 +104,20 @@ class _Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
+        # Another name for this address (a web page's DNS rebinding to 127.0.0.1) would let
+        # that page read the sales numbers: only the names of this server are answered.
+        port = self.server.server_address[1]
+        if self.headers.get("Host", f"{HOST}:{port}") not in (
+            f"{HOST}:{port}",
+            f"localhost:{port}",
+        ):
+            self._send(403, "text/plain; charset=utf-8", f"use {self.server.url}\n".encode())
+            return
         url = urlsplit(self.path)
         if url.path == CHANGES:
             since = parse_qs(url.query).get("since", ["-1"])[0]
-            generation = self.server.wait_for_change(int(since) if since.isdigit() else -1)
+            known = re.fullmatch(r"[0-9]{1,18}", since)  # str.isdigit takes "²", int() does not
+            generation = self.server.wait_for_change(int(since) if known else -1)
             self._send(200, "application/json", json.dumps({"generation": generation}).encode())
             return
         target = Path(self.translate_path(url.path))
@@ -147,6 +176,12 @@ class PreviewServer(ThreadingHTTPServer):
     ) -> None:
         self.close()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A page that reloads drops its long-poll, so the answer meets a closed socket: normal,
+        # not a traceback on the author's terminal. Anything else is reported as usual.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     def changed(self) -> int:
         """The site was rebuilt: wake every waiting page; returns the new generation."""
         with self._changed:
@@ -167,13 +202,7 @@ class PreviewServer(ThreadingHTTPServer):
         text = page.read_text(encoding="utf-8", errors="replace")
         nonce = secrets.token_urlsafe(12)
         script = _RELOAD.format(nonce=nonce, generation=self.generation, changes=CHANGES)
-        text = _CSP.sub(
-            lambda m: (
-                f"{m[1]}{m[2]}; script-src 'nonce-{html.escape(nonce)}'; connect-src 'self'{m[3]}"
-            ),
-            text,
-            count=1,
-        )
+        text = _CSP.sub(lambda m: f"{m[1]}{_allow(m[2], nonce)}{m[3]}", text, count=1)
         at = text.lower().rfind("</body>")
         text = text[:at] + script + text[at:] if at >= 0 else text + script
         return text.encode("utf-8")

@@ -155,7 +155,9 @@ def write_files(root: Path, files: dict[str, str], *, force: bool = False) -> li
     folders = [t for t in targets if t.is_dir()]
     if folders:
         raise UsageError(f"{folders[0]} is a folder, not a file; nothing was written")
-    existing = [t for t in targets if t.exists()]
+    # A symlink counts as existing even when dangling: writing through it would put the file
+    # wherever it points, outside `root`, without --force.
+    existing = [t for t in targets if t.exists() or t.is_symlink()]
     if existing and not force:
         shown = ", ".join(t.relative_to(root).as_posix() for t in existing)
         raise UsageError(
@@ -164,5 +166,7 @@ def write_files(root: Path, files: dict[str, str], *, force: bool = False) -> li
         )
     for target, content in zip(targets, files.values(), strict=True):
         target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink():
+            target.unlink()  # --force replaces the link itself, never the file it points to
         target.write_text(content, encoding="utf-8")
     return targets

@@ -21,7 +21,7 @@ from reportrunner.describe import coverage, filters_in_words
 from reportrunner.escaping import plain_text
 from reportrunner.filters import Formatter
 from reportrunner.history import HEADLINE_KEYS
-from reportrunner.metrics import FIELD, STAGE_FIELDS, TOTALS_FIELDS
+from reportrunner.metrics import ADDITIVE, FIELD, STAGE_FIELDS, TOTALS_FIELDS
 from reportrunner.statuswords import stale_words
 from reportrunner.trendview import trends
 from reportrunner.windows import parse_rfc3339
@@ -148,7 +148,7 @@ def _metric(
             )
     show_delta = versus is not None and versus.kind != "different-lengths"
     rate = ""
-    if versus and versus.days and kind in ("count", "money") and None not in (value, compared):
+    if versus and versus.days and key in ADDITIVE and None not in (value, compared):
         # At least a day: an hour into the month must not read as a day's pace times 24.
         pairs = zip((value, compared), versus.days, strict=True)
         per_day = [amount / max(days, 1.0) for amount, days in pairs]

@@ -42,6 +42,12 @@ def is_debug(ctx: click.Context | None = None) -> bool:
     return False
 
 
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print text that may hold words from Close, a spec or a file: masked, and no line of it
+    can become a GitHub workflow command."""
+    click.echo(command_safe(redact(text)), err=err, nl=nl)
+
+
 def fail(message: str, status: ExitStatus, hint: str | None = None) -> None:
     """Print `message` (and a hint) to stderr and exit with `status`."""
     # Messages quote paths, ids and Close's words: none may become a workflow command.

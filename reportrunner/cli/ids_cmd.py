@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
-from reportrunner.cli._common import translate_errors
+from reportrunner.cli._common import say, translate_errors
 
 
 @click.command("ids", epilog=EXIT_STATUS_HELP)
@@ -46,6 +46,7 @@ def command(kinds: tuple[str, ...], fmt: str, emulator: bool) -> None:
     from reportrunner.cli._account import account_settings
     from reportrunner.cli._project import valid_project
     from reportrunner.idtables import Format, format_ids
+    from reportrunner.redact import redact
 
     with translate_errors():
         project = valid_project(Path.cwd(), "no id was looked up")
@@ -57,5 +58,9 @@ def command(kinds: tuple[str, ...], fmt: str, emulator: bool) -> None:
             account = read_account(settings)
         wanted: list[Kind] = [k for k in KINDS if k in kinds] or list(KINDS)
         output_format: Format = "json" if fmt == "json" else "yaml" if fmt == "yaml" else "text"
-        click.echo(format_ids(account, wanted, output_format), nl=False)
+        listing = format_ids(account, wanted, output_format)
+        if output_format == "json":  # line breaks are escaped: no line can start a command
+            click.echo(redact(listing), nl=False)
+        else:  # a YAML dump puts what follows a line break in a name on a line of its own
+            say(listing, nl=False)
     sys.exit(0)

@@ -10,10 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
-from reportrunner.cli._common import translate_errors
+from reportrunner.cli._common import say, translate_errors
 from reportrunner.errors import UsageError
-from reportrunner.output import command_safe
-from reportrunner.redact import redact
 
 if TYPE_CHECKING:
     from reportrunner.account import Account
@@ -138,15 +136,15 @@ def command(
             files.update(_schemas())
         written = write_files(root, files, force=force)
         name = one_line(account.organization_name, 80)  # untrusted: one printable line
-        click.echo(redact(f"Close organization {name}: wrote"))
+        say(f"Close organization {name}: wrote")
         for path in written:
             click.echo(f"  {path.as_posix()}")
         if note:
-            click.echo(command_safe(redact(f"note: {note}")), err=True)
+            say(f"note: {note}", err=True)
         foreign = _foreign_specs(root, written, account)
         if foreign:
             for line in foreign:
-                click.echo(command_safe(redact(line)), err=True)
+                say(line, err=True)
             click.echo(
                 "warning: the specs above name ids this account does not have (the examples "
                 "use the emulator's); delete them or replace the ids (`reportrunner ids`).",

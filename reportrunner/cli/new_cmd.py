@@ -121,7 +121,8 @@ def write_new_spec(
             hint=f"{id_rule['errorMessage']}, e.g. new-business-weekly",
         )
     target = folder / f"{report_id}.yaml"
-    if target.exists() and not force:
+    # A symlink (even dangling) is an existing file: writing through it lands outside folder.
+    if (target.exists() or target.is_symlink()) and not force:
         raise UsageError(f"{target} already exists", hint="pick another id or pass --force")
     project = valid_project(root, "no spec was written")
     default_request = project.defaults.get("request")
@@ -130,6 +131,8 @@ def write_new_spec(
     filled = _from_account(account, pipeline, default) if account else _offline(pipeline, default)
     schema = Path("..") / "schema" / SPEC_SCHEMA
     folder.mkdir(parents=True, exist_ok=True)
+    if target.is_symlink():
+        target.unlink()  # --force replaces the link, never the file it points to
     target.write_text(
         TEMPLATE.format(
             schema=schema.as_posix(),

@@ -14,11 +14,9 @@ from pathlib import Path
 import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
-from reportrunner.cli._common import translate_errors
+from reportrunner.cli._common import say, translate_errors
 from reportrunner.cli.emulator_cmd import _sigterm_stops
 from reportrunner.errors import ReportRunnerError, UsageError
-from reportrunner.output import command_safe
-from reportrunner.redact import redact
 
 #: Seconds between two looks at the sources' mtimes (a look costs a few stat calls).
 POLL = 0.5
@@ -53,9 +51,9 @@ def _rebuild(folder: Path, emulator: bool) -> None:
 
             render(RenderOptions(source=folder, root=Path.cwd()))
     except ReportRunnerError as exc:
-        click.echo(command_safe(redact(f"error: {exc}")), err=True)
+        say(f"error: {exc}", err=True)
         if exc.hint:
-            click.echo(command_safe(redact(f"hint: {exc.hint}")), err=True)
+            say(f"hint: {exc.hint}", err=True)
 
 
 def serve(folder: Path, port: int, watch: bool, emulator: bool, stop: threading.Event) -> None:

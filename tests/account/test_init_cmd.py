@@ -134,3 +134,25 @@ def test_an_id_that_is_not_an_id_writes_nothing(tmp_path: Path, account: Any) ->
     assert "an id that is not in Close's id format" in result.stderr
     assert "nothing was written" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_never_writes_through_a_symlink(tmp_path: Path, account: Any) -> None:
+    """A link in the folder (dangling or not) is an existing file: refused, and --force
+    replaces the link, never the file outside the folder it points to."""
+    env = account_env(account)
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    kept = outside / "kept.yaml"
+    kept.write_text("# not init's\n", encoding="utf-8")
+    (project / "reportrunner.yaml").symlink_to(outside / "dangling.yaml")
+    refused = invoke(project, "init", env=env)
+    assert refused.exit_code == 2, explain(refused)
+    assert "not overwriting reportrunner.yaml" in refused.stderr, explain(refused)
+    assert sorted(p.name for p in outside.iterdir()) == ["kept.yaml"]
+    forced = invoke(project, "init", "--force", env=env)
+    assert forced.exit_code == 0, explain(forced)
+    config = project / "reportrunner.yaml"
+    assert not config.is_symlink() and "defaults:" in config.read_text(encoding="utf-8")
+    assert sorted(p.name for p in outside.iterdir()) == ["kept.yaml"]
+    assert kept.read_text(encoding="utf-8") == "# not init's\n"

@@ -56,3 +56,18 @@ def test_placeholders_in_users_and_query_are_errors_too(tmp_path: Path) -> None:
     assert check.exit_code == 1, explain(check)
     for words in ("ids groups", "ids users", "ids saved-searches"):
         assert f"`reportrunner {words}`" in check.stdout, explain(check)
+
+
+def test_new_never_writes_through_a_symlink(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    (project / "specs").mkdir(parents=True)
+    outside.mkdir()
+    link = project / "specs" / "linked.yaml"
+    link.symlink_to(outside / "dangling.yaml")
+    refused = invoke(project, "new", "linked")
+    assert refused.exit_code == 2, explain(refused)
+    assert "already exists" in refused.stderr and "--force" in refused.stderr
+    forced = invoke(project, "new", "linked", "--force")
+    assert forced.exit_code == 0, explain(forced)
+    assert not link.is_symlink() and "request:" in link.read_text(encoding="utf-8")
+    assert list(outside.iterdir()) == [], "nothing may be written outside specs/"

@@ -30,6 +30,9 @@ from .docsrun import Command, commands_in, help_examples, run
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md"))]
+#: Documents whose links are checked too (their commands are bench scripts and pytest runs, not
+#: reportrunner commands: RELIABILITY.md's and BENCHMARKS.md's figures say how to rerun them).
+LINKED = [*DOCS, "BENCHMARKS.md", "RELIABILITY.md", "CHANGELOG.md"]
 KEY = "docs-contract-key"
 #: Command prefix → why it is not run here. Reviewed; keep it short.
 SKIPS: dict[str, str] = {
@@ -153,7 +156,7 @@ def _anchors(path: Path) -> set[str]:
 
 def _links() -> list[tuple[str, int, str]]:
     found = []
-    for doc in DOCS:
+    for doc in LINKED:
         text = (ROOT / doc).read_text(encoding="utf-8")
         text = re.sub(r"```.*?```", lambda m: "\n" * m[0].count("\n"), text, flags=re.S)
         for number, line in enumerate(text.splitlines(), start=1):
@@ -174,3 +177,17 @@ def test_every_relative_link_resolves_inside_the_repository(
     assert resolved.exists(), f"{where}: {resolved.relative_to(ROOT)} does not exist"
     if anchor and resolved.suffix == ".md":
         assert anchor in _anchors(resolved), f"{where}: no heading #{anchor} there"
+
+
+def test_every_test_and_bench_script_the_docs_name_exists() -> None:
+    """RELIABILITY.md and BENCHMARKS.md say which test or script reproduces each figure."""
+    missing = []
+    for doc in LINKED:
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        for found in re.finditer(r"((?:tests|bench)/[\w/.-]+\.py)(?:::(\w+))?", text):
+            path, name = ROOT / found[1], found[2]
+            if not path.is_file():
+                missing.append(f"{doc}: {found[0]} (no such file)")
+            elif name and not re.search(rf"def {name}\b", path.read_text(encoding="utf-8")):
+                missing.append(f"{doc}: {found[0]} (no such test)")
+    assert missing == []

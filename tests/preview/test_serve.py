@@ -11,6 +11,8 @@ import os
 import re
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -80,7 +82,11 @@ def test_pages_are_served_on_loopback_with_a_reload_script(served: str) -> None:
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     nonce = re.search(r'<script nonce="([^"]+)">', page.text)
     assert nonce is not None, page.text[-500:]
-    assert f"script-src 'nonce-{nonce[1]}'; connect-src 'self'" in page.text
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page.text)
+    assert policy is not None, page.text[:500]
+    directives = [d.split()[0] for d in policy[1].split(";") if d.strip()]
+    assert directives.count("script-src") == 1, policy[1]  # a browser ignores a second one
+    assert f"'nonce-{nonce[1]}'" in policy[1] and "connect-src 'self'" in policy[1]
     assert "nonce" not in (Path("site") / "index.html").read_text(encoding="utf-8")  # not on disk
     data = requests.get(served + "new-business-last-month/data.json", timeout=GUARD)
     assert data.status_code == 200 and data.json()["id"] == "new-business-last-month"
@@ -151,3 +157,46 @@ def test_an_empty_folder_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Mo
     result = CliRunner().invoke(main, ["serve", "--port", "0"])
     assert result.exit_code == 2, result.output
     assert "site holds no site" in result.stderr and "--emulator" in result.stderr
+
+
+def test_a_page_that_leaves_mid_poll_prints_no_traceback(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A reload drops the page's long-poll; answering it then must not print a traceback."""
+    from reportrunner.preview import PreviewServer
+
+    (tmp_path / "index.html").write_text("<html><body></body></html>", encoding="utf-8")
+    with PreviewServer(tmp_path) as server:
+        host, port = server.server_address[:2]
+        for _ in range(3):
+            connection = http.client.HTTPConnection(str(host), int(port), timeout=GUARD)
+            connection.request("GET", f"{CHANGES}?since={server.generation}")
+            sock = connection.sock
+            assert sock is not None
+            # Closed with a reset (SO_LINGER 0), as a browser does when it leaves the page.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()
+            server.changed()
+        assert _changes(server.url, -1) == 3  # still serving
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_only_this_servers_own_names_are_answered(tmp_path: Path) -> None:
+    """A page on another site that rebinds its name to 127.0.0.1 must not read the numbers."""
+    from reportrunner.preview import PreviewServer
+
+    (tmp_path / "index.html").write_text("<html><body>numbers</body></html>", encoding="utf-8")
+    with PreviewServer(tmp_path) as server:
+        port = server.server_address[1]
+        for host, status in [
+            (f"127.0.0.1:{port}", 200),
+            (f"localhost:{port}", 200),
+            (f"evil.example:{port}", 403),
+            ("127.0.0.1", 403),
+            (f"127.0.0.1.nip.io:{port}", 403),
+        ]:
+            answer = requests.get(server.url, headers={"Host": host}, timeout=GUARD)
+            assert answer.status_code == status, host
+            assert ("numbers" in answer.text) == (status == 200), host
+        odd = requests.get(f"{server.url.rstrip('/')}{CHANGES}?since=²", timeout=GUARD)
+        assert odd.status_code == 200 and odd.json() == {"generation": 0}

@@ -78,8 +78,12 @@ def test_a_month_against_a_year_shows_both_figures_and_says_why_there_is_no_verd
     # month has run 29 days and 10 hours; last year had 365 days.
     per_day_now = 33450000 / (29 + 10 / 24) / 100
     assert won.rate_text == f"Per day: ${per_day_now:,.2f} · last year $838.36"
-    rate = next(m for m in report_view(data, FMT).headline if m.key == "count_win_rate")
-    assert rate.rate_text == "", "ratios have no per-day rate"
+    headline = {m.key: m for m in report_view(data, FMT).headline}
+    assert headline["count_win_rate"].rate_text == "", "ratios have no per-day rate"
+    # An average or a velocity does not add up over days: a "per day" of it means nothing.
+    for key in ("average_value_annualized_per_won_opportunity", "sales_velocity"):
+        assert key in headline and headline[key].rate_text == "", key
+    assert headline["count"].rate_text.startswith("Per day: ")
 
 
 def test_finished_periods_are_like_for_like() -> None:

@@ -79,3 +79,30 @@ def test_unsure_keywords_under_a_negation_never_answer_valid() -> None:
     assert compile_check({"oneOf": [{"type": "string"}, unsure]}, {})("x") is False
     assert compile_check({"not": {"uniqueItems": True}}, {})([1, True]) is False
     assert compile_check({"not": {"enum": [1]}}, {})(1) is False
+
+
+#: The top-level spec fields and the project's site fields (issue 13 added `comparison` and
+#: `site.timezone`), with values on both sides of each rule, trailing newlines included.
+TOP_FIELDS = ["id", "title", "comparison", "timezone", "currency", "endpoints", "formats", "tags"]
+TOP_VALUES = st.sampled_from(
+    [None, 1, "", "x", "to-date", "full-period", "to-date\n", "UTC", "Europe/Berlin",
+     "Europe/Berlin\n", "Not a zone", "USD", "USD\n", "usd", "con", "evil\n", "ok-id",
+     ["totals"], ["stages", "stages"], ["html", "md"], ["x"], [], ["a", "b"]]
+)  # fmt: skip
+SITE_FIELDS = ["title", "timezone", "locale", "base_url", "x"]
+SITE_VALUES = st.sampled_from(
+    [None, 1, "", "T", "UTC", "Europe/Berlin", "UTC\n", "en_US", "en_US\n", "de",
+     "https://a.example/", "https://a.example/\n", "ftp://a"]
+)  # fmt: skip
+
+
+@SETTINGS
+@given(
+    st.dictionaries(st.sampled_from(TOP_FIELDS), TOP_VALUES, max_size=6),
+    st.dictionaries(st.sampled_from(SITE_FIELDS), SITE_VALUES, max_size=4),
+)
+def test_top_level_and_site_fields(spec: dict[str, Any], site: dict[str, Any]) -> None:
+    request = {"pipeline": "pipe_abc", "type": "created-cohort"}
+    agree("spec", {"title": "T", "request": request} | spec)
+    agree("project", {"site": site})
+    agree("project", {"site": site, "defaults": spec})
