@@ -34,7 +34,12 @@ def key_and_url_from_env(default_url: str, *, needed_for: str, hint: str) -> tup
             hint="copy the key again from Close (Settings → Developer → API Keys); a pasted "
             "key often picks up a '…', a quote or a line break.",
         )
-    return key, os.environ.get("CLOSE_API_URL", "").strip() or default_url
+    return key, url_from_env(default_url)
+
+
+def url_from_env(default_url: str) -> str:
+    """The API base URL `run` uses: CLOSE_API_URL, else `default_url` (api.base_url)."""
+    return os.environ.get("CLOSE_API_URL", "").strip() or default_url
 
 
 def key_problem(key: str) -> str | None:

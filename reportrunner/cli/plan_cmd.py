@@ -14,6 +14,8 @@ import click
 from reportrunner.cli import EXIT_STATUS_HELP
 from reportrunner.cli._common import translate_errors
 from reportrunner.errors import ExitStatus, UsageError
+from reportrunner.output import command_safe
+from reportrunner.redact import redact
 
 if TYPE_CHECKING:
     from reportrunner.plan import RequestPlan
@@ -98,6 +100,7 @@ def _plan_text(plan: RequestPlan, base_url: str, now: datetime) -> str:
 
 
 def execute(options: PlanOptions) -> ExitStatus:
+    from reportrunner.apikey import url_from_env
     from reportrunner.cli._project import stop_if_invalid
     from reportrunner.output import format_text
     from reportrunner.plan import build_plan
@@ -110,9 +113,10 @@ def execute(options: PlanOptions) -> ExitStatus:
     if result.diagnostics:
         click.echo(format_text(result.diagnostics), err=True, nl=False)
     plan = build_plan(result.specs, now)
-    base_url = result.project.api_base_url.rstrip("/")
+    # The URL `run` would use: CLOSE_API_URL wins over api.base_url, as it does there.
+    base_url = url_from_env(result.project.api_base_url).rstrip("/")
     render = _plan_json if options.format == "json" else _plan_text
-    click.echo(render(plan, base_url, now), nl=False)
+    click.echo(command_safe(redact(render(plan, base_url, now))), nl=False)
     if result.errors:
         click.echo(
             f"{len(result.rejected)} report(s) left out of the plan because of errors above",

@@ -141,6 +141,23 @@ def test_plan_text_and_json(tmp_path: Path) -> None:
     assert document["reports"][0]["windows"]["cohort"]["start"] == "2026-11-01T00:00:00+05:30"
 
 
+def test_plan_shows_the_url_run_would_use(tmp_path: Path) -> None:
+    """CLOSE_API_URL overrides api.base_url in `run`, so `plan` shows that URL too."""
+    write(tmp_path, {"specs/a.yaml": GOOD})
+    env = {"CLOSE_API_URL": "http://127.0.0.1:8787/api/v1"}
+    text = invoke(tmp_path, "plan", "--at", "2026-11-30T09:00:00Z", env=env)
+    assert text.exit_code == 0, explain(text)
+    assert "against http://127.0.0.1:8787/api/v1" in text.stdout
+    assert "POST http://127.0.0.1:8787/api/v1/report/funnel/opportunity/totals/" in text.stdout
+    result = invoke(tmp_path, "plan", "--format", "json", "--at", "2026-11-30T09:00:00Z", env=env)
+    assert json.loads(result.stdout)["api_base_url"] == "http://127.0.0.1:8787/api/v1"
+    # Credentials in the URL are masked like everywhere else.
+    secret = {"CLOSE_API_URL": "https://user:s3cr3t-pw@proxy.example/api/v1"}
+    masked = invoke(tmp_path, "plan", "--at", "2026-11-30T09:00:00Z", env=secret)
+    assert masked.exit_code == 0, explain(masked)
+    assert "s3cr3t-pw" not in masked.output
+
+
 def test_plan_with_errors_exits_1_and_plans_the_rest(tmp_path: Path) -> None:
     write(tmp_path, {"specs/a.yaml": GOOD, "specs/bad.yaml": BAD})
     result = invoke(tmp_path, "plan", "--format", "json")
