@@ -70,6 +70,9 @@ class IndexEntry:
     headline: list[MetricView]
     links: dict[str, str]  # html | md | csv | stages_csv | data → path relative to the index
     fetched_text: str = ""  # `fetched_at` in the site's zone, set by `index_view`
+    #: Why the numbers carry no change: their periods differ in length ("" otherwise), so a
+    #: row without arrows is not mistaken for "nothing changed".
+    comparison_note: str = ""
     #: Numbers of its tags in `IndexView.tags` ("1 3"): the tag filter matches these, so no
     #: text from a spec lands in an attribute the script reads.
     tag_numbers: str = ""
@@ -102,6 +105,14 @@ def _numbers(view: ReportView) -> list[MetricView]:
     ]
 
 
+def _comparison_note(view: ReportView) -> str:
+    versus = view.comparison
+    if versus is None or versus.kind != "different-lengths":
+        return ""
+    name = versus.label[:1].lower() + versus.label[1:]
+    return f"Not judged against {name}: the periods differ in length."
+
+
 def index_entry(
     report_id: str,
     title: str,
@@ -132,6 +143,7 @@ def index_entry(
         period_text=view.coverage[0] if view and view.coverage else "",
         headline=_numbers(view) if view else [],
         links=dict(links),
+        comparison_note=_comparison_note(view) if view else "",
     )
     return entry
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from reportrunner.compareview import comparison_view
 from reportrunner.filters import Formatter
+from reportrunner.indexview import index_entry
 from reportrunner.model import Spec
 from reportrunner.plan import build_plan
 from reportrunner.validate import request_problems
@@ -84,6 +85,20 @@ def test_a_month_against_a_year_shows_both_figures_and_says_why_there_is_no_verd
     for key in ("average_value_annualized_per_won_opportunity", "sales_velocity"):
         assert key in headline and headline[key].rate_text == "", key
     assert headline["count"].rate_text.startswith("Per day: ")
+
+
+def test_the_index_row_says_why_a_month_against_a_year_has_no_change() -> None:
+    """Without it, a row with no arrows reads as "nothing changed"."""
+    year = {"kind": "relative", "value": "last-year"}
+    year |= {"start": "2025-01-01T00:00:00+01:00", "end": "2026-01-01T00:00:00+01:00"}
+    data = _data()
+    data["windows"]["compared"] = year
+    entry = index_entry("x", "X", "specs/x.yaml", "ok", None, report_view(data, FMT), {})
+    assert entry.comparison_note == "Not judged against last year: the periods differ in length."
+    assert all(metric.delta_text == "" for metric in entry.headline)
+    # Like for like (or to date): the arrows say it all, no note.
+    like = index_entry("x", "X", "specs/x.yaml", "ok", None, report_view(_data(), FMT), {})
+    assert like.comparison_note == ""
 
 
 def test_finished_periods_are_like_for_like() -> None:
