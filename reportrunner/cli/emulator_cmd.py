@@ -19,6 +19,9 @@ import click
 from reportrunner.cli._common import FiniteFloat, translate_errors
 from reportrunner.errors import UsageError
 
+#: routes.PAGE_MAX, repeated so that `--help` does not import the emulator (a test compares).
+PAGE_MAX = 100
+
 
 @dataclass(frozen=True)
 class EmulatorOptions:
@@ -30,6 +33,7 @@ class EmulatorOptions:
     rate_limit: float | None = None
     fail_rate: float = 0.0
     org_seed: int | None = None  # None: the documented organization (the example specs' ids)
+    page_size: int = PAGE_MAX  # default and maximum `_limit` of the lists
 
 
 _DEFAULTS = EmulatorOptions()  # the options' defaults, written once
@@ -65,6 +69,7 @@ def serve(
             host=options.host,
             port=options.port,
             org_seed=options.org_seed,
+            page_size=options.page_size,
         )
     except ValueError as exc:
         raise UsageError(str(exc), hint="see `reportrunner emulator --help`") from exc
@@ -149,6 +154,15 @@ def _sigterm_stops(stop: threading.Event) -> Iterator[None]:
     help="Serve another organization (other ids, names, pipelines) generated from N, as a "
     "stand-in for a real account [default: the documented one the example specs use].",
 )
+@click.option(
+    "--page-size",
+    type=click.IntRange(1, PAGE_MAX),
+    default=_DEFAULTS.page_size,
+    show_default=True,
+    metavar="N",
+    help=f"Default and maximum `_limit` of the lists (1 to {PAGE_MAX}); `_limit` above it is a "
+    "400. A small N makes clients paginate.",
+)
 def command(
     host: str,
     port: int,
@@ -158,6 +172,7 @@ def command(
     rate_limit: float | None,
     fail_rate: float,
     org_seed: int | None,
+    page_size: int,
 ) -> None:
     """Serve a local Close API emulator with a synthetic organization until Ctrl-C.
 
@@ -168,7 +183,15 @@ def command(
       CLOSE_API_KEY=emulator-key CLOSE_API_URL=http://127.0.0.1:8787/api/v1 reportrunner run
     """
     options = EmulatorOptions(
-        host, port, api_key, seed, latency, rate_limit, fail_rate, org_seed=org_seed
+        host,
+        port,
+        api_key,
+        seed,
+        latency,
+        rate_limit,
+        fail_rate,
+        org_seed=org_seed,
+        page_size=page_size,
     )
 
     def ready(url: str, key: str) -> None:

@@ -200,7 +200,7 @@ def _dispatch(emu: Emulator, request: Incoming) -> tuple[int, str, bytes]:
         return reports.answer_report(
             emu.dataset, endpoint, request.raw, request.headers, emu.current_time()
         )
-    answer = routes.handle_get(emu.dataset, relative, request.query)
+    answer = routes.handle_get(emu.dataset, relative, request.query, emu.page_size)
     if answer is None:
         return _error(404, f"Not found: {path}.")
     if method != "GET":

@@ -24,6 +24,7 @@ from typing import Any
 from reportrunner.emulator import faults
 from reportrunner.emulator.dataset import Dataset, generate, with_names
 from reportrunner.emulator.handler import API_PREFIX, Handler, Incoming
+from reportrunner.emulator.routes import PAGE_MAX
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ class Emulator:
         port: int = 0,
         names: Mapping[str, str] | None = None,
         org_seed: int | None = None,
+        page_size: int = PAGE_MAX,
     ) -> None:
         if not api_key:
             raise ValueError("api_key must not be empty")
@@ -107,6 +109,10 @@ class Emulator:
             raise ValueError(f"latency must be a finite number >= 0 seconds, got {latency}")
         if rate_limit is not None and not (rate_limit > 0 and math.isfinite(rate_limit)):
             raise ValueError(f"rate_limit must be a finite number > 0, got {rate_limit}")
+        if not 1 <= page_size <= PAGE_MAX:
+            raise ValueError(f"page_size must be between 1 and {PAGE_MAX}, got {page_size}")
+        # Default and maximum `_limit` of lists; small in tests so that clients paginate.
+        self.page_size = page_size
         self.api_key = api_key
         self.seed = seed
         self.now = now
