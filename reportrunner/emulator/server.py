@@ -15,13 +15,13 @@ import math
 import random
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import ThreadingHTTPServer
 from typing import Any
 
-from reportrunner.emulator import faults
+from reportrunner.emulator import faults, limiters
 from reportrunner.emulator.dataset import Dataset, generate, with_names
 from reportrunner.emulator.handler import API_PREFIX, Handler, Incoming
 from reportrunner.emulator.routes import PAGE_MAX
@@ -99,6 +99,8 @@ class Emulator:
         names: Mapping[str, str] | None = None,
         org_seed: int | None = None,
         page_size: int = PAGE_MAX,
+        limiter: str = "default",
+        other_keys: Sequence[str] = (),
     ) -> None:
         if not api_key:
             raise ValueError("api_key must not be empty")
@@ -124,10 +126,20 @@ class Emulator:
         self.dataset: Dataset = generate(seed, now, org_seed)  # checks that `now` is aware
         if names:  # display names by id, e.g. hostile strings for escaping tests
             self.dataset = with_names(self.dataset, names)
+        if limiter not in limiters.LIMITERS:
+            raise ValueError(
+                f"unknown limiter {limiter!r}; choose one of {', '.join(limiters.LIMITERS)}"
+            )
+        # Every key of the organisation; each has its own limit (and `org` one shared limit).
+        self.keys = frozenset([api_key, *other_keys])
+        self.limiter: limiters.Limiter
         if rate_limit is None:
-            self.bucket = faults.TokenBucket(NOMINAL_RATE, NOMINAL_RATE, enforce=False)
+            if limiter != "default":
+                raise ValueError(f"the {limiter} limiter needs a rate_limit")
+            nominal = faults.TokenBucket(NOMINAL_RATE, NOMINAL_RATE, enforce=False)
+            self.limiter = limiters.Default(nominal)
         else:
-            self.bucket = faults.TokenBucket(rate_limit, burst or max(1, round(rate_limit)))
+            self.limiter = limiters.build(limiter, rate_limit, burst or max(1, round(rate_limit)))
         self.faults = faults.FaultQueue()
         self.stopping = threading.Event()
         self._random = random.Random(seed)
