@@ -3,8 +3,11 @@
 For each limiter model (`reportrunner emulator --limiter`), each `--jobs` in {1, 4, 32} and
 both rate settings (10 req/s with burst 10, and 1 req/s with burst 1; both with 0.25 s
 latency), it starts the emulator in a child process, runs N generated specs with the real
-runner and prints the wall time against the rate-limit bound `(successful requests - burst) /
-rate + latency` and the share of requests answered 429. The ratio to the bound is last.
+runner and prints the wall time against the bound and the share of requests answered 429. The
+bound is the rate-limit bound `(successful requests - burst) / rate + latency`, or, when
+fewer workers than that rate can keep busy, the latency bound `sent x latency / jobs` (one
+worker at 0.25 s a request sends at most 4 a second: no pacer reaches 10 req/s with --jobs 1).
+The ratio to the bound is last.
 
 At 1 req/s every request costs a second: N is smaller there (default 12 specs, about 30
 requests with the look-ups) so the whole matrix runs in about half an hour. The ratio stays
@@ -88,7 +91,10 @@ def cell(model: str, jobs: int, setting: Setting) -> tuple[float, float, int, in
         wall = time.monotonic() - started
     stats = result.stats
     successful = stats.requests - stats.rate_limited - stats.retries
-    bound = max(0, successful - setting.burst) / setting.rate + LATENCY
+    bound = max(
+        max(0, successful - setting.burst) / setting.rate + LATENCY,
+        stats.requests * LATENCY / jobs,
+    )
     share = stats.rate_limited / stats.requests if stats.requests else 0.0
     return (wall / bound if bound else math.nan), share, stats.requests, result.failed
 
