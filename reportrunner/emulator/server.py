@@ -1,9 +1,9 @@
 """The Close API emulator as a real HTTP server on a loopback port, usable as a context manager.
 
 `Emulator` owns a `ThreadingHTTPServer` (one thread per connection, HTTP/1.1 keep-alive so
-clients reuse connections), the synthetic dataset, the per-key token bucket behind the
-`RateLimit` header, the queue of scripted faults and the log of recorded requests; the request
-pipeline itself is `handler.Handler`.
+clients reuse connections), the synthetic dataset, the organisation's keys and the rate
+limiter behind the `RateLimit` header (one of the models of limiters.py), the queue of scripted
+faults and the log of recorded requests; the request pipeline itself is `handler.Handler`.
 """
 
 from __future__ import annotations
