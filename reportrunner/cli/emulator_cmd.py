@@ -156,11 +156,12 @@ def _sigterm_stops(stop: threading.Event) -> Iterator[None]:
 )
 @click.option(
     "--org-seed",
-    type=int,
+    type=click.IntRange(0, MAX_SEED),
     default=None,
     metavar="N",
-    help="Serve another organization (other ids, names, pipelines) generated from N, as a "
-    "stand-in for a real account [default: the documented one the example specs use].",
+    help="Serve another organization (other ids, names, pipelines) generated from N (0 to "
+    "2**63-1), as a stand-in for a real account [default: the documented one the example "
+    "specs use].",
 )
 @click.option(
     "--page-size",
