@@ -17,6 +17,11 @@ TREND_HEIGHT = 150
 #: Runs up to which every point gets a dot with a tooltip; a longer history draws the line with
 #: dots on its ends only (500 tooltips per chart would double the page and its render time).
 MAX_DOTS = 40
+#: Columns of a long trend line: each keeps its lowest and highest run (in run order), so no
+#: spike is lost, and a line of 365 runs draws at most 98 points (with both ends) on a chart
+#: 384 units wide (a phone shows no more). data.json and history keep every run; the
+#: description's lowest, highest and latest come from every run too.
+LINE_COLUMNS = 48
 
 
 def shorten(text: str, limit: int = LABEL_CHARS) -> str:
@@ -114,6 +119,25 @@ class TrendChart:
     latest_text: str
 
 
+def downsample(
+    xy: Sequence[tuple[float, float]], columns: int = LINE_COLUMNS
+) -> list[tuple[float, float]]:
+    """The points of a line worth drawing: all of a short one; of a long one, per column of
+    equal width the lowest and highest point in their order (the ends are always kept)."""
+    if len(xy) <= 2 * columns:
+        return list(xy)
+    ys = [y for _, y in xy]
+    kept: set[int] = {0, len(xy) - 1}
+    size = len(xy) / columns
+    for column in range(columns):
+        start, end = round(column * size), round((column + 1) * size)
+        chunk = ys[start:end]
+        if chunk:  # SVG y grows downwards: the highest value has the smallest y
+            kept.add(start + chunk.index(max(chunk)))
+            kept.add(start + chunk.index(min(chunk)))
+    return [xy[index] for index in sorted(kept)]
+
+
 def trend_chart(
     key: str,
     title: str,
@@ -161,7 +185,7 @@ def trend_chart(
         width=WIDTH,
         height=TREND_HEIGHT,
         points=points,
-        polyline=" ".join(f"{x:g},{y:g}" for x, y in xy),
+        polyline=" ".join(f"{x:g},{y:g}" for x, y in downsample(xy)),
         axis_y=y_of(0.0) if low <= 0 <= high else bottom,
         ticks=ticks,
         top_text=fmt(high_value),

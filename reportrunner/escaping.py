@@ -6,6 +6,7 @@ GitHub step summaries without importing the page formatting machinery.
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: Characters that change text direction or hide characters: dropped from Markdown and CSV so
@@ -28,6 +29,15 @@ def plain_text(value: object) -> str:
 
 
 def markdown_escape(value: object) -> str:
+    """Text safe in a GFM table cell (see `_markdown_escape`); each distinct one escaped once."""
+    try:
+        return _markdown_escape(value)
+    except TypeError:  # unhashable: escaped, not remembered
+        return _markdown_escape.__wrapped__(value)
+
+
+@functools.lru_cache(maxsize=65_536, typed=True)
+def _markdown_escape(value: object) -> str:
     """Text safe inside a GFM table cell: no HTML, no emphasis or links, no cell break.
 
     `<`, `>` and `&` become entities (so no tag or entity from the data ever reaches the

@@ -10,6 +10,7 @@ function is pure; `Formatter` only binds a locale so templates can call the filt
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -19,7 +20,13 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_time
-from babel.numbers import format_compact_currency, format_currency, format_decimal
+from babel.numbers import (
+    NumberPattern,
+    format_compact_currency,
+    format_currency,
+    format_decimal,
+    parse_pattern,
+)
 
 from reportrunner.errors import UsageError
 from reportrunner.escaping import (
@@ -29,6 +36,8 @@ from reportrunner.escaping import (
 )
 
 NA = "n/a"
+#: Distinct formatted texts remembered per formatter.
+MEMO_SIZE = 200_000
 
 #: A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -47,35 +56,76 @@ class Formatter:
                 hint="use a CLDR locale identifier such as en_US, en_GB, de_DE or fr_FR.",
             ) from exc
         self.locale = locale
+        # Parsed once per formatter: Babel otherwise parses the locale (and the pattern) on
+        # every call, which was most of the time spent publishing 1,000 reports (issue 14).
+        self._decimals: dict[int, NumberPattern] = {}
+        self._percents: dict[int, NumberPattern] = {}
+        # The same figures and moments recur across pages (every trend point of 200 reports
+        # shares its run's time): each distinct text is formatted once. Pure, so safe.
+        self._memo: dict[tuple[Any, ...], str] = {}
+
+    def _remember(self, key: tuple[Any, ...], text: str) -> str:
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()  # a bound, not a policy: a site rarely has this many texts
+        self._memo[key] = text
+        return text
+
+    def _decimal(self, digits: int) -> NumberPattern:
+        pattern = self._decimals.get(digits)
+        if pattern is None:
+            text = "#,##0." + "#" * digits if digits else "#,##0"
+            pattern = self._decimals[digits] = parse_pattern(text)
+        return pattern
+
+    def _percent(self, digits: int) -> NumberPattern:
+        """The locale's own percent pattern (sign position, spacing) with our precision."""
+        pattern = self._percents.get(digits)
+        if pattern is None:
+            pattern = copy.copy(self._locale.percent_formats[None])
+            pattern.frac_prec = (digits, digits)
+            self._percents[digits] = pattern
+        return pattern
 
     def money(self, cents: float | None, currency: str = "USD") -> str:
         """Cents → "$1,234.56" (decimals and symbol from the currency and locale)."""
         if cents is None:
             return NA
-        amount = Decimal(str(cents)) / 100
-        return str(format_currency(amount, currency, locale=self.locale))
+        key = ("money", type(cents), cents, currency)
+        text = self._memo.get(key)
+        if text is None:
+            amount = Decimal(str(cents)) / 100
+            text = self._remember(key, str(format_currency(amount, currency, locale=self._locale)))
+        return text
 
     def count(self, value: float | None) -> str:
         """An integer count with thousands separators: 12345 → "12,345"."""
         if value is None:
             return NA
-        return str(format_decimal(round(value), locale=self.locale))
+        key = ("count", type(value), value)
+        text = self._memo.get(key)
+        if text is None:
+            text = self._remember(key, str(format_decimal(round(value), locale=self._locale)))
+        return text
 
     def number(self, value: float | None, digits: int = 1) -> str:
         """A decimal number with up to `digits` fraction digits."""
         if value is None:
             return NA
-        pattern = "#,##0." + "#" * digits if digits else "#,##0"
-        return str(format_decimal(value, format=pattern, locale=self.locale))
+        key = ("number", type(value), value, digits)
+        text = self._memo.get(key)
+        if text is None:
+            text = self._remember(key, str(self._decimal(digits).apply(value, self._locale)))
+        return text
 
     def percent(self, ratio: float | None, digits: int = 1) -> str:
         """A 0..1 ratio as a percentage in the locale's style: 0.4567 → "45.7%" ("45,7 %")."""
         if ratio is None:
             return NA
-        # The locale's own percent pattern (sign position, spacing) with our precision.
-        pattern = copy.copy(self._locale.percent_formats[None])
-        pattern.frac_prec = (digits, digits)
-        return str(pattern.apply(ratio, self._locale))
+        key = ("percent", type(ratio), ratio, digits)
+        text = self._memo.get(key)
+        if text is None:
+            text = self._remember(key, str(self._percent(digits).apply(ratio, self._locale)))
+        return text
 
     def duration(self, seconds: float | None) -> str:
         """Seconds in the largest unit that reads well: days, hours or minutes."""
@@ -108,8 +158,15 @@ class Formatter:
         """
         if kind != "money" or value is None or abs(value) < 1_000_000:
             return self.metric(value, kind, currency)
-        amount = Decimal(str(value)) / 100
-        return str(format_compact_currency(amount, currency, locale=self.locale, fraction_digits=1))
+        key = ("short", type(value), value, currency)
+        text = self._memo.get(key)
+        if text is None:
+            amount = Decimal(str(value)) / 100
+            compact = format_compact_currency(
+                amount, currency, locale=self._locale, fraction_digits=1
+            )
+            text = self._remember(key, str(compact))
+        return text
 
     def delta(
         self,
@@ -149,14 +206,18 @@ class Formatter:
             # [start, end) ends at midnight: the last day shown is the day before.
             last = datetime.fromordinal(end.toordinal() - 1).replace(tzinfo=end.tzinfo)
         if start.time() == datetime.min.time() and last.time() == datetime.min.time():
-            return str(format_interval(start.date(), last.date(), "yMMMd", locale=self.locale))
+            return str(format_interval(start.date(), last.date(), "yMMMd", locale=self._locale))
         return f"{self._stamp(start)} – {self._stamp(end)}"
 
     def _stamp(self, when: datetime) -> str:
         """Medium date and short time in the moment's own offset (Babel has no such interval)."""
-        day = format_date(when, "medium", locale=self.locale)
-        clock = format_time(when, "short", tzinfo=when.tzinfo, locale=self.locale)
-        return f"{day}, {clock}"
+        key = ("stamp", when, str(when.tzinfo))  # equal moments in other zones read otherwise
+        text = self._memo.get(key)
+        if text is None:
+            day = format_date(when, "medium", locale=self._locale)
+            clock = format_time(when, "short", tzinfo=when.tzinfo, locale=self._locale)
+            text = self._remember(key, f"{day}, {clock}")
+        return text
 
     def moment(self, when: datetime | None, zone: str = "UTC") -> str:
         """A point in time shown in the report's zone: "Nov 30, 2026, 10:00 AM"."""
@@ -167,14 +228,24 @@ class Formatter:
 
     def time(self, when: datetime, zone: str = "UTC") -> str:
         """The short time of a moment in a zone: "4:13 AM" (runs that share a day)."""
-        local = when.astimezone(zone_info(zone))
-        return str(format_time(local, "short", tzinfo=local.tzinfo, locale=self.locale))
+        key = ("time", when, zone)
+        text = self._memo.get(key)
+        if text is None:
+            local = when.astimezone(zone_info(zone))
+            text = str(format_time(local, "short", tzinfo=local.tzinfo, locale=self._locale))
+            text = self._remember(key, text)
+        return text
 
     def day(self, when: datetime | None, zone: str = "UTC") -> str:
         """The calendar day of a moment in the report's zone: "Nov 30, 2026"."""
         if when is None:
             return NA
-        return str(format_date(when.astimezone(zone_info(zone)), "medium", locale=self.locale))
+        key = ("day", when, zone)
+        text = self._memo.get(key)
+        if text is None:
+            local = when.astimezone(zone_info(zone))
+            text = self._remember(key, str(format_date(local, "medium", locale=self._locale)))
+        return text
 
     def filters(self) -> dict[str, Any]:
         """Everything a template can use as a filter, by name."""
@@ -205,6 +276,16 @@ def zone_info(name: str) -> ZoneInfo:
 
 
 def csv_cell(value: object) -> str:
+    """One RFC 4180 cell (see `_csv_cell`); each distinct scalar is quoted once."""
+    try:
+        return _csv_cell(value)
+    except TypeError:  # unhashable (not a scalar): computed, not remembered
+        return _csv_cell.__wrapped__(value)
+
+
+# typed: True, 1 and 1.0 are equal keys but different cells.
+@functools.lru_cache(maxsize=65_536, typed=True)
+def _csv_cell(value: object) -> str:
     """One RFC 4180 cell; strings a spreadsheet would run as a formula are neutralized.
 
     Numbers (int, float, numeric strings) stay numbers. Any other text starting with `=`, `+`,

@@ -25,6 +25,7 @@ from reportrunner.model import ReportOutcome, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
 from reportrunner.plan import PlannedRequest, ReportPlan, RequestPlan, build_plan
 from reportrunner.ratelimit import Pacer
+from reportrunner.readiness import Readiness
 from reportrunner.reportdata import report_outcome
 from reportrunner.runtypes import EventKind, RunEvent, RunResult, RunSettings
 
@@ -229,7 +230,7 @@ def _execute(
             done.put((key, error))
 
     if not jobs_by_key:  # nothing to fetch: not even the names are needed
-        _finish_ready(reports, set(), jobs_by_key, Names(), progress, outcomes, fetched_at)
+        _finish(reports, jobs_by_key, Names(), progress, outcomes, fetched_at)
         return Names(), jobs_by_key
     todo.put(_NAMES)  # first: names are needed by every report, and fail fast on a bad key
     for key in jobs_by_key:
@@ -244,7 +245,7 @@ def _execute(
         thread.start()
 
     waiting_for = set(jobs_by_key) | {_NAMES}
-    pending = list(reports)
+    readiness = Readiness(reports)
     while waiting_for:
         if stops.stop.is_set():
             raise Interrupted("interrupted; no pages were written")
@@ -260,33 +261,26 @@ def _execute(
         if key == _NAMES and error is not None:
             raise error  # an unexpected bug in the look-ups: let the CLI report it
         progress.emit("request")
+        ready = readiness.open() if key == _NAMES else readiness.answered(key)
         if names_box:
-            pending = _finish_ready(
-                pending, waiting_for, jobs_by_key, names_box[0], progress, outcomes, fetched_at
-            )
+            _finish(ready, jobs_by_key, names_box[0], progress, outcomes, fetched_at)
     return names_box[0], jobs_by_key
 
 
-def _finish_ready(
-    pending: list[ReportPlan],
-    waiting_for: set[str],
+def _finish(
+    ready: list[ReportPlan],
     jobs_by_key: dict[str, _Job],
     names: Names,
     progress: _Progress,
     outcomes: dict[str, ReportOutcome],
     fetched_at: datetime,
-) -> list[ReportPlan]:
-    """Build the outcome of every pending report whose requests are all answered."""
-    still: list[ReportPlan] = []
-    for report in pending:
+) -> None:
+    """Build the outcome of each report whose requests are all answered."""
+    for report in ready:
         keys = [request.key for request in report.requests]
-        if any(key in waiting_for for key in keys):
-            still.append(report)
-            continue
         outcome = _outcome(report, [jobs_by_key[key] for key in keys], names, fetched_at)
         outcomes[report.spec.id] = outcome
         progress.report(outcome)
-    return still
 
 
 def _outcome(

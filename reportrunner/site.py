@@ -81,7 +81,7 @@ def _build(
             snapshots = histories.get(item.id)
             if snapshots and not id_problem(item.id):
                 document = history.document(item.id, snapshots)
-                writer.json(("history", f"{item.id}.json"), document, 1)
+                writer.json(("history", f"{item.id}.json"), document, None)
         view = index_view(
             project.site_title, now, entries, renderer.formatter, project.site_timezone
         )

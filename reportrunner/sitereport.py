@@ -152,7 +152,7 @@ def build_report(
     except TemplateSandboxError as exc:
         return _keep_previous(writer, site, item, str(exc))
     writer.mkdir(item.id)
-    writer.json((item.id, "data.json"), data)
+    writer.json((item.id, "data.json"), data, None)
     for name, text in files.items():
         writer.text((item.id, name), text)
     report.tags = list(view.tags)

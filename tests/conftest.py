@@ -60,6 +60,7 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 EMULATOR_NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 EMULATOR_SEED = 1
 EMULATOR_KEY = "test-key"
+TEST_PAGE_SIZE = 5
 
 
 @pytest.fixture
@@ -67,5 +68,8 @@ def emulator() -> Iterator[Any]:
     """A started Close API emulator (seed 1, now = EMULATOR_NOW, api key "test-key")."""
     from reportrunner.emulator import Emulator
 
-    with Emulator(api_key=EMULATOR_KEY, seed=EMULATOR_SEED, now=EMULATOR_NOW) as emu:
+    # Pages of 5 (Close's default is 100): every look-up the suite makes paginates.
+    with Emulator(
+        api_key=EMULATOR_KEY, seed=EMULATOR_SEED, now=EMULATOR_NOW, page_size=TEST_PAGE_SIZE
+    ) as emu:
         yield emu

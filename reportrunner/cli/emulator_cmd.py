@@ -19,6 +19,13 @@ import click
 from reportrunner.cli._common import FiniteFloat, translate_errors
 from reportrunner.errors import UsageError
 
+#: routes.PAGE_MAX and limiters.LIMITERS, repeated so that `--help` does not import the
+#: emulator (a test compares).
+PAGE_MAX = 100
+LIMITERS = (
+    "default", "token-bucket", "fixed-window", "sliding-window", "retry-after", "per-group", "org"
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class EmulatorOptions:
@@ -30,6 +37,9 @@ class EmulatorOptions:
     rate_limit: float | None = None
     fail_rate: float = 0.0
     org_seed: int | None = None  # None: the documented organization (the example specs' ids)
+    page_size: int = PAGE_MAX  # default and maximum `_limit` of the lists
+    limiter: str = "default"  # one of limiters.LIMITERS
+    burst: int | None = None  # requests in reserve; default: the rate, rounded (at least 1)
 
 
 _DEFAULTS = EmulatorOptions()  # the options' defaults, written once
@@ -65,6 +75,9 @@ def serve(
             host=options.host,
             port=options.port,
             org_seed=options.org_seed,
+            page_size=options.page_size,
+            limiter=options.limiter,
+            burst=options.burst,
         )
     except ValueError as exc:
         raise UsageError(str(exc), hint="see `reportrunner emulator --help`") from exc
@@ -147,8 +160,34 @@ def _sigterm_stops(stop: threading.Event) -> Iterator[None]:
     default=None,
     metavar="N",
     help="Serve another organization (other ids, names, pipelines) generated from N (0 to "
-    "2**63-1), as a stand-in for a real account [default: the documented one the example specs "
-    "use].",
+    "2**63-1), as a stand-in for a real account [default: the documented one the example "
+    "specs use].",
+)
+@click.option(
+    "--page-size",
+    type=click.IntRange(1, PAGE_MAX),
+    default=_DEFAULTS.page_size,
+    show_default=True,
+    metavar="N",
+    help=f"Default and maximum `_limit` of the lists (1 to {PAGE_MAX}); `_limit` above it is a "
+    "400. A small N makes clients paginate.",
+)
+@click.option(
+    "--limiter",
+    type=click.Choice(LIMITERS),
+    default=_DEFAULTS.limiter,
+    show_default=True,
+    help="How --rate-limit is enforced: the emulator's own bucket, a token bucket whose reset "
+    "is the next token, a fixed or sliding window, Retry-After only (no RateLimit header), a "
+    "limit per endpoint group, or a key limit plus an organisation limit 3x as high "
+    "(docs/emulator.md). Needs --rate-limit unless default.",
+)
+@click.option(
+    "--burst",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    metavar="N",
+    help="Requests a key may send at once before the rate applies (default: the rate).",
 )
 def command(
     host: str,
@@ -159,6 +198,9 @@ def command(
     rate_limit: float | None,
     fail_rate: float,
     org_seed: int | None,
+    page_size: int,
+    limiter: str,
+    burst: int | None,
 ) -> None:
     """Serve a local Close API emulator with a synthetic organization until Ctrl-C.
 
@@ -169,7 +211,17 @@ def command(
       CLOSE_API_KEY=emulator-key CLOSE_API_URL=http://127.0.0.1:8787/api/v1 reportrunner run
     """
     options = EmulatorOptions(
-        host, port, api_key, seed, latency, rate_limit, fail_rate, org_seed=org_seed
+        host,
+        port,
+        api_key,
+        seed,
+        latency,
+        rate_limit,
+        fail_rate,
+        org_seed=org_seed,
+        page_size=page_size,
+        limiter=limiter,
+        burst=burst,
     )
 
     def ready(url: str, key: str) -> None:

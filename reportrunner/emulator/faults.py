@@ -3,9 +3,9 @@
 Tests script misbehaviour with `Fault` values (a 429 in one of the six wire styles Close has
 used, a 5xx, truncated JSON, an HTML error page, a dropped connection, a slow answer); each
 injected fault is consumed by exactly one matching request, in order (`FaultQueue`). The
-per-key `TokenBucket` produces the `RateLimit` header of every response and the real 429s of
-`--rate-limit`. Nothing here does I/O; the clock is injected so the bucket is testable without
-waiting.
+per-key `TokenBucket` is the `default` limiter model (limiters.py has the others): it
+produces the `RateLimit` header of every response and the real 429s of `--rate-limit`.
+Nothing here does I/O; the clock is injected so the bucket is testable without waiting.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
 misbehave on the wire are written by wire.py), the latency,
 the random 503s of `fail_rate`, the per-key rate limit and HTTP Basic authentication, then
 routes: the funnel POSTs to reports.py, the GETs to routes.py. Every reply carries `RateLimit`
-except the fault styles that imitate Close's older or partial forms.
+except the fault styles that imitate Close's older or partial forms and the `retry-after`
+limiter's (limiters.py); the key may be any of the organisation's keys.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from reportrunner.emulator import faults, reports, routes, wire
+from reportrunner.emulator import faults, limiters, reports, routes, wire
 from reportrunner.model import ENDPOINT_PATHS
 
 if TYPE_CHECKING:
@@ -115,13 +116,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         if emu.latency:
             emu.stopping.wait(emu.latency)
-        state = emu.bucket.acquire(key or "")
+        state = emu.limiter.acquire(key or "", limiters.group_of(request.relative))
         try:
             reply = _route(emu, request, key, fault, state)
         except Exception as exc:  # a bug in the emulator: answer 500 rather than hang up
             log.exception("emulator error answering %s %s", method, path)
             body = reports.dump({"error": f"Emulator internal error: {type(exc).__name__}"})
-            reply = Reply(500, reports.JSON_TYPE, body, _limit_header(state))
+            reply = Reply(500, reports.JSON_TYPE, body, _limit_header(state, emu.limiter.announces))
         if fault is not None and fault.kind == "truncated_json":
             reply.payload = reply.payload[: max(1, len(reply.payload) // 2)]
         emu.record(request, reply.status)
@@ -148,7 +149,7 @@ def _route(
     fault: faults.Fault | None,
     state: faults.BucketState,
 ) -> Reply:
-    limit_header = _limit_header(state)
+    limit_header = _limit_header(state, emu.limiter.announces)
     if fault is not None and fault.kind == "rate_limit":
         extra, body = faults.rate_limited_response(fault.style, state.limit, fault.reset)
         return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
@@ -168,13 +169,15 @@ def _route(
         extra = {**limit_header, "Retry-After": faults.retry_after(state.reset)}
         body = {"error": faults.RATE_LIMIT_MESSAGE}
         return Reply(429, reports.JSON_TYPE, reports.dump(body), extra)
-    if key != emu.api_key:
+    if key not in emu.keys:
         return Reply(401, reports.JSON_TYPE, reports.dump({"error": UNAUTHORIZED}), limit_header)
     status, content_type, payload = _dispatch(emu, request)
     return Reply(status, content_type, payload, limit_header)
 
 
-def _limit_header(state: faults.BucketState) -> dict[str, str]:
+def _limit_header(state: faults.BucketState, announces: bool = True) -> dict[str, str]:
+    if not announces:  # a server that says only Retry-After, on its 429s
+        return {}
     return {"RateLimit": faults.ratelimit_header(state.limit, state.remaining, state.reset)}
 
 
@@ -200,7 +203,7 @@ def _dispatch(emu: Emulator, request: Incoming) -> tuple[int, str, bytes]:
         return reports.answer_report(
             emu.dataset, endpoint, request.raw, request.headers, emu.current_time()
         )
-    answer = routes.handle_get(emu.dataset, relative, request.query)
+    answer = routes.handle_get(emu.dataset, relative, request.query, emu.page_size)
     if answer is None:
         return _error(404, f"Not found: {path}.")
     if method != "GET":

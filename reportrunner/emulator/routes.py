@@ -2,9 +2,11 @@
 
 Shapes follow close-api.md §7 (Close's documented examples): `{"data": [...], "has_more": …}`
 lists, `/pipeline/` without `has_more`, `/group/` without members, `/organization/{id}/` with
-`memberships` and `inactive_memberships`. `/user/` lists only active members and pages with
-`_skip`/`_limit` at most `USER_PAGE_MAX` a page, so clients must paginate. Every handler is a
-pure function of the dataset and the query string returning `(status, body)`.
+`memberships` and `inactive_memberships`. `/user/` lists only active members. Lists page
+with `_skip`/`_limit` as Close documents: `_limit` defaults to 100, above the maximum (100
+here; Close's vary per resource) is a 400; `page_size` (tests: 5) makes pages small so that
+clients must paginate. Every handler is a pure function of the dataset, the query string and
+the page size, returning `(status, body)`.
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ from typing import Any
 from reportrunner.emulator import org
 from reportrunner.emulator.dataset import Dataset
 
-#: Maximum (and default) `_limit` of `/user/`: small on purpose, so clients must paginate.
-USER_PAGE_MAX = 5
-#: Maximum (and default) `_limit` of the other paginated lists.
+#: Default and maximum `_limit` of the paginated lists (Close documents a default of 100).
 PAGE_MAX = 100
 
 Answer = tuple[int, Any]
@@ -174,18 +174,20 @@ def me_json(dataset: Dataset) -> dict[str, Any]:
     return body
 
 
-def _list_saved_searches(dataset: Dataset, query: dict[str, str]) -> Answer:
+def _list_saved_searches(dataset: Dataset, query: dict[str, str], page_size: int) -> Answer:
     types = set((query.get("type__in") or query.get("type") or "lead").split(","))
     items = [saved_search_json(dataset, s) for s in dataset.saved_searches]
-    return _page(query, [i for i in items if i["type"] in types], PAGE_MAX)
+    return _page(query, [i for i in items if i["type"] in types], page_size)
 
 
-def _collection(dataset: Dataset, name: str, query: dict[str, str]) -> Answer | None:
+def _collection(
+    dataset: Dataset, name: str, query: dict[str, str], page_size: int
+) -> Answer | None:
     if name == "me":
         return 200, _select(query, me_json(dataset))
     if name == "user":
         users = [_select(query, user_json(dataset, u)) for u in dataset.active_users]
-        return _page(query, users, USER_PAGE_MAX)
+        return _page(query, users, page_size)
     if name == "group":
         return 200, {
             "data": [_select(query, group_json(dataset, g, False)) for g in dataset.groups],
@@ -201,7 +203,7 @@ def _collection(dataset: Dataset, name: str, query: dict[str, str]) -> Answer | 
         ]
         return 200, {"data": statuses, "has_more": False}
     if name == "saved_search":
-        return _list_saved_searches(dataset, query)
+        return _list_saved_searches(dataset, query, page_size)
     return None
 
 
@@ -251,15 +253,20 @@ def _status(dataset: Dataset, ident: str) -> dict[str, Any] | None:
     return None
 
 
-def handle_get(dataset: Dataset, relative: str, query: dict[str, str]) -> Answer | None:
-    """Answer `GET /api/v1<relative>` (relative starts and ends with "/"); None if unknown."""
+def handle_get(
+    dataset: Dataset, relative: str, query: dict[str, str], page_size: int = PAGE_MAX
+) -> Answer | None:
+    """Answer `GET /api/v1<relative>` (relative starts and ends with "/"); None if unknown.
+
+    `page_size` is the default and maximum `_limit` of the paginated lists.
+    """
     parts = [p for p in relative.strip("/").split("/") if p]
     if not parts:
         return None
     if parts[:2] == ["status", "opportunity"]:
         parts = ["status/opportunity", *parts[2:]]
     if len(parts) == 1:
-        return _collection(dataset, parts[0], query)
+        return _collection(dataset, parts[0], query, page_size)
     if len(parts) == 2:
         return _item(dataset, parts[0], parts[1], query)
     return None

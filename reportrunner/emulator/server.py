@@ -1,9 +1,9 @@
 """The Close API emulator as a real HTTP server on a loopback port, usable as a context manager.
 
 `Emulator` owns a `ThreadingHTTPServer` (one thread per connection, HTTP/1.1 keep-alive so
-clients reuse connections), the synthetic dataset, the per-key token bucket behind the
-`RateLimit` header, the queue of scripted faults and the log of recorded requests; the request
-pipeline itself is `handler.Handler`.
+clients reuse connections), the synthetic dataset, the organisation's keys and the rate
+limiter behind the `RateLimit` header (one of the models of limiters.py), the queue of scripted
+faults and the log of recorded requests; the request pipeline itself is `handler.Handler`.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ import math
 import random
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import ThreadingHTTPServer
 from typing import Any
 
-from reportrunner.emulator import faults
+from reportrunner.emulator import faults, limiters
 from reportrunner.emulator.dataset import Dataset, generate, with_names
 from reportrunner.emulator.handler import API_PREFIX, Handler, Incoming
+from reportrunner.emulator.routes import PAGE_MAX
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,9 @@ class Emulator:
         port: int = 0,
         names: Mapping[str, str] | None = None,
         org_seed: int | None = None,
+        page_size: int = PAGE_MAX,
+        limiter: str = "default",
+        other_keys: Sequence[str] = (),
     ) -> None:
         if not api_key:
             raise ValueError("api_key must not be empty")
@@ -107,6 +111,10 @@ class Emulator:
             raise ValueError(f"latency must be a finite number >= 0 seconds, got {latency}")
         if rate_limit is not None and not (rate_limit > 0 and math.isfinite(rate_limit)):
             raise ValueError(f"rate_limit must be a finite number > 0, got {rate_limit}")
+        if not 1 <= page_size <= PAGE_MAX:
+            raise ValueError(f"page_size must be between 1 and {PAGE_MAX}, got {page_size}")
+        # Default and maximum `_limit` of lists; small in tests so that clients paginate.
+        self.page_size = page_size
         self.api_key = api_key
         self.seed = seed
         self.now = now
@@ -118,10 +126,20 @@ class Emulator:
         self.dataset: Dataset = generate(seed, now, org_seed)  # checks that `now` is aware
         if names:  # display names by id, e.g. hostile strings for escaping tests
             self.dataset = with_names(self.dataset, names)
+        if limiter not in limiters.LIMITERS:
+            raise ValueError(
+                f"unknown limiter {limiter!r}; choose one of {', '.join(limiters.LIMITERS)}"
+            )
+        # Every key of the organisation; each has its own limit (and `org` one shared limit).
+        self.keys = frozenset([api_key, *other_keys])
+        self.limiter: limiters.Limiter
         if rate_limit is None:
-            self.bucket = faults.TokenBucket(NOMINAL_RATE, NOMINAL_RATE, enforce=False)
+            if limiter != "default":
+                raise ValueError(f"the {limiter} limiter needs a rate_limit")
+            nominal = faults.TokenBucket(NOMINAL_RATE, NOMINAL_RATE, enforce=False)
+            self.limiter = limiters.Default(nominal)
         else:
-            self.bucket = faults.TokenBucket(rate_limit, burst or max(1, round(rate_limit)))
+            self.limiter = limiters.build(limiter, rate_limit, burst or max(1, round(rate_limit)))
         self.faults = faults.FaultQueue()
         self.stopping = threading.Event()
         self._random = random.Random(seed)

@@ -30,6 +30,14 @@ def test_me_and_every_user_page(emulator: Emulator) -> None:
     assert "x-tz-offset" in emulator.requests[0].headers  # the client always sends it
 
 
+def test_the_everyday_call_with_closes_default_page() -> None:
+    """`api.get('user', params={'_limit': 100})`, Close's documented default page, works."""
+    with Emulator(api_key="test-key") as emu:
+        page = _api(emu).get("user", params={"_limit": 100})
+        assert [u["id"] for u in page["data"]] == [u.id for u in emu.dataset.active_users]
+        assert page["has_more"] is False
+
+
 @pytest.mark.parametrize("endpoint", ["totals", "stages"])
 @pytest.mark.parametrize(
     ("report_type", "range_field"),

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from reportrunner.emulator import Emulator
-from reportrunner.emulator.routes import USER_PAGE_MAX
+from reportrunner.emulator.routes import PAGE_MAX
 
 RATELIMIT = re.compile(r"^limit=\d+, remaining=\d+, reset=\d+\.\d+$")
 
@@ -52,6 +52,7 @@ def test_unknown_paths_are_404_json(emulator: Emulator) -> None:
 
 
 def test_users_paginate_with_small_pages_and_list_only_active(emulator: Emulator) -> None:
+    USER_PAGE_MAX = emulator.page_size  # the suite's small pages
     seen: list[str] = []
     skip = 0
     while True:
@@ -197,3 +198,31 @@ def test_bad_content_length_is_400_and_closes_the_connection(emulator: Emulator)
     assert head.startswith(b"HTTP/1.1 400"), answer
     assert b"application/json" in head
     assert body == b'{"error": "Bad Content-Length."}'
+
+
+def test_close_documented_pages_by_default() -> None:
+    """Without `page_size`: `_limit` defaults to 100, the maximum is 100, above it a 400."""
+    with Emulator(api_key="test-key") as emu:
+        users = [u.id for u in emu.dataset.active_users]
+        whole = _get(emu, "/user/").json()
+        assert [u["id"] for u in whole["data"]] == users and whole["has_more"] is False
+        two = _get(emu, "/user/", _limit=2).json()
+        assert len(two["data"]) == 2 and two["has_more"] is True
+        assert _get(emu, "/user/", _limit=PAGE_MAX).status_code == 200
+        over = _get(emu, "/user/", _limit=PAGE_MAX + 1)
+        assert over.status_code == 400
+        assert f"between 1 and {PAGE_MAX}" in over.json()["field-errors"]["_limit"]
+        searches = _get(emu, "/saved_search/", _limit=PAGE_MAX + 1)
+        assert searches.status_code == 400
+
+
+@pytest.mark.parametrize("size", [0, PAGE_MAX + 1])
+def test_page_size_outside_its_range_is_refused(size: int) -> None:
+    with pytest.raises(ValueError, match="page_size"):
+        Emulator(page_size=size)
+
+
+def test_the_cli_page_maximum_is_the_emulators() -> None:
+    from reportrunner.cli import emulator_cmd
+
+    assert emulator_cmd.PAGE_MAX == PAGE_MAX

@@ -153,3 +153,28 @@ def test_csv_row_round_trips_through_the_csv_module() -> None:
 
 def test_plain_text_removes_controls_and_bidi() -> None:
     assert plain_text("a\x00b\u2066c\u2069\r\nd") == "abc d"
+
+
+def test_remembered_texts_are_those_a_fresh_formatter_gives() -> None:
+    """Formatting is memoized per formatter: equal keys of other types or zones stay apart."""
+    used = Formatter("de_DE")
+    moment = datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc)
+    calls = [
+        ("money", (123456, "EUR")), ("money", (123456.0, "EUR")), ("money", (123456, "USD")),
+        ("count", (1,)), ("count", (True,)), ("number", (1.25, 1)), ("number", (1.25, 2)),
+        ("percent", (0.5, 0)), ("percent", (0.5, 1)), ("short", (123_456_789, "money")),
+        ("day", (moment, "UTC")), ("day", (moment, "Asia/Tokyo")),
+        ("time", (moment, "UTC")), ("time", (moment, "America/New_York")),
+        ("moment", (moment, "UTC")), ("moment", (moment, "Europe/Berlin")),
+    ]  # fmt: skip
+    first = [getattr(used, name)(*args) for name, args in calls]
+    again = [getattr(used, name)(*args) for name, args in calls]
+    fresh = [getattr(Formatter("de_DE"), name)(*args) for name, args in calls]
+    assert first == again == fresh
+    assert used.day(moment, "UTC") != used.day(moment, "Asia/Tokyo")  # Dec 1 in Tokyo
+    assert used.number(1.25, 1) != used.number(1.25, 2)
+
+
+def test_csv_cells_of_equal_values_of_other_types_differ() -> None:
+    assert [csv_cell(True), csv_cell(1), csv_cell(1.0)] == ["true", "1", "1.0"]
+    assert csv_cell("=1+1") == "'=1+1" and csv_cell("=1+1") == "'=1+1"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reportrunner.charts import trend_chart
+from reportrunner.charts import LINE_COLUMNS, downsample, trend_chart
 from reportrunner.describe import coverage, filters_in_words
 from reportrunner.filters import Formatter
 from reportrunner.model import Project
@@ -182,9 +182,38 @@ def test_a_small_change_looks_small_because_the_axis_starts_at_zero() -> None:
 
 
 def test_a_long_history_draws_every_run_but_dots_only_its_ends() -> None:
-    values = [(f"run {i}", f"d{i}", float(i)) for i in range(100)]
+    values = [(f"run {i}", f"d{i}", float(i)) for i in range(2 * LINE_COLUMNS)]
     chart = trend_chart("count", "Opportunities", values, FMT.count)
-    assert chart is not None and len(chart.polyline.split()) == 100
-    assert [p.label for p in chart.points] == ["run 0: 0", "run 99: 99"]
+    assert chart is not None and len(chart.polyline.split()) == 2 * LINE_COLUMNS
+    assert [p.label for p in chart.points] == ["run 0: 0", "run 95: 95"]
     short = trend_chart("count", "Opportunities", values[:40], FMT.count)
     assert short is not None and len(short.points) == 40
+
+
+def test_a_year_of_runs_draws_a_line_of_at_most_98_points_keeping_every_spike() -> None:
+    values: list[tuple[str, str, float | None]] = [
+        (f"run {i}", f"d{i}", float(100 + i % 7)) for i in range(365)
+    ]
+    values[200] = ("run 200", "d200", 900.0)  # a spike in one run
+    values[201] = ("run 201", "d201", 0.0)  # and a dip right after it
+    values[300] = ("run 300", "d300", None)  # a run without the figure is not drawn
+    chart = trend_chart("count", "Opportunities", values, FMT.count)
+    assert chart is not None
+    drawn = [tuple(float(n) for n in point.split(",")) for point in chart.polyline.split()]
+    assert len(drawn) <= 2 * LINE_COLUMNS + 2  # two per column, and both ends
+    assert [x for x, _ in drawn] == sorted({x for x, _ in drawn})  # left to right, once each
+    xs = {round(8 + i * 384 / 363, 2) for i in (0, 363)}  # 364 known runs: both ends
+    assert xs <= {x for x, _ in drawn}
+    assert min(y for _, y in drawn) == 24.0  # the spike reaches the top
+    assert max(y for _, y in drawn) == 124.0  # the dip reaches the baseline
+    # The words come from every run, not from the points drawn.
+    assert "over 364 runs" in chart.description and "highest 900" in chart.description
+
+
+def test_downsample_keeps_a_short_line_whole() -> None:
+    line = [(float(i), float(i % 3)) for i in range(2 * LINE_COLUMNS)]
+    assert downsample(line) == line
+    longer = [*line, (999.0, 5.0)]
+    # Four columns of 24: each one's lowest (y 0) and highest (y 2; the last: the 5) point.
+    kept = [longer.index(point) for point in downsample(longer, columns=4)]
+    assert kept == [0, 2, 24, 26, 48, 50, 75, 96]

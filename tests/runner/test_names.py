@@ -17,7 +17,7 @@ KEY = "names_test_key"
 
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
-    with Emulator(api_key=KEY) as server:
+    with Emulator(api_key=KEY, page_size=5) as server:  # small pages: every look-up pages
         yield server
 
 
