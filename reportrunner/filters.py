@@ -226,13 +226,15 @@ class Formatter:
         # Medium date and short time: seconds are noise on a report page.
         return self._stamp(when.astimezone(zone_info(zone)))
 
-    def time(self, when: datetime, zone: str = "UTC") -> str:
-        """The short time of a moment in a zone: "4:13 AM" (runs that share a day)."""
-        key = ("time", when, zone)
+    def time(self, when: datetime, zone: str = "UTC", *, seconds: bool = False) -> str:
+        """The time of a moment in a zone: "4:13 AM" (runs that share a day), or with
+        `seconds` "4:13:05 AM" (runs that share a minute)."""
+        key = ("time", when, zone, seconds)
         text = self._memo.get(key)
         if text is None:
             local = when.astimezone(zone_info(zone))
-            text = str(format_time(local, "short", tzinfo=local.tzinfo, locale=self._locale))
+            width = "medium" if seconds else "short"
+            text = str(format_time(local, width, tzinfo=local.tzinfo, locale=self._locale))
             text = self._remember(key, text)
         return text
 

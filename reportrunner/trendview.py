@@ -35,7 +35,10 @@ def _run_labels(
     if len(set(dates)) == len(dates):
         return [fmt.day(moment, zone) for moment in moments]
     if len(set(dates)) == 1:  # all on one day: the day is in the tooltips and the caption
-        return [fmt.time(moment, zone) for moment in moments]
+        # Runs a few seconds apart (a retried schedule, a demo) would all read "4:52 AM".
+        minutes = {moment.replace(second=0, microsecond=0) for moment in moments}
+        seconds = len(minutes) < len(moments)
+        return [fmt.time(moment, zone, seconds=seconds) for moment in moments]
     return list(texts)
 
 

@@ -46,6 +46,14 @@ def test_runs_on_one_day_are_labelled_by_time_and_stage_counts_get_trends(
         data, FMT, history=_runs(data, "2026-11-02T08:00:00Z", "2026-12-02T08:00:00Z")
     )
     assert spread.trends[0].first_text == "Nov 2, 2026"
+    # Runs within one minute (a retried schedule, the demo) are told apart by their seconds.
+    close = report_view(
+        data, FMT, history=_runs(data, "2026-12-02T08:00:05Z", "2026-12-02T08:00:40Z")
+    )
+    assert (close.trends[0].first_text, close.trends[0].last_text) == (
+        "9:00:05\u202fAM",
+        "9:00:40\u202fAM",
+    )
 
 
 def test_older_snapshots_without_stage_counts_draw_no_stage_trend(data: dict[str, Any]) -> None:
