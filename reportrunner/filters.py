@@ -41,7 +41,7 @@ MEMO_SIZE = 200_000
 
 #: A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 class Formatter:
@@ -304,7 +304,7 @@ def _csv_cell(value: object) -> str:
         text = BIDI_AND_INVISIBLE.sub("", str(value))
         text = CONTROL.sub("", text)
         # A leading space does not stop every spreadsheet from evaluating what follows.
-        if text.lstrip(" ").startswith(_FORMULA_START) and not _NUMBER.match(text.strip()):
+        if text.lstrip(" ").startswith(_FORMULA_START) and not _NUMBER.fullmatch(text.strip()):
             text = "'" + text
     if any(char in text for char in ',"\r\n') or text != text.strip(" "):
         text = '"' + text.replace('"', '""') + '"'
