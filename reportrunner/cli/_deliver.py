@@ -18,12 +18,13 @@ from urllib.parse import unquote, urlsplit
 
 import click
 
+from reportrunner.cli._common import say
 from reportrunner.deliver.config import Delivery
 from reportrunner.deliver.entry import DeliverSettings, DeliveryResult, ReportInput, deliver
 from reportrunner.deliver.state import DeliveryState, write
 from reportrunner.deliver.summary import markdown, outcome_line, result_json
 from reportrunner.model import Project
-from reportrunner.output import command_safe, github_annotation
+from reportrunner.output import github_annotation
 from reportrunner.redact import redact, register_secret
 
 
@@ -75,7 +76,7 @@ def run_deliveries(
     deliveries = every_delivery(project, reports)
     secrets = {} if dry_run is not None else read_secrets(deliveries, github=github)
     for warning in state.warnings:
-        click.echo(command_safe(redact(f"warning: {warning}")), err=True)
+        say(f"warning: {warning}", err=True)
     result = deliver(
         DeliverSettings(
             reports=reports,
@@ -99,7 +100,7 @@ def run_deliveries(
                 err=True,
             )
         for outcome in result.outcomes:
-            click.echo(command_safe(redact(outcome_line(outcome))), err=outcome.status == "failed")
+            say(outcome_line(outcome), err=outcome.status == "failed")
     if github:
         from reportrunner.output import append_step_summary
 

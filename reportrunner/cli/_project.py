@@ -10,12 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import click
-
+from reportrunner.cli._common import say
 from reportrunner.errors import ProjectError
 from reportrunner.model import Diagnostic, Project
-from reportrunner.output import command_safe
-from reportrunner.redact import redact
 
 
 def stop_if_invalid(diagnostics: Sequence[Diagnostic], consequence: str) -> None:
@@ -27,7 +24,7 @@ def stop_if_invalid(diagnostics: Sequence[Diagnostic], consequence: str) -> None
     if not errors:
         return
     for diagnostic in diagnostics:
-        click.echo(command_safe(redact(str(diagnostic))), err=True)
+        say(str(diagnostic), err=True)
     count = f"{len(errors)} error" + ("s" if len(errors) != 1 else "")
     raise ProjectError(
         f"reportrunner.yaml is invalid ({count} above), so {consequence}",

@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
-from reportrunner.cli._common import translate_errors
+from reportrunner.cli._common import say, translate_errors
 from reportrunner.errors import ExitStatus, UsageError
-from reportrunner.output import command_safe
-from reportrunner.redact import redact
 
 if TYPE_CHECKING:
     from reportrunner.plan import RequestPlan
@@ -116,7 +114,7 @@ def execute(options: PlanOptions) -> ExitStatus:
     # The URL `run` would use: CLOSE_API_URL wins over api.base_url, as it does there.
     base_url = url_from_env(result.project.api_base_url).rstrip("/")
     render = _plan_json if options.format == "json" else _plan_text
-    click.echo(command_safe(redact(render(plan, base_url, now))), nl=False)
+    say(render(plan, base_url, now), nl=False)
     if result.errors:
         click.echo(
             f"{len(result.rejected)} report(s) left out of the plan because of errors above",

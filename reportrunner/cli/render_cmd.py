@@ -15,10 +15,8 @@ from pathlib import Path
 import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
-from reportrunner.cli._common import translate_errors
+from reportrunner.cli._common import say, translate_errors
 from reportrunner.errors import ExitStatus
-from reportrunner.output import command_safe
-from reportrunner.redact import redact
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ def execute(options: RenderOptions) -> ExitStatus:
     # No key is needed here, but one in the environment is still never written to the copy.
     result = rerender(options.source, project, out=options.out, secrets=options.secrets)
     for warning in result.warnings:
-        click.echo(command_safe(redact(f"warning: {warning}")), err=True)
+        say(f"warning: {warning}", err=True)
     counts = {status: len(result.by_status(status)) for status in ("ok", "stale", "failed")}
     click.echo(
         f"rendered {len(result.reports)} report(s) ({counts['ok']} ok, {counts['stale']} stale, "

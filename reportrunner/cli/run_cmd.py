@@ -22,11 +22,10 @@ from typing import TYPE_CHECKING
 import click
 
 from reportrunner.cli import EXIT_STATUS_HELP
-from reportrunner.cli._common import FiniteFloat, translate_errors
+from reportrunner.cli._common import FiniteFloat, say, translate_errors
 from reportrunner.cli._project import stop_if_invalid
 from reportrunner.errors import ExitStatus
 from reportrunner.model import ReportOutcome
-from reportrunner.output import command_safe
 from reportrunner.redact import redact
 
 if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
@@ -90,7 +89,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _echo_err(text: str) -> None:
-    click.echo(command_safe(redact(text)), err=True)
+    say(text, err=True)
 
 
 def execute(options: RunOptions) -> ExitStatus:
@@ -271,7 +270,7 @@ def _print_result(
         click.echo(redact(json.dumps(document, indent=2, ensure_ascii=False)))
         return
     click.echo(summary_table(result))
-    click.echo(command_safe(redact(f"site written to {options.out}/")))
+    say(f"site written to {options.out}/")
     if options.format == "github":
         from reportrunner.output import append_step_summary
 
