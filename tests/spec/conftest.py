@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from reportrunner.cli import main
 from reportrunner.validate import ValidationResult, validate_paths
 
 PIPE = "pipe_4vukv2FUlFh9FDiVYAop1U"
@@ -31,3 +34,17 @@ def project(tmp_path: Path) -> Project:
         return validate_paths([tmp_path / "specs"], root=tmp_path, strict=strict)
 
     return run
+
+
+def invoke(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    """The CLI in-process, in `cwd`, as a user would type it."""
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def explain(result: Result) -> str:
+    return f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"

@@ -4,34 +4,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from reportrunner.cli import main
-
-from .conftest import PIPE, write
+from .conftest import PIPE, explain, invoke, write
 
 GOOD = f"title: Good\nrequest:\n  pipeline: {PIPE}\n  type: created-cohort\n  cohort_relative_range: this-month\n"
 BAD = "title: Bad\nrequest:\n  pipeline: pipe_x\n  type: created\n  cohort_relative_range: today\n"
 WARN = f"title: W\nrequest:\n  pipeline: {PIPE}\n  type: active-stage-cohort\n  report_relative_range: today\n  cohort_relative_range: today\n"
-
-
-def invoke(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-
-
-def explain(result: Result) -> str:
-    return f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
 
 
 def test_text_format_and_exit_status_1(tmp_path: Path) -> None:

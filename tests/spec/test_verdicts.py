@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from reportrunner.cli import main
 from reportrunner.messages import did_you_mean
 
-from .conftest import PIPE, Project, write
+from .conftest import PIPE, Project, explain, invoke, write
 
 SPEC = f"""\
 id: {{id}}
@@ -26,19 +23,6 @@ RANGES = [
     "today", "this-week", "this-month", "this-quarter", "this-year", "yesterday", "last-week",
     "last-month", "last-quarter", "last-year", "all-time",
 ]  # fmt: skip
-
-
-def invoke(cwd: Path, *args: str) -> Result:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
-
-
-def explain(result: Result) -> str:
-    return f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
 
 
 def test_a_duplicate_id_is_one_error_on_the_later_file_pointing_at_the_first(
