@@ -21,17 +21,13 @@ where a pacer's mistakes (waiting too little, or too long) show.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from bench_run import KEY, free_port, generate_specs
+from bench_run import KEY, emulator_process, generate_specs
 
 from reportrunner.emulator.limiters import LIMITERS
 from reportrunner.runner import RunSettings, run_reports
@@ -50,33 +46,13 @@ class Setting:
 SETTINGS = {"fast": Setting("fast", 10.0, 10, 200), "slow": Setting("slow", 1.0, 1, 12)}
 
 
-@contextmanager
-def emulator(model: str, setting: Setting) -> Iterator[str]:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "reportrunner", "emulator", "--port", str(port),
-        "--api-key", KEY, "--latency", str(LATENCY), "--rate-limit", str(setting.rate),
+def emulator(model: str, setting: Setting) -> contextlib.AbstractContextManager[str]:
+    """The emulator playing `model`; the probe took no token, so it starts with a full bucket."""
+    options = (
+        "--latency", str(LATENCY), "--rate-limit", str(setting.rate),
         "--burst", str(setting.burst), "--limiter", model,
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    _, err = process.communicate(timeout=10)
-                    raise SystemExit(f"emulator did not start: {err.decode()}") from None
-                time.sleep(0.05)
-        # The probe took no token; a full bucket, as a fresh Close window would be.
-        time.sleep(setting.burst / setting.rate + 0.2)
-        yield f"http://127.0.0.1:{port}/api/v1"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    )  # fmt: skip
+    return emulator_process(*options, settle=setting.burst / setting.rate + 0.2)
 
 
 def cell(model: str, jobs: int, setting: Setting) -> tuple[float, float, int, int]:

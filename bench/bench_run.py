@@ -14,6 +14,7 @@ the 429 share, failures and the peak resident memory of this process.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import resource
 import socket
@@ -44,15 +45,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def emulator(latency: float, rate: float) -> Iterator[str]:
-    """The emulator in a child process; yields its base URL once it answers."""
+def emulator_process(*options: str, settle: float) -> Iterator[str]:
+    """`reportrunner emulator OPTIONS…` in a child process; yields its base URL once it answers
+    and `settle` seconds have passed (a full token bucket, as a fresh Close window would be)."""
     port = free_port()
     command = [
         sys.executable, "-m", "reportrunner", "emulator", "--port", str(port),
-        "--api-key", KEY, "--latency", str(latency), "--rate-limit", str(rate),
+        "--api-key", KEY, *options,
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base_url = f"http://127.0.0.1:{port}/api/v1"
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -66,11 +67,16 @@ def emulator(latency: float, rate: float) -> Iterator[str]:
                     message = err.decode(errors="replace")
                     raise SystemExit(f"emulator did not start: {message}") from None
                 time.sleep(0.05)
-        time.sleep(1.2)  # let the token bucket fill (as a fresh Close window would be)
-        yield base_url
+        time.sleep(settle)
+        yield f"http://127.0.0.1:{port}/api/v1"
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def emulator(latency: float, rate: float) -> contextlib.AbstractContextManager[str]:
+    """The emulator with Close-like latency and a rate limit (its default bucket)."""
+    return emulator_process("--latency", str(latency), "--rate-limit", str(rate), settle=1.2)
 
 
 def generate_specs(count: int) -> list[Spec]:
