@@ -152,8 +152,20 @@ def read_folder(site: Path, ids: Iterable[str], now: datetime | None = None) -> 
     return loaded
 
 
-def _get_json(session: Any, url: str) -> Any:
-    """GET a JSON document within TIMEOUT and MAX_BYTES (decoded), via the client's reader."""
+class HttpStatus(ValueError):
+    """A --history-from URL answered something other than 200 (404: nothing published yet)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
+def get_json(session: Any, url: str) -> Any:
+    """GET a JSON document of an earlier site within TIMEOUT and MAX_BYTES (decoded).
+
+    Raises HttpStatus, ValueError (not JSON, nested too deeply), the bounded reader's
+    ReportRunnerErrors (too slow, too large) or a requests exception: all mean "not usable".
+    """
     from reportrunner import bounded
 
     response = bounded.send(
@@ -164,7 +176,7 @@ def _get_json(session: Any, url: str) -> Any:
         headers={"Accept": "application/json"},
     )
     if response.status_code != 200:
-        raise ValueError(f"HTTP {response.status_code}")
+        raise HttpStatus(response.status_code)
     try:
         return json.loads(response.content.decode("utf-8"))
     except RecursionError:  # a document nested too deeply is bad input, not a crash
@@ -185,7 +197,7 @@ def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
     with new_session() as session:
         session.headers["User-Agent"] = USER_AGENT
         try:
-            manifest = _get_json(session, manifest_url)
+            manifest = get_json(session, manifest_url)
             published = {entry["id"] for entry in manifest["reports"] if isinstance(entry, dict)}
         except (
             requests.RequestException,
@@ -209,7 +221,7 @@ def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
             url = urljoin(base, "history/" + quote(report_id, safe="") + ".json")
             try:
                 loaded.snapshots[report_id] = parse_document(
-                    _get_json(session, url), report_id, url, warnings=loaded.warnings
+                    get_json(session, url), report_id, url, warnings=loaded.warnings
                 )
             except (requests.RequestException, ReportRunnerError, ValueError) as exc:
                 loaded.warnings.append(

@@ -133,17 +133,21 @@ def read_url(base_url: str) -> DeliveryState:
     """The state of a published site; a site without one (404) simply has none yet."""
     import requests  # only --history-from with a URL needs it
 
+    from reportrunner.bounded import new_session
     from reportrunner.client import USER_AGENT
-    from reportrunner.history import _get_json  # the same bounded, timed-out GET
+    from reportrunner.errors import ReportRunnerError
+    from reportrunner.history import HttpStatus, get_json  # the same bounded, timed-out GET
 
     url = urljoin(base_url if base_url.endswith("/") else base_url + "/", FILE.as_posix())
-    with requests.Session() as session:
+    with new_session() as session:
         session.headers["User-Agent"] = USER_AGENT
         try:
-            return parse(_get_json(session, url), url)
-        except ValueError as exc:
-            if str(exc) == "HTTP 404":
+            return parse(get_json(session, url), url)
+        except HttpStatus as exc:
+            if exc.status == 404:
                 return DeliveryState()
+            problem = str(exc)
+        except (ValueError, ReportRunnerError) as exc:  # not JSON, too deep, too slow, too big
             problem = str(exc)
         except requests.RequestException as exc:
             problem = type(exc).__name__  # its text may quote the URL with credentials

@@ -122,3 +122,34 @@ def test_a_symlinked_state_is_never_carried(tmp_path: Path) -> None:
     (out / state_file.FILE).symlink_to(secret)
     publish(out, Project(root=tmp_path), [], now=datetime(2026, 12, 2, tzinfo=timezone.utc))
     assert not (out / state_file.FILE).exists()
+
+
+def test_a_hostile_state_url_is_a_warning_never_a_crash(tmp_path: Path) -> None:
+    """Over the size cap, nested too deeply or not JSON: `changed` sends again, the run goes on."""
+    import functools
+    import http.server
+    import threading
+
+    from reportrunner.history import MAX_BYTES
+
+    cases = {
+        "big": b"[" + b"1," * (MAX_BYTES // 2) + b"1]",
+        "deep": b"[" * 100_000 + b"]" * 100_000,
+        "junk": b"\xff\xfe not json",
+    }
+    for name, body in cases.items():
+        (tmp_path / name / "history").mkdir(parents=True)
+        (tmp_path / name / state_file.FILE).write_bytes(body)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        for name in cases:
+            got = state_file.read_url(f"{base}{name}/")
+            assert got.sent == {}, name
+            assert len(got.warnings) == 1 and "deliveries send again" in got.warnings[0], name
+    finally:
+        server.shutdown()
+        server.server_close()
