@@ -28,6 +28,12 @@ def plain_text(value: object) -> str:
     return CONTROL.sub("", text)
 
 
+def markdown_inline(text: str) -> str:
+    """How `markdown_escape` spells `text` in the middle of a cell (no line-start rules)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def markdown_escape(value: object) -> str:
     """Text safe in a GFM table cell (see `_markdown_escape`); each distinct one escaped once."""
     try:

@@ -8,8 +8,12 @@ userinfo and Authorization headers are masked, whatever the key.
 from __future__ import annotations
 
 import base64
+import html
+import json
 import re
 import threading
+
+from reportrunner.escaping import markdown_inline
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -21,11 +25,27 @@ _AUTH_HEADER = re.compile(
 MASK = "***"
 
 
+def spellings(secret: str) -> set[str]:
+    """How `secret` can be spelt in what we print and write: raw, JSON, HTML, CSV and Markdown
+    escaped (report.md and step summaries backslash `_`, which API keys contain)."""
+    forms = {
+        secret,
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        html.escape(secret),
+        html.escape(secret, quote=False),
+        secret.replace('"', '""'),
+        markdown_inline(secret),
+    }
+    return {form for form in forms if len(form) >= 4}
+
+
 def register_secret(secret: str) -> None:
-    """Remember a secret (and its Basic-auth encoding) so `redact` removes it everywhere."""
+    """Remember a secret (its spellings and its Basic-auth encoding) so `redact` removes it
+    everywhere."""
     if not secret:
         return
-    forms = {secret, base64.b64encode(f"{secret}:".encode()).decode()}
+    forms = spellings(secret) | {base64.b64encode(f"{secret}:".encode()).decode()}
     with _lock:
         _secrets.update(form for form in forms if len(form) >= 4)
 

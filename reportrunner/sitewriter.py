@@ -4,34 +4,21 @@ Close can echo the API key back in a 200 answer (a user named after it), and a p
 data.json then carries it. Masking each page would miss the next one, so every file the site
 builder writes (data.json, pages, CSVs, manifest, history) is written here, and the writer
 masks the secrets it is given and those registered with `redact`, in the forms the formats
-spell them (JSON, HTML, CSV escapes). Only secrets: `redact`'s URL-credential rule would also
-match across CSV cells and JSON strings of ordinary data. Text that cannot be UTF-8 (lone
+spell them (JSON, HTML, CSV and Markdown escapes: `redact.spellings`). Only secrets:
+`redact`'s URL-credential rule would also match across CSV cells and JSON strings of ordinary
+data. Text that cannot be UTF-8 (lone
 surrogates from a file name) is written with backslash escapes instead of failing the site.
 """
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from reportrunner.redact import MASK, registered
+from reportrunner.redact import MASK, registered, spellings
 from reportrunner.staging import inside
-
-
-def _forms(secret: str) -> set[str]:
-    """How `secret` can be spelt in the files we write (raw, JSON, HTML, CSV)."""
-    forms = {
-        secret,
-        json.dumps(secret)[1:-1],
-        json.dumps(secret, ensure_ascii=False)[1:-1],
-        html.escape(secret),
-        html.escape(secret, quote=False),
-        secret.replace('"', '""'),
-    }
-    return {form for form in forms if len(form) >= 4}
 
 
 class SiteWriter:
@@ -42,7 +29,7 @@ class SiteWriter:
         forms: set[str] = set()
         for secret in [*secrets, *registered()]:
             if secret:
-                forms |= _forms(secret)
+                forms |= spellings(secret)
         self._forms = sorted(forms, key=len, reverse=True)  # longest first: no partial masks
 
     def mask(self, text: str) -> str:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import html
+import json
 
+from reportrunner.escaping import markdown_escape
 from reportrunner.redact import MASK, redact, register_secret
 
 
@@ -30,3 +33,16 @@ def test_url_userinfo_and_authorization_headers_are_masked_without_registration(
 def test_empty_secret_is_ignored() -> None:
     register_secret("")
     assert redact("nothing to hide") == "nothing to hide"
+
+
+def test_a_secret_escaped_for_markdown_json_or_html_is_masked_too() -> None:
+    """Step summaries and report.md backslash `_`; JSON and HTML escape quotes and `<&>`."""
+    key = 'api_md_"<&>_7hQ2'
+    register_secret(key)
+    for text in (
+        f"| error | {markdown_escape(key)} |",
+        '{"name": ' + json.dumps(key) + "}",
+        f"<td>{html.escape(key)}</td>",
+    ):
+        out = redact(text)
+        assert "7hQ2" not in out and MASK in out, out

@@ -21,6 +21,7 @@ from relhelp import CANARY, CliRun, cli_env, files_containing, run_cli, spec_yam
 
 from reportrunner.emulator import Emulator
 from reportrunner.emulator.org import GROUPS, ORGANIZATION_ID, PIPELINES, USERS
+from reportrunner.escaping import markdown_escape
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 ODD_KEY = 'canary"<&>\\key_Q7wE9rT2yU4iO6pA'
@@ -33,6 +34,7 @@ def _spellings(key: str) -> list[bytes]:
         html.escape(key),
         html.escape(key, quote=False),
         key.replace('"', '""'),
+        markdown_escape(key),  # report.md backslash-escapes `_`, `*`, `|`…
     }
     return [form.encode("utf-8") for form in forms]
 
