@@ -160,16 +160,16 @@ def plan_sources(folders: Sequence[Path]) -> tuple[list[Source], Source | None]:
     sources = [read_source(folder) for folder in folders]
     shards = [source for source in sources if source.index is not None]
     earlier = [source for source in sources if source.index is None]
+    if not shards:
+        raise UsageError(
+            "no --from folder is a shard output (written by `reportrunner run --shard K/N`)",
+            hint="to re-render one site, give a single --from folder.",
+        )
     if len(earlier) > 1:
         raise UsageError(
             "more than one --from folder is an earlier site (not a shard output): "
             + ", ".join(str(source.folder) for source in earlier),
             hint="give the shard outputs and at most one earlier site.",
-        )
-    if not shards:
-        raise UsageError(
-            "no --from folder is a shard output (written by `reportrunner run --shard K/N`)",
-            hint="to re-render one site, give a single --from folder.",
         )
     _check_shards(shards)
     _check_unique(shards)
@@ -223,8 +223,8 @@ def merge_sites(
                     histories[report_id] = history.merge(
                         before, loaded.snapshots.get(report_id, [])
                     )
-        # One order whatever the shard order: by spec file, then id (as a one-shot run lists).
-        items.sort(key=lambda item: (item.spec_file, item.id))
+        # One order whatever the shard order: by id, as validation orders a one-shot run.
+        items.sort(key=lambda item: item.id)
         carry_from = earlier.folder if earlier else None
         return build_site(
             lock.folder, project, items, histories, warnings, moment, secrets, carry_from
