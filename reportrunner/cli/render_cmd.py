@@ -97,6 +97,8 @@ def command(sources: tuple[Path, ...], out: Path | None) -> None:
     Examples:
       reportrunner render --from site/
       reportrunner render --from site/ --out preview/
+      reportrunner run --shard 1/2 --out shard-1/
+      reportrunner run --shard 2/2 --out shard-2/
       reportrunner render --from shard-1/ --from shard-2/ --from site/ --out merged/
     """
     with translate_errors():
