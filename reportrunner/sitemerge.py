@@ -17,6 +17,7 @@ that no shard has are gone, as when their spec is removed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -37,6 +38,7 @@ from reportrunner.sitefiles import (
     read_json,
 )
 from reportrunner.sitereport import ReportItem, carried
+from reportrunner.spec import printable
 from reportrunner.staging import destination
 
 #: The partition fingerprint and ids are ours; anything longer was not written by `run`.
@@ -49,6 +51,7 @@ class Source:
 
     folder: Path
     entries: dict[str, dict[str, Any]]
+    site: dict[str, Any]  # the manifest's `site` (title, base_url), untrusted
     index: int | None = None
     count: int | None = None
     partition: str | None = None
@@ -95,11 +98,12 @@ def read_source(folder: Path) -> Source:
             "most one earlier site.",
         )
     mark = _mark(folder, manifest)
+    found = manifest.get("site")
+    site: dict[str, Any] = found if isinstance(found, dict) else {}
     if mark is None:
-        return Source(folder, entries)
-    return Source(
-        folder, entries, mark["index"], mark["count"], mark["partition"], frozenset(mark["ids"])
-    )
+        return Source(folder, entries, site)
+    ids = frozenset(mark["ids"])
+    return Source(folder, entries, site, mark["index"], mark["count"], mark["partition"], ids)
 
 
 def _check_shards(shards: Sequence[Source]) -> None:
@@ -207,6 +211,13 @@ def merge_sites(
             hint="write the merged site to another folder (the shard outputs are read only).",
         )
     moment = now or datetime.now(timezone.utc)
+    if project.file is None:  # no reportrunner.yaml here: the shards' own title, as rerender
+        site = shards[0].site
+        project = dataclasses.replace(
+            project,
+            site_title=printable(str(site.get("title") or project.site_title))[:200],
+            site_base_url=str(site.get("base_url") or project.site_base_url or "") or None,
+        )
     with claim(out) as lock:
         items: list[ReportItem] = []
         warnings: list[str] = []

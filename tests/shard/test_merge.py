@@ -240,3 +240,13 @@ def test_run_shard_usage_errors(project: Path, emulator: Emulator) -> None:
     result = cli("run", "--shard", "1/2", "--only", "new-business-last-month", "--out", "s")
     assert result.exit_code == 2 and "cannot be combined" in result.stderr, explain(result)
     assert not emulator.requests, "nothing fetched"
+
+
+def test_without_a_project_file_the_merged_site_keeps_the_shards_title(project: Path) -> None:
+    shards = run_shards(2)
+    (project / "reportrunner.yaml").unlink()
+    merged = merge(*shards)
+    assert merged.exit_code == 0, explain(merged)
+    document = json.loads((project / "merged/manifest.json").read_text(encoding="utf-8"))
+    assert document["site"]["title"] == "Acme Robotics revenue reports", document["site"]
+    assert "Acme Robotics revenue reports" in (project / "merged/index.html").read_text()
