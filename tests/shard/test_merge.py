@@ -51,6 +51,7 @@ def run_shards(count: int, *extra: str) -> list[str]:
         folder = f"shard-{index}"
         result = cli("run", "--shard", f"{index}/{count}", "--out", folder, *extra)
         assert result.exit_code in (0, 1), explain(result)
+        assert f"shard {index}/{count}: " in result.stderr, "each shard names its share"
         folders.append(folder)
     return folders
 
