@@ -1,22 +1,23 @@
-"""Benchmark `run --shard K/N` + `render --from …` against one run, on one key and on two.
+"""Benchmark `run --shard K/N` + `render --from …` against one run, on one key and on several.
 
 One emulator serves a per-key rate limit (`--rate-limit` requests/s for each key, Close-like
-`--latency`) and accepts two keys of one organisation. The same N generated specs are then
-published three ways, each `reportrunner` a separate process as in CI and each scenario against
-a fresh emulator (full buckets):
+`--latency`; `--limiter org` adds the organisation limit, 3× a key's) and accepts several keys
+of one organisation. The same N generated specs are then published three ways, each
+`reportrunner` a separate process as in CI and each scenario against a fresh emulator (full
+buckets):
 
 - one-shot: `reportrunner run` with key 1;
-- 2 shards on 2 keys: `run --shard 1/2` with key 1 and `run --shard 2/2` with key 2 at the same
-  time, then `render --from shard-1 --from shard-2 --out site`;
+- K shards on K keys (`--keys`, default 2): `run --shard k/K` with key k, all at the same time,
+  then `render --from s1 … --from sK --out merged`;
 - 2 shards on 1 key: the same with key 1 in both shards.
 
-It prints each scenario's wall time (the merge included), requests and 429 answers, and the
-speed-ups over the one-shot run, of the fetch (the slowest run's own time) and of the whole
-(wall, from the first start to the merged site); the last line is the wall ratio one-shot /
-2 shards on 2 keys.
+It prints each scenario's requests, 429 answers, fetch time (the slowest run's own), merge and
+wall time (first start to merged site) and the speed-ups over the one-shot run; the last line
+is the wall ratio one-shot / K shards on K keys.
 
     python bench/bench_shards.py                 # 200 specs, 5 req/s per key, 0.1 s latency
     python bench/bench_shards.py --n 100 --rate-limit 5
+    python bench/bench_shards.py --keys 4 --limiter org   # org limit 3x a key's: 4 keys ≈ 3
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ from bench_run import generate_specs
 
 from reportrunner.emulator import Emulator
 
-KEYS = ("bench-key-one", "bench-key-two")
+#: Keys of one organisation the emulator accepts (as many as --keys asks, at least two).
+MAX_KEYS = 8
+KEYS = tuple(f"bench-key-{index}" for index in range(1, MAX_KEYS + 1))
 
 
 @dataclass
@@ -115,7 +118,10 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--rate-limit", type=float, default=5.0)
     parser.add_argument("--limiter", default="default", help="emulator limiter model")
+    parser.add_argument("--keys", type=int, default=2, choices=range(2, MAX_KEYS + 1),
+                        help="shards (each with its own key) of the sharded scenario")  # fmt: skip
     options = parser.parse_args()
+    count = options.keys
     print(
         f"{options.n} specs; emulator: {options.rate_limit:g} req/s per key ({options.limiter}), "
         f"latency {options.latency:g} s; load before: {os.getloadavg()[0]:.2f}"
@@ -125,7 +131,7 @@ def main() -> None:
         write_project(folder, options.n)
         rows = {
             "one-shot, 1 key": scenario(folder, options, KEYS[:1]),
-            "2 shards, 2 keys": scenario(folder, options, KEYS),
+            f"{count} shards, {count} keys": scenario(folder, options, KEYS[:count]),
             "2 shards, 1 key": scenario(folder, options, (KEYS[0], KEYS[0])),
         }
     one = rows["one-shot, 1 key"]
@@ -140,11 +146,11 @@ def main() -> None:
             f"{one.wall / row.wall:>6.2f}x"
         )
     print(f"load after: {os.getloadavg()[0]:.2f}")
-    two_keys, one_key = rows["2 shards, 2 keys"], rows["2 shards, 1 key"]
+    sharded, one_key = rows[f"{count} shards, {count} keys"], rows["2 shards, 1 key"]
     print(f"2 shards on one key: {one.wall / one_key.wall:.2f}x the one-shot speed (wall)")
-    print(f"fetch ratio one-shot / 2 shards on 2 keys: {one.fetch / two_keys.fetch:.2f}")
-    print(f"ratio one-shot / 2 shards on 2 keys (wall, merge included): "
-          f"{one.wall / two_keys.wall:.2f}")  # fmt: skip
+    print(f"fetch ratio one-shot / {count} shards on {count} keys: {one.fetch / sharded.fetch:.2f}")
+    print(f"ratio one-shot / {count} shards on {count} keys (wall, merge included): "
+          f"{one.wall / sharded.wall:.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":
