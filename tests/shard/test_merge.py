@@ -251,3 +251,24 @@ def test_without_a_project_file_the_merged_site_keeps_the_shards_title(project: 
     document = json.loads((project / "merged/manifest.json").read_text(encoding="utf-8"))
     assert document["site"]["title"] == "Acme Robotics revenue reports", document["site"]
     assert "Acme Robotics revenue reports" in (project / "merged/index.html").read_text()
+
+
+def test_shard_histories_are_checked_like_an_earlier_sites(project: Path) -> None:
+    shards = run_shards(2)
+    report_id = next(iter(manifest(project / shards[0])))
+    path = project / shards[0] / "history" / f"{report_id}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    (good,) = document["snapshots"]
+    hostile = {**good, "fetched_at": "2024-01-01T00:00:00Z",
+               "headline": {**good["headline"], "count": 1e25}}  # fmt: skip
+    document["snapshots"] = [hostile, good]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    (project / shards[1] / "history" / "x.json").write_text("not json", encoding="utf-8")
+
+    merged = merge(*shards)
+    assert merged.exit_code == 0, explain(merged)
+    assert str(path) in merged.stderr, "the warning names the file"
+    history = json.loads((project / "merged/history" / f"{report_id}.json").read_text())
+    assert [s["fetched_at"] for s in history["snapshots"]] == [good["fetched_at"]]
+    assert manifest(project / "merged")[report_id]["status"] == "ok"
+    assert not (project / "merged/history/x.json").exists(), "only the shards' own reports"
