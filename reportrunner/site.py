@@ -14,7 +14,7 @@ every file goes through one `SiteWriter`, which masks the secrets it is given.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -61,6 +61,7 @@ def _build(
     now: datetime,
     secrets: Sequence[str] = (),
     carry_from: Path | None = None,
+    marks: Mapping[str, Any] | None = None,
 ) -> SiteResult:
     renderer = Renderer(project)  # before staging: a broken template folder fails early
     generated = iso_z(now.astimezone(timezone.utc).replace(microsecond=0))
@@ -92,6 +93,7 @@ def _build(
             "reportrunner_version": __version__,
             "site": {"title": project.site_title, "base_url": project.site_base_url},
             "reports": [report.to_json() for report in published],
+            **(marks or {}),  # e.g. `shard` (run --shard): what render --from checks
         }
         writer.json(("manifest.json",), manifest)
     return SiteResult(out, generated, published, [writer.mask(text) for text in warnings])
@@ -161,6 +163,7 @@ def publish(
     keep: Iterable[str] = (),
     secrets: Sequence[str] = (),
     lock: SiteLock | None = None,
+    marks: Mapping[str, Any] | None = None,
 ) -> SiteResult:
     """Build the site for this run's outcomes and swap it into `out`.
 
@@ -168,15 +171,15 @@ def publish(
     status and history are carried over from the previous site as they were. Every other
     report of the previous site is gone from the new one. `secrets` are masked in every file
     written. `lock` is the lock `claim(out)` took before fetching; without it, publish takes
-    the lock itself.
+    the lock itself. `marks` are extra top-level keys of manifest.json (`shard`).
     """
     now = now or datetime.now(timezone.utc)
     if lock is not None:
         if lock.folder != destination(out):
             raise ValueError(f"the lock held is for {lock.folder}, not for {out}")
-        return _publish(lock.folder, project, outcomes, history_from, now, keep, secrets)
+        return _publish(lock.folder, project, outcomes, history_from, now, keep, secrets, marks)
     with claim(out) as held:
-        return _publish(held.folder, project, outcomes, history_from, now, keep, secrets)
+        return _publish(held.folder, project, outcomes, history_from, now, keep, secrets, marks)
 
 
 @contextmanager
@@ -204,6 +207,7 @@ def _publish(
     now: datetime,
     keep: Iterable[str],
     secrets: Sequence[str],
+    marks: Mapping[str, Any] | None = None,
 ) -> SiteResult:
     seen: set[str] = set()
     items = [_outcome_item(out, outcome, seen) for outcome in outcomes]
@@ -218,7 +222,12 @@ def _publish(
         if outcome.status == "ok" and item.status != "ok"
     ]
     histories = _merge_histories(out, items, history_from, warnings, now)
-    return _build(out, project, items, histories, warnings, now, secrets)
+    return _build(out, project, items, histories, warnings, now, secrets, marks=marks)
+
+
+#: The site builder, for sitemerge.py (render --from A --from B): the same files, manifest and
+#: swap as publish and rerender.
+build_site = _build
 
 
 def rerender(

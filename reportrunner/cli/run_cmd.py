@@ -55,6 +55,7 @@ class RunOptions:
     timeout: float = 60.0
     format: str = "text"
     history_from: str | None = None
+    shard: str | None = None  # "K/N": fetch only this share (reportrunner/shard.py)
 
 
 def _rejected_outcome(rejected: RejectedSpec) -> ReportOutcome:
@@ -103,6 +104,9 @@ def execute(options: RunOptions) -> ExitStatus:
     for rejected in validation.rejected:
         for diagnostic in rejected.diagnostics:
             _echo_err(str(diagnostic))
+    marks: dict[str, object] = {}
+    if options.shard is not None:
+        validation, marks = _narrow_to_shard(options, validation)
     project = validation.project
     now = datetime.now(timezone.utc)
     # Imported now rather than after fetching: a Ctrl-C or SIGTERM landing inside this slow
@@ -119,7 +123,7 @@ def execute(options: RunOptions) -> ExitStatus:
         keep = sorted(set(every_id) - set(options.only)) if options.only else []
         # Read before the swap: the new site is built without the old delivery state.
         state = _delivery_state(options, validation)
-        unpublished = _publish(options, project, result.outcomes, now, keep, lock, key)
+        unpublished = _publish(options, project, result.outcomes, now, keep, lock, key, marks)
         if options.format != "json":
             _print_result(options, result)
         # Still under the lock: delivering records what was sent in the site's history.
@@ -132,9 +136,36 @@ def execute(options: RunOptions) -> ExitStatus:
     return ExitStatus.DELIVERY if delivered is not None and delivered.failed else ExitStatus.OK
 
 
+def _narrow_to_shard(
+    options: RunOptions, validation: ValidationResult
+) -> tuple[ValidationResult, dict[str, object]]:
+    """`--shard K/N`: this job's share of the specs, and the mark its manifest carries."""
+    from reportrunner.errors import UsageError
+    from reportrunner.shard import parse_shard, select
+
+    shard = parse_shard(options.shard or "")
+    if options.only:
+        raise UsageError(
+            "--shard and --only cannot be combined",
+            hint="a shard fetches its whole share; refresh single reports with --only alone.",
+        )
+    narrowed, share = select(validation, shard)
+    _echo_err(
+        f"shard {shard}: {len(share.ids)} report(s), {share.requests} distinct request(s); "
+        "merge the shard outputs with `reportrunner render --from DIR --from DIR --out SITE`."
+    )
+    return narrowed, {"shard": share.mark()}
+
+
 def _delivery_state(options: RunOptions, validation: ValidationResult) -> DeliveryState | None:
     """The previous delivery state, or None when nothing is to be delivered this run."""
     wanted = validation.project.deliver or any(spec.deliver for spec in validation.specs)
+    if wanted and options.shard is not None and not options.emulator:
+        _echo_err(
+            "note: nothing delivered by a shard: deliver from the merged site with "
+            "`reportrunner deliver --site SITE` (docs/running.md)."
+        )
+        return None
     if not wanted or options.emulator:
         return None
     from reportrunner.deliver.state import read_previous
@@ -233,6 +264,7 @@ def _publish(
     keep: list[str],
     lock: SiteLock,
     key: str,
+    marks: dict[str, object],
 ) -> list[str]:
     """Publish the site; returns the ids of this run's ok reports that could not be published."""
     from reportrunner.site import publish
@@ -246,6 +278,7 @@ def _publish(
         keep=keep,
         secrets=(key,),
         lock=lock,
+        marks=marks,
     )
     for warning in site.warnings:
         _echo_err(f"warning: {warning}")
@@ -332,6 +365,13 @@ def _print_result(
     default=None,
     help="An earlier published site (folder or URL) whose history is carried over.",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    default=None,
+    help="Fetch only share K of N (stable, balanced by requests) into --out; merge the N "
+    "outputs with `reportrunner render --from … --out SITE`.",
+)
 def command(
     paths: tuple[Path, ...],
     out: Path,
@@ -341,6 +381,7 @@ def command(
     timeout: float,
     output_format: str,
     history_from: str | None,
+    shard: str | None,
 ) -> None:
     """Fetch every report in PATH (default specs/) from Close and publish the site.
 
@@ -353,6 +394,7 @@ def command(
       CLOSE_API_KEY=... reportrunner run specs/ --out site/
       reportrunner run --emulator --only new-business-last-month
       reportrunner run --format github --jobs 8
+      reportrunner run --shard 1/2 --out shard-1/
     """
     options = RunOptions(
         paths=paths,
@@ -363,6 +405,7 @@ def command(
         timeout=timeout,
         format=output_format,
         history_from=history_from,
+        shard=shard,
     )
     with translate_errors():
         status = execute(options)

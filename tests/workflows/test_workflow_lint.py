@@ -204,8 +204,11 @@ def test_publish_deploys_to_pages_only_when_the_variable_says_so() -> None:
     caller = load(ROOT / ".github/workflows/publish.yml")["jobs"]["publish"]
     assert caller["uses"] == "./.github/workflows/reports-publish.yml"
     assert caller["with"]["publish-pages"] == "${{ vars.REPORTS_PUBLISH_PAGES == 'true' }}"
+    assert caller["with"]["shards"] == "${{ fromJSON(vars.REPORTS_SHARDS || '1') }}"
     assert caller["secrets"] == {
         "CLOSE_API_KEY": "${{ secrets.CLOSE_API_KEY }}",
+        # Optional key per shard (docs/github-actions.md).
+        **{f"CLOSE_API_KEY_{k}": f"${{{{ secrets.CLOSE_API_KEY_{k} }}}}" for k in range(1, 5)},
         # Optional delivery secrets (docs/delivery.md), passed through when set.
         "SLACK_WEBHOOK_URL": "${{ secrets.SLACK_WEBHOOK_URL }}",
         "REPORTRUNNER_SMTP_URL": "${{ secrets.REPORTRUNNER_SMTP_URL }}",
@@ -215,8 +218,12 @@ def test_publish_deploys_to_pages_only_when_the_variable_says_so() -> None:
     inputs = on_block(reusable)["workflow_call"]["inputs"]
     assert {"python-version", "specs-path", "publish-pages", "reports"} <= set(inputs)
     assert inputs["publish-pages"]["default"] is False
+    assert inputs["shards"]["default"] == 1
     deploy = reusable["jobs"]["deploy"]
-    assert deploy["if"] == "${{ inputs.publish-pages }}"
+    # Pages only when asked for, after whichever path ran (one job, or the shards merged).
+    assert deploy["if"].startswith("${{ inputs.publish-pages && "), deploy["if"]
+    assert reusable["jobs"]["build"]["if"] == "${{ inputs.shards == 1 }}"
+    assert reusable["jobs"]["setup"]["if"] == "${{ inputs.shards != 1 }}"
     assert deploy["concurrency"]["cancel-in-progress"] is False
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     uploads = {s.get("uses", "").split("@")[0]: s.get("if") for _, s in steps(reusable)}

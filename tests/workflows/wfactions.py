@@ -9,6 +9,7 @@ an equivalent fails the step, so a new `uses:` cannot slip through untested.
 
 from __future__ import annotations
 
+import fnmatch
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,25 @@ def _upload_artifact(env: ActionEnv, inputs: dict[str, Any]) -> ActionResult:
     return ActionResult("success", f"copied {inputs['path']} to {target}", {"artifact-id": name})
 
 
+def _download_artifact(env: ActionEnv, inputs: dict[str, Any]) -> ActionResult:
+    """By `name` into `path`; by `pattern` (or all) into `path/<name>/` each, or all into `path`
+    with merge-multiple, as actions/download-artifact v4+ lays them out."""
+    target = env.workspace / str(inputs.get("path") or ".")
+    name, pattern = inputs.get("name"), inputs.get("pattern")
+    available = sorted(p.name for p in env.artifacts.iterdir()) if env.artifacts.is_dir() else []
+    if name:
+        if name not in available:
+            return ActionResult("failure", f"Unable to download artifact(s): {name!r} not found")
+        shutil.copytree(env.artifacts / str(name), target, dirs_exist_ok=True)
+        return ActionResult("success", f"copied {name} into {target}")
+    chosen = [a for a in available if fnmatch.fnmatchcase(a, str(pattern or "*"))]
+    merge = str(inputs.get("merge-multiple", "false")).lower() == "true"
+    for artifact in chosen:
+        place = target if merge else target / artifact  # without `name`: a folder each
+        shutil.copytree(env.artifacts / artifact, place, dirs_exist_ok=True)
+    return ActionResult("success", f"copied {', '.join(chosen) or 'nothing'} into {target}")
+
+
 def _upload_pages_artifact(env: ActionEnv, inputs: dict[str, Any]) -> ActionResult:
     source = env.workspace / str(inputs.get("path", "_site/"))
     if not source.is_dir():
@@ -129,6 +149,7 @@ LOCAL_ACTIONS: dict[str, Action] = {
     "actions/checkout": _checkout,
     "actions/setup-python": _setup_python,
     "actions/upload-artifact": _upload_artifact,
+    "actions/download-artifact": _download_artifact,
     "actions/upload-pages-artifact": _upload_pages_artifact,
     "actions/configure-pages": _configure_pages,
     "actions/deploy-pages": _deploy_pages,

@@ -166,7 +166,7 @@ class Harness:
             outputs = {k: interpolate(v["value"], jobs_ctx) for k, v in outputs_spec.items()}
             runs[qualified] = JobRun(qualified, result, outputs)
             return runs[qualified]
-        matrix = (job.get("strategy") or {}).get("matrix") or {}
+        matrix = _matrix(job, context)
         combos = [
             dict(zip(matrix, values, strict=True)) for values in itertools.product(*matrix.values())
         ]
@@ -303,6 +303,18 @@ class Harness:
         path = self.temp / "event.json"
         path.write_text(json.dumps(self.event), encoding="utf-8")
         return path
+
+
+def _matrix(job: dict[str, Any], context: dict[str, Any]) -> dict[str, list[Any]]:
+    """The job's `strategy.matrix` with `${{ }}` evaluated (`fromJSON(needs.setup.outputs…)`)."""
+    raw = interpolate((job.get("strategy") or {}).get("matrix") or {}, context)
+    assert isinstance(raw, dict), f"strategy.matrix is {raw!r}, not a mapping"
+    unsupported = {"include", "exclude"} & set(raw)
+    assert not unsupported, f"the harness does not expand matrix {unsupported}"
+    matrix = {key: interpolate(values, context) for key, values in raw.items()}
+    for key, values in matrix.items():  # GitHub fails the job on anything but a list
+        assert isinstance(values, list) and values, f"matrix.{key} is {values!r}, not a list"
+    return matrix
 
 
 def _list(value: Any) -> list[str]:
