@@ -207,7 +207,7 @@ def comparison(
         "aggregations": {"totals": _values(request, _sum(request, [tallies[u] for u in users]))},
         "data": [{"user_id": u, **_values(request, tallies[u])} for u in users],
         "lookup": {"user": {u: {"id": u, "display": dataset.user_name(u)} for u in users}},
-        "queries": queries(request, bounds, users if request.users is not None else None),
+        "queries": queries(request, bounds, candidates if request.users is not None else None),
     }
 
 
