@@ -260,7 +260,7 @@ def _documented() -> list[dict[str, str]]:
         module: Any = importlib.import_module("reportrunner.activitymetrics")
     except ImportError:
         module = None
-    entries = getattr(module, "CATALOGUE", None) if module is not None else None
+    entries = getattr(module, "METRICS", None) if module is not None else None
     if entries:
         return [{"key": m.key, "name": m.name, "description": m.description} for m in entries]
     return [{"key": k, "name": n, "description": _describe(k, n)} for k, n in DOCUMENTED]

@@ -137,9 +137,11 @@ _PEAK = (11.0 - 8.0) / (18.0 - 8.0)  # where the triangular hour distribution pe
 class _Day:
     """Draws for one rep on one local day: counts, moments and leads."""
 
-    def __init__(self, rng: random.Random, rep: _Rep, day_start: float, now: float) -> None:
+    def __init__(self, rng: random.Random, rep: _Rep, day: datetime, now: float) -> None:
         self.rng = rng
-        self.day_start = day_start
+        day_start = day.timestamp()
+        # 08:00 on the wall clock, so that a day of 23 or 25 hours (DST) keeps its hours.
+        self.work_start = datetime.combine(day.date(), time(8), day.tzinfo).timestamp()
         self.now = now
         # The day's leads: the rep's opportunities created in the 45 days before it, or
         # prospects, who rotate weekly.
@@ -157,7 +159,7 @@ class _Day:
 
     def moments(self, n: int) -> list[float]:
         """`n` whole-second moments of working hours (08-18, peaking at 11) before now."""
-        rnd, sqrt, start = self.rng.random, math.sqrt, self.day_start + 8 * 3600
+        rnd, sqrt, start = self.rng.random, math.sqrt, self.work_start
         picked = []
         for _ in range(n):
             u = rnd()
@@ -286,7 +288,7 @@ def build(dataset: Dataset) -> ActivityStore:
                 continue  # not employed that day
             growth = 0.7 + 0.3 * index / HISTORY_DAYS
             scale = rep.level * growth * WEEKDAY_FACTOR[day.weekday()]
-            draws = _Day(rng, rep, day_start, now)
+            draws = _Day(rng, rep, day, now)
             _calls(draws, out, scale)
             _emails(draws, out, scale)
             _others(draws, out, scale)

@@ -13,6 +13,7 @@ import requests
 
 from reportrunner.emulator import Emulator
 from reportrunner.emulator.activitycatalogue import DOCUMENTED
+from reportrunner.windows import RELATIVE_RANGES, parse_offset_header, resolve_relative
 
 ACTIVITY = "/report/activity/"
 METRICS = "/report/activity/metrics/"
@@ -194,3 +195,18 @@ def test_same_request_same_bytes_and_the_seed_matters(emulator: Emulator) -> Non
     with Emulator(api_key="test-key", seed=2, now=emulator.now) as other:
         third = _post(other, _body("comparison", relative_range="last-quarter"))
     assert third.status_code == 200 and third.content != first.content
+
+
+@pytest.mark.parametrize("relative", RELATIVE_RANGES)
+@pytest.mark.parametrize("offset", ["0", "-4", "5.5"])
+def test_every_relative_range_starts_where_windows_py_says(
+    emulator: Emulator, relative: str, offset: str
+) -> None:
+    zone = parse_offset_header(offset)
+    window = resolve_relative(relative, emulator.current_time(), zone)
+    body = _ok(emulator, _body(relative_range=relative), **{"X-TZ-Offset": offset})
+    first = datetime.fromisoformat(body["data"][0]["datetime"])
+    expected = window.start or emulator.dataset.org_created
+    assert first == expected and first.utcoffset() == zone.utcoffset(None)
+    key = KEYS[0]
+    assert sum(row[key] for row in body["data"]) == body["aggregations"]["totals"][key]
