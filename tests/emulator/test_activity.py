@@ -213,3 +213,14 @@ def test_every_relative_range_starts_where_windows_py_says(
     assert first == expected and first.utcoffset() == zone.utcoffset(None)
     key = KEYS[0]
     assert sum(row[key] for row in body["data"]) == body["aggregations"]["totals"][key]
+
+
+def test_hostile_names_reach_lookup_and_csv_intact(emulator: Emulator) -> None:
+    stefan = emulator.dataset.users[0].id
+    hostile = '=HYPERLINK("x"),\n<script>"Bobby"</script>'
+    with Emulator(api_key="test-key", now=emulator.now, names={stefan: hostile}) as emu:
+        body = _body("comparison")
+        assert _ok(emu, body)["lookup"]["user"][stefan]["display"] == hostile
+        text = _post(emu, body, Accept="text/csv").content.decode("utf-8")
+    row = next(r for r in csv.reader(io.StringIO(text)) if r[0] == stefan)
+    assert row[1] == hostile  # quoted by the CSV rules, not altered

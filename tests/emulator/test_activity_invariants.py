@@ -101,3 +101,29 @@ def test_opportunity_metrics_equal_the_funnels(
     assert totals[metrics[0]] == _funnel_sum(emulator, active, "count_total_won", **headers)
     assert totals[metrics[1]] == _funnel_sum(emulator, active, "value_total_won", **headers)
     assert totals[metrics[2]] == _funnel_sum(emulator, cohort, "count", **headers)
+
+
+def test_contacted_leads_add_up_over_users_but_not_over_days(emulator: Emulator) -> None:
+    key = "leads.contacted.all.count"
+    body = {"relative_range": "last-month", "metrics": [key]}
+    by_user = _post(emulator, ACTIVITY, {"type": "comparison", **body})
+    by_day = _post(emulator, ACTIVITY, {"type": "overview", **body})
+    total = by_user["aggregations"]["totals"][key]
+    assert by_day["aggregations"]["totals"][key] == total > 0
+    # A lead belongs to one rep, so reps' distinct leads add up; a lead touched on several
+    # days is one lead in the month, so days add up to more.
+    assert sum(row[key] for row in by_user["data"]) == total
+    assert sum(row[key] for row in by_day["data"]) > total
+
+
+def test_concurrent_first_requests_agree() -> None:
+    """Months generated on first use: simultaneous first requests wait for one generation."""
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import datetime, timezone
+
+    now = datetime(2026, 5, 6, 7, 8, 9, tzinfo=timezone.utc)  # a dataset no other test uses
+    body = {"type": "comparison", "relative_range": "all-time", "metrics": ["calls.all.all.count"]}
+    with Emulator(api_key="test-key", now=now) as emu, ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: _post(emu, ACTIVITY, body), range(6)))
+    assert all(answer == answers[0] for answer in answers)
+    assert answers[0]["aggregations"]["totals"]["calls.all.all.count"] > 10_000
