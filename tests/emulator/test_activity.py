@@ -224,3 +224,11 @@ def test_hostile_names_reach_lookup_and_csv_intact(emulator: Emulator) -> None:
         text = _post(emu, body, Accept="text/csv").content.decode("utf-8")
     row = next(r for r in csv.reader(io.StringIO(text)) if r[0] == stefan)
     assert row[1] == hostile  # quoted by the CSV rules, not altered
+
+
+def test_the_path_needs_its_trailing_slash(emulator: Emulator) -> None:
+    response = requests.post(
+        emulator.base_url + "/report/activity", json=_body(), auth=("test-key", ""), timeout=10
+    )
+    assert response.status_code == 404
+    assert "/api/v1/report/activity/" in response.json()["error"]

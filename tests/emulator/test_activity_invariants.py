@@ -82,20 +82,22 @@ def _funnel_sum(emu: Emulator, body: dict[str, Any], field: str, **headers: str)
         ("this-year", {"users": [EMEA]}, "-4"),
         ("last-month", {"query": {"type": "saved_search", "saved_search_id": LARGE_DEALS}}, "5.5"),
         ("all-time", {"users": ["user_Zq70EKmESpu6LfsL6g38YLE3KkTJw2gjGkQTMAlxUgQ"]}, "0"),
+        ({"start": "2026-02-03T04:05:06-07:00", "end": "2026-06-01T00:00:00Z"}, {}, "-7"),
     ],
 )
 def test_opportunity_metrics_equal_the_funnels(
-    emulator: Emulator, window: str, filters: dict[str, Any], offset: str
+    emulator: Emulator, window: str | dict[str, str], filters: dict[str, Any], offset: str
 ) -> None:
     metrics = [
         "opportunities.won.all.count",
         "opportunities.won.all.sum_annualized_value",
         "opportunities.created.all.count",
     ]
-    body = {"type": "comparison", "relative_range": window, "metrics": metrics, **filters}
+    form = "datetime_range" if isinstance(window, dict) else "relative_range"
+    body = {"type": "comparison", form: window, "metrics": metrics, **filters}
     totals = _post(emulator, ACTIVITY, body, **{"X-TZ-Offset": offset})["aggregations"]["totals"]
-    active = {"type": "active-stage-cohort", "report_relative_range": window, **filters}
-    cohort = {"type": "created-cohort", "cohort_relative_range": window, **filters}
+    active = {"type": "active-stage-cohort", f"report_{form}": window, **filters}
+    cohort = {"type": "created-cohort", f"cohort_{form}": window, **filters}
     headers = {"X-TZ-Offset": offset}
     assert totals[metrics[0]] > 0
     assert totals[metrics[0]] == _funnel_sum(emulator, active, "count_total_won", **headers)
