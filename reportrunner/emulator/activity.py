@@ -174,8 +174,8 @@ def _user_tallies(
 
 def overview(
     dataset: Dataset, store: ActivityStore, request: ActivityRequest, now: datetime
-) -> tuple[dict[str, Any], list[datetime]]:
-    """The overview body (rows per period) and the period starts."""
+) -> dict[str, Any]:
+    """The overview body: one row per period of the window (up to now), and the totals."""
     bounds = measured(request, now)
     assert request.window.start is not None and request.window.end is not None
     unit = granularity(request.window)
@@ -195,7 +195,7 @@ def overview(
         "data": data,
         "queries": queries(request, bounds, users if request.users is not None else None),
     }
-    return body, starts
+    return body
 
 
 def comparison(

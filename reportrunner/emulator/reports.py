@@ -227,7 +227,7 @@ def answer_activity(
         return error_answer(exc.field_errors, exc.errors)
     store = activitydata.store_for(dataset)
     if request.type == "overview":
-        report, _ = activity.overview(dataset, store, request, now)
+        report = activity.overview(dataset, store, request, now)
     else:
         report = activity.comparison(dataset, store, request, now)
     if wants_csv(headers.get("accept")):
