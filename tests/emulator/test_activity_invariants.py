@@ -7,13 +7,17 @@ metrics equal what the funnel endpoints say for the same window, users and saved
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import requests
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from reportrunner.emulator import Emulator
 from reportrunner.emulator.activitycatalogue import CATALOGUE, resolve
+from reportrunner.windows import iso_z
 
 ACTIVITY = "/report/activity/"
 TOTALS = "/report/funnel/opportunity/totals/"
@@ -129,3 +133,47 @@ def test_concurrent_first_requests_agree() -> None:
         answers = list(pool.map(lambda _: _post(emu, ACTIVITY, body), range(6)))
     assert all(answer == answers[0] for answer in answers)
     assert answers[0]["aggregations"]["totals"]["calls.all.all.count"] > 10_000
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start_days=st.floats(min_value=-760, max_value=3),
+    length_days=st.floats(min_value=0.01, max_value=800),
+    offset_quarters=st.integers(min_value=-48, max_value=56),
+    user_indexes=st.lists(st.integers(0, 9), max_size=3, unique=True),
+    search=st.booleans(),
+)
+@example(start_days=-760, length_days=40, offset_quarters=-48, user_indexes=[], search=False)
+@example(start_days=2, length_days=5, offset_quarters=22, user_indexes=[9], search=True)
+@example(start_days=-0.2, length_days=0.01, offset_quarters=0, user_indexes=[0], search=False)
+def test_any_window_zone_and_filter_keeps_the_sums(
+    emulator: Emulator,
+    start_days: float,
+    length_days: float,
+    offset_quarters: int,
+    user_indexes: list[int],
+    search: bool,
+) -> None:
+    """Random windows (partial first periods, past now, before the organisation) and zones."""
+    now = emulator.current_time()
+    start = now + timedelta(days=start_days)
+    window = {"start": iso_z(start), "end": iso_z(start + timedelta(days=length_days))}
+    body: dict[str, Any] = {"datetime_range": window, "metrics": ADDITIVE}
+    if user_indexes:
+        body["users"] = [emulator.dataset.users[i].id for i in user_indexes]
+    if search:
+        body["query"] = {"type": "saved_search", "saved_search_id": LARGE_DEALS}
+    offset = {"X-TZ-Offset": str(offset_quarters / 4)}
+    comparison = _post(emulator, ACTIVITY, {"type": "comparison", **body}, **offset)
+    overview = _post(emulator, ACTIVITY, {"type": "overview", **body}, **offset)
+    totals = comparison["aggregations"]["totals"]
+    assert overview["aggregations"]["totals"] == totals
+    for key in ADDITIVE:
+        assert sum(row[key] for row in comparison["data"]) == totals[key], key
+        assert sum(row[key] for row in overview["data"]) == totals[key], key
+    starts = [datetime.fromisoformat(row["datetime"]) for row in overview["data"]]
+    assert starts == sorted(starts) and all(s < now for s in starts)
+    if starts:
+        assert starts[0] == start  # the first period starts with the window, even partial
