@@ -1,0 +1,180 @@
+"""The rows of an activity page: one per period (overview) or one per user (comparison).
+
+Overview rows are Close's buckets (one per day for a week or a month); each is labelled by the
+days it covers, up to the next bucket or the end of the report's window, in the report's own
+offset (a bucket Close dates in UTC still reads as the local day). Comparison rows are the
+leaderboard: sorted by the first metric, with each rep's share of the team for the metrics
+that add up (counts, total durations, values; never averages). The CSV tables keep Close's raw
+units with the unit in the column name, then money in currency units and durations in minutes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from reportrunner.csvtables import CsvTable
+from reportrunner.escaping import plain_text
+from reportrunner.filters import Formatter
+from reportrunner.kinds.activity.metricinfo import MetricInfo
+from reportrunner.windows import parse_rfc3339
+
+_UNIT_SUFFIX = {"money": "_cents", "duration": "_seconds", "count": ""}
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    start: datetime
+    label: str  # "Nov 30, 2026", or the bucket's days "Nov 1 – 30, 2026"
+    raw: dict[str, Any]
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    rank: int
+    id: str
+    name: str
+    raw: dict[str, Any]
+    text: dict[str, str]
+    short: dict[str, str]
+    share: dict[str, float | None]  # of the team's sum, additive metrics only
+    share_text: dict[str, str]
+    change_text: str = ""  # the first metric against the compared period
+    judgement: str = "none"
+
+    @property
+    def anchor(self) -> str:
+        """A stable fragment for this person's row: `user-<id without user_>`."""
+        return "user-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.id.removeprefix("user_"))
+
+
+def _number(value: Any) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def period_rows(
+    rows: Sequence[dict[str, Any]],
+    metrics: Sequence[MetricInfo],
+    end: datetime | None,
+    zone: tzinfo | None,
+    fmt: Formatter,
+    currency: str,
+) -> list[PeriodRow]:
+    """Overview rows in time order, each labelled by the days up to the next one."""
+    dated = sorted(
+        ((parse_rfc3339(str(row["datetime"])), row) for row in rows if "datetime" in row),
+        key=lambda pair: pair[0],
+    )
+    found = []
+    for index, (start, row) in enumerate(dated):
+        local = start.astimezone(zone) if zone else start
+        upto = dated[index + 1][0] if index + 1 < len(dated) else end
+        label = (
+            fmt.day(local) if upto is None else fmt.date_range(local, upto.astimezone(local.tzinfo))
+        )
+        raw = {m.key: _number(row.get(m.key)) for m in metrics}
+        text = {m.key: fmt.metric(raw[m.key], m.kind, currency) for m in metrics}
+        found.append(PeriodRow(local, label, raw, text))
+    return found
+
+
+def leaderboard(
+    rows: Sequence[dict[str, Any]],
+    metrics: Sequence[MetricInfo],
+    names: dict[str, str],
+    fmt: Formatter,
+    currency: str,
+) -> list[LeaderRow]:
+    """One row per user, the first metric's leader first; shares of the team's sum."""
+    people = [row for row in rows if isinstance(row.get("user_id"), str)]
+    sums = {
+        m.key: sum(_number(row.get(m.key)) or 0 for row in people) for m in metrics if m.additive
+    }
+    first = metrics[0].key if metrics else ""
+
+    def name_of(row: dict[str, Any]) -> str:
+        return plain_text(names.get(row["user_id"]) or row["user_id"])
+
+    people.sort(key=lambda row: (-(_number(row.get(first)) or 0), name_of(row).casefold()))
+    board: list[LeaderRow] = []
+    for place, row in enumerate(people, start=1):
+        raw = {m.key: _number(row.get(m.key)) for m in metrics}
+        # Ties share a rank (1, 1, 3): two reps with 120 calls are both first.
+        tied = board and board[-1].raw.get(first) == raw.get(first)
+        rank = board[-1].rank if tied else place
+        share: dict[str, float | None] = {}
+        for key, total in sums.items():
+            value = raw[key]
+            share[key] = value / total if value is not None and total else None
+        board.append(
+            LeaderRow(
+                rank=rank,
+                id=row["user_id"],
+                name=name_of(row),
+                raw=raw,
+                text={m.key: fmt.metric(raw[m.key], m.kind, currency) for m in metrics},
+                short={m.key: fmt.short(raw[m.key], m.kind, currency) for m in metrics},
+                share=share,
+                share_text={key: fmt.percent(value, 0) for key, value in share.items()},
+            )
+        )
+    return board
+
+
+def _friendly(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "money":
+        return (Decimal(str(value)) / 100).quantize(Decimal("0.01"))
+    return round(value / 60, 2)
+
+
+def _metric_columns(
+    metrics: Sequence[MetricInfo], currency: str
+) -> tuple[list[str], list[MetricInfo]]:
+    friendly = [m for m in metrics if m.kind in ("money", "duration")]
+    header = [m.key + _UNIT_SUFFIX[m.kind] for m in metrics]
+    header += [m.key + (f"_{currency}" if m.kind == "money" else "_minutes") for m in friendly]
+    return header, friendly
+
+
+def periods_csv(
+    rows: Sequence[PeriodRow], metrics: Sequence[MetricInfo], currency: str
+) -> CsvTable:
+    """report.csv of an overview: one row per period."""
+    header, friendly = _metric_columns(metrics, currency)
+    body = [
+        [
+            row.start.isoformat(),
+            *(row.raw[m.key] for m in metrics),
+            *(_friendly(row.raw[m.key], m.kind) for m in friendly),
+        ]
+        for row in rows
+    ]
+    return CsvTable(["period_start", *header], body)
+
+
+def users_csv(rows: Sequence[LeaderRow], metrics: Sequence[MetricInfo], currency: str) -> CsvTable:
+    """report.csv of a comparison: one row per user, with each additive metric's team share."""
+    header, friendly = _metric_columns(metrics, currency)
+    shared = [m for m in metrics if m.additive]
+    header += [f"{m.key}_share" for m in shared]
+    body = [
+        [
+            row.id,
+            row.name,
+            *(row.raw[m.key] for m in metrics),
+            *(_friendly(row.raw[m.key], m.kind) for m in friendly),
+            *(
+                None if row.share[m.key] is None else round(row.share[m.key] or 0, 4)
+                for m in shared
+            ),
+        ]
+        for row in rows
+    ]
+    return CsvTable(["user_id", "user_name", *header], body)
