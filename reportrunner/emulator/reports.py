@@ -1,11 +1,12 @@
-"""The two funnel endpoints: request checks, JSON or CSV answers.
+"""The report POST endpoints (funnel totals and stages, activity): checks, JSON or CSV answers.
 
 `answer_report` takes the raw POST body and headers of `/report/funnel/opportunity/totals/` or
 `/stages/` and returns the status, content type and bytes to send. Requests are checked with the
 project's own rules (`reportrunner.validate.request_problems`: the JSON Schema in schema/ plus
 the semantic checks), so the emulator and `reportrunner validate` always agree; unknown ids are
 checked here against the dataset. Errors use Close's 400 shape
-`{"errors": [...], "field-errors": {field: message}}`.
+`{"errors": [...], "field-errors": {field: message}}`. `answer_activity` does the same for
+`/report/activity/` with the checks of activityrequest.py and the arithmetic of activity.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from reportrunner import windows
-from reportrunner.emulator import funnel
+from reportrunner.emulator import activity, activitydata, activityrequest, funnel
 from reportrunner.emulator.dataset import Dataset
 
 JSON_TYPE = "application/json"
@@ -167,4 +168,47 @@ def answer_report(
         report, to_csv = funnel.stages_report(dataset, scope), stages_csv
     if wants_csv(headers.get("accept")):
         return 200, CSV_TYPE, to_csv(dataset, report).encode("utf-8")
+    return 200, JSON_TYPE, dump(report)
+
+
+def _activity_csv(dataset: Dataset, request: activityrequest.ActivityRequest, body: Any) -> str:
+    """One row per period (`datetime`) or per user (`user_id`, `user_name`), metric columns."""
+    keys = [m.key for m in request.measures]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if request.type == "overview":
+        writer.writerow(("datetime", *keys))
+        for row in body["data"]:
+            writer.writerow((row["datetime"], *(_cell(row[k]) for k in keys)))
+    else:
+        writer.writerow(("user_id", "user_name", *keys))
+        for row in body["data"]:
+            name = dataset.user_name(row["user_id"])
+            writer.writerow((row["user_id"], name, *(_cell(row[k]) for k in keys)))
+    return out.getvalue()
+
+
+def answer_activity(
+    dataset: Dataset, raw: bytes, headers: Mapping[str, str], now: datetime
+) -> Answer:
+    """Answer `POST /report/activity/` (overview or comparison); `headers` lower-cased."""
+    try:
+        zone = windows.parse_offset_header(headers.get("x-tz-offset"))
+    except ValueError as exc:
+        return error_answer({}, [f"Invalid X-TZ-Offset header: {exc}. Send hours, e.g. -4 or 5.5."])
+    try:
+        body = json.loads(raw.decode("utf-8")) if raw.strip() else None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return error_answer({}, [f"The request body is not valid JSON: {exc}"])
+    try:
+        request = activityrequest.parse(dataset, body, zone, now)
+    except funnel.RequestInvalid as exc:
+        return error_answer(exc.field_errors, exc.errors)
+    store = activitydata.store_for(dataset)
+    if request.type == "overview":
+        report, _ = activity.overview(dataset, store, request, now)
+    else:
+        report = activity.comparison(dataset, store, request, now)
+    if wants_csv(headers.get("accept")):
+        return 200, CSV_TYPE, _activity_csv(dataset, request, report).encode("utf-8")
     return 200, JSON_TYPE, dump(report)
