@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +57,21 @@ def _number(value: Any) -> float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _next_start(start: datetime, before: datetime | None, end: datetime | None) -> datetime | None:
+    """Where the last period ends: a day, week, month or year after it starts, as the one
+    before it did (Close's periods have one length), but never past the window's end."""
+    if before is None:
+        return end
+    gap = (start - before).days
+    if gap >= 365:
+        following = start.replace(year=start.year + 1, month=1, day=1)
+    elif gap >= 28:
+        following = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    else:
+        following = start + timedelta(days=max(gap, 1))
+    return following if end is None else min(following, end)
+
+
 def period_rows(
     rows: Sequence[dict[str, Any]],
     metrics: Sequence[MetricInfo],
@@ -73,7 +88,10 @@ def period_rows(
     found = []
     for index, (start, row) in enumerate(dated):
         local = start.astimezone(zone) if zone else start
-        upto = dated[index + 1][0] if index + 1 < len(dated) else end
+        if index + 1 < len(dated):
+            upto: datetime | None = dated[index + 1][0]
+        else:  # the last period is as long as the one before it, within the window
+            upto = _next_start(local, dated[index - 1][0] if index else None, end)
         label = (
             fmt.day(local) if upto is None else fmt.date_range(local, upto.astimezone(local.tzinfo))
         )

@@ -21,7 +21,7 @@ from reportrunner.compareview import ComparisonView, base_progress
 from reportrunner.csvtables import CsvTable
 from reportrunner.describe import filters_in_words
 from reportrunner.escaping import plain_text
-from reportrunner.filters import Formatter
+from reportrunner.filters import Formatter, zone_info
 from reportrunner.kinds.activity.compared import activity_comparison
 from reportrunner.kinds.activity.metricinfo import MetricInfo, metric_info
 from reportrunner.kinds.activity.runs import metric_trends
@@ -183,15 +183,14 @@ def activity_view(
     ]
     fetched = parse_rfc3339(str(data["fetched_at"]))
     report_window = (data.get("windows") or {}).get("report") or {}
-    start = report_window.get("start")
     end = report_window.get("end")
-    local = parse_rfc3339(start).tzinfo if isinstance(start, str) else None
     upto = parse_rfc3339(end) if isinstance(end, str) else None
     kind = "comparison" if request.get("type") == "comparison" else "overview"
     periods: list[PeriodRow] = []
     leaders: list[LeaderRow] = []
     if kind == "overview":
-        every = period_rows(_rows(base), metrics, upto, local, fmt, cur)
+        # Periods read in the spec's zone (DST included), whatever offset Close dates them in.
+        every = period_rows(_rows(base), metrics, upto, zone_info(zone), fmt, cur)
         periods = [row for row in every if row.start <= fetched]
     else:
         leaders = leaderboard(_rows(base), metrics, _names(data, base), fmt, cur)
