@@ -25,7 +25,12 @@ if TYPE_CHECKING:
 
 SPEC_SCHEMA = "report-spec.schema.json"
 PROJECT_SCHEMA = "project.schema.json"
-DATETIME_RANGE_FIELDS = ("report_datetime_range", "cohort_datetime_range", "compared_custom_range")
+DATETIME_RANGE_FIELDS = (
+    "report_datetime_range",
+    "cohort_datetime_range",
+    "compared_custom_range",
+    "datetime_range",  # an activity request's
+)
 
 
 @cache
@@ -90,13 +95,24 @@ def _schemas() -> dict[str, dict[str, Any]]:
     return documents
 
 
+#: What each schema kind checks. "file" is a spec as written (what an editor checks);
+#: "spec" adds `definitions/complete`, the fields defaults and matrix may supply, for a draft
+#: with both merged in; "request" and "activity-request" are bare bodies (the emulator's view).
+SCHEMA_KINDS = ("file", "spec", "request", "activity-request", "project")
+
+
+@cache
 def _schema_for(kind: str) -> dict[str, Any]:
     schemas = _schemas()
+    spec, definitions = schemas[SPEC_SCHEMA], schemas[SPEC_SCHEMA]["definitions"]
     if kind == "request":
-        request: dict[str, Any] = schemas[SPEC_SCHEMA]["definitions"]["request"]
-        return request
+        return {"allOf": [definitions["request"], definitions["requestComplete"]]}
+    if kind == "activity-request":
+        return {"allOf": [definitions["activityRequest"], definitions["activityRequestComplete"]]}
     if kind == "spec":
-        return schemas[SPEC_SCHEMA]
+        return {"allOf": [spec, definitions["complete"]]}
+    if kind == "file":
+        return spec
     if kind == "project":
         return schemas[PROJECT_SCHEMA]
     raise ValueError(f"unknown schema kind {kind!r}")
@@ -104,7 +120,7 @@ def _schema_for(kind: str) -> dict[str, Any]:
 
 @cache
 def validator(kind: str) -> Draft7Validator:
-    """The jsonschema validator for "spec", "project" or "request" (the request body alone).
+    """The jsonschema validator for one of SCHEMA_KINDS (see there).
 
     Imported and built only when a document is invalid: jsonschema (with its format
     dependencies) is most of our start-up time, and valid documents never need it.

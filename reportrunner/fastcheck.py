@@ -80,8 +80,8 @@ class _Compiler:
             return _never
         checks: list[Check] = []
         for keyword, value in schema.items():
-            if keyword in _ANNOTATIONS:
-                continue
+            if keyword in _ANNOTATIONS or keyword.startswith("x-"):
+                continue  # x-…: our own annotations (x-at, x-refused, x-kinds)
             make = getattr(self, "k_" + keyword.replace("$", "_"), None)
             if make is None:
                 return self.unsure()  # unknown keyword: let jsonschema decide

@@ -114,6 +114,15 @@ def _required_names(schema: Any) -> list[str]:
     return names
 
 
+def _enum_options(alternatives: Any) -> list[str]:
+    """The text values of the `enum`s among anyOf alternatives (for a did-you-mean)."""
+    options: list[str] = []
+    for alternative in alternatives if isinstance(alternatives, list) else []:
+        if isinstance(alternative, dict) and isinstance(alternative.get("enum"), list):
+            options += [option for option in alternative["enum"] if isinstance(option, str)]
+    return options
+
+
 def _last_present(instance: Any, names: Sequence[str]) -> str | None:
     """The field among `names` written last (dict order is file order for loaded YAML)."""
     if not isinstance(instance, dict):
@@ -159,18 +168,15 @@ def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
         allowed = sorted(schema.get("properties", {}))
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         where = "" if not path else f" in {label}"
+        # x-refused: keys of another report kind, with the sentence that says so.
+        refused = schema.get("x-refused", {})
         found = []
         for key in instance:
             if key in allowed or any(p.search(key) for p in patterns):
                 continue
             hint = did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"
-            found.append(
-                Problem(
-                    pointer + "/" + escape_token(key),
-                    f"unknown key {key!r}{where}{hint}",
-                    at_key=True,
-                )
-            )
+            message = refused.get(key) or f"unknown key {key!r}{where}{hint}"
+            found.append(Problem(pointer + "/" + escape_token(key), message, at_key=True))
         return found
 
     if keyword == "enum":
@@ -203,7 +209,10 @@ def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
         if isinstance(at_field, str) and isinstance(instance, dict) and at_field in instance:
             return [Problem(pointer + "/" + escape_token(at_field), custom, at_key=True)]
         at_key = keyword in ("required", "anyOf", "oneOf")
-        return [Problem(pointer, _with_label(label, custom), at_key=at_key)]
+        hint = ""
+        if keyword == "anyOf" and isinstance(instance, str):  # a value outside an enum + pattern
+            hint = did_you_mean(instance, _enum_options(error.validator_value))
+        return [Problem(pointer, _with_label(label, custom) + hint, at_key=at_key)]
 
     if keyword == "required" and isinstance(instance, dict):
         problems = []

@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # a type only: config imports messages, which imports this mo
     from reportrunner.deliver.config import Delivery
 
 Severity = Literal["error", "warning"]
+#: The Close report family a spec describes (schema `kind`); funnel when the spec says nothing.
+ReportKind = Literal["funnel", "activity"]
 
 #: The version of OUT/<id>/data.json (docs/data-format.md): written by reportdata.py, checked by
 #: sitefiles.py before a page is rendered from it.
@@ -82,6 +84,12 @@ class Spec:
     comparison: Literal["to-date", "full-period"] = "to-date"
     #: For matrix-expanded specs: the request field values this report was expanded with.
     matrix_values: dict[str, Any] = field(default_factory=dict)
+    #: The report family (`kind:`). For activity, `request` is the /report/activity/ body
+    #: and `endpoints` is ("activity",).
+    kind: ReportKind = "funnel"
+    #: An activity report's compare mode (`compare:`): "none", "previous-period",
+    #: "same-days-last-week" | "-month" | "-quarter" | "-year". Funnel specs keep "none".
+    compare: str = "none"
     #: JSON pointer (e.g. "/request/type") → where the value was written.
     locations: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
     #: The spec's own `deliver:` entries (docs/delivery.md).

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportrunner.checks import SPEC_SCHEMA
+from reportrunner.checks import PROJECT_SCHEMA, SPEC_SCHEMA
 from reportrunner.deliver.config import parse_deliveries
 from reportrunner.errors import SpecError
 from reportrunner.messages import escape_token
@@ -169,6 +169,26 @@ def _title(title: Any, values: dict[str, Any]) -> Any:
     return f"{title} — {', '.join(describe_value(v) for v in values.values())}"
 
 
+_MATRIX_DEFINITION = {"funnel": "matrix", "activity": "activityMatrix"}
+
+
+def _matrix_fields(kind: str) -> dict[str, Any]:
+    fields: dict[str, Any] = load_schema(SPEC_SCHEMA)["definitions"][_MATRIX_DEFINITION[kind]]
+    properties: dict[str, Any] = fields["properties"]
+    return properties
+
+
+def _defaults_for(kind: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    """The defaults that apply to a spec of `kind`: a default marked `x-kinds` in the project
+    schema (endpoints, comparison, the funnel request) applies only to those kinds."""
+    schema = load_schema(PROJECT_SCHEMA)["properties"]["defaults"]["properties"]
+    return {
+        key: value
+        for key, value in defaults.items()
+        if kind in schema.get(key, {}).get("x-kinds", [kind])
+    }
+
+
 def build_drafts(loaded: Loaded, defaults: Loaded | None) -> list[Draft]:
     """Merge the project defaults under a spec and expand its matrix (if it is well formed).
 
@@ -177,9 +197,10 @@ def build_drafts(loaded: Loaded, defaults: Loaded | None) -> list[Draft]:
     """
     origins: dict[str, _Origin] = {}
     data = loaded.data
+    kind = "activity" if data.get("kind") == "activity" else "funnel"
     default_data = defaults.data.get("defaults") if defaults else None
     if defaults is not None and isinstance(default_data, dict):
-        data = _merge(default_data, data, "", defaults, origins)
+        data = _merge(_defaults_for(kind, default_data), data, "", defaults, origins)
     stem = printable(Path(loaded.path).stem)  # a non-UTF-8 name stays printable text
     id_from_file = "id" not in data
     matrix = data.get("matrix")
@@ -190,7 +211,7 @@ def build_drafts(loaded: Loaded, defaults: Loaded | None) -> list[Draft]:
         and matrix
         and isinstance(request, dict)
         and all(isinstance(v, list) and v for v in matrix.values())
-        and set(matrix) <= set(load_schema(SPEC_SCHEMA)["definitions"]["matrix"]["properties"])
+        and set(matrix) <= set(_matrix_fields(kind))
     )
     if expandable:
         assert isinstance(matrix, dict)

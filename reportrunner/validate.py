@@ -9,11 +9,12 @@ rejected ones, and diagnostics located at the line and column of the offending v
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from reportrunner.activitychecks import compare_problems, metric_problems
 from reportrunner.checks import (
     request_semantic_problems,
     schema_problems,
@@ -22,7 +23,7 @@ from reportrunner.checks import (
 from reportrunner.deliver.config import delivery_problems, parse_deliveries
 from reportrunner.errors import SpecError
 from reportrunner.messages import Problem, unescape_token
-from reportrunner.model import Diagnostic, Project, Severity, Spec
+from reportrunner.model import Diagnostic, Project, ReportKind, Severity, Spec
 from reportrunner.placeholders import placeholder_problems
 from reportrunner.spec import (
     PROJECT_FILE,
@@ -50,10 +51,22 @@ class RequestProblem:
     severity: Severity
 
 
-def request_problems(body: Any) -> list[RequestProblem]:
-    """The request-level rules `body` breaks (errors and warnings), in the words of `validate`."""
-    problems = schema_problems("request", body, "the request body")
-    problems += request_semantic_problems(body)
+def request_problems(
+    body: Any, kind: ReportKind = "funnel", metrics: Collection[str] | None = None
+) -> list[RequestProblem]:
+    """The request-level rules `body` breaks (errors and warnings), in the words of `validate`.
+
+    `kind` says which endpoint's body it is. For activity bodies, `metrics` is the catalogue
+    the server offers: a key outside it is then an error (without it, reportrunner's
+    documented catalogue judges, and an unknown well-formed key is a warning).
+    """
+    if kind == "activity":
+        problems = schema_problems("activity-request", body, "the request body")
+        problems += request_semantic_problems(body)
+        problems += metric_problems(body, "", metrics)
+    else:
+        problems = schema_problems("request", body, "the request body")
+        problems += request_semantic_problems(body)
     result = []
     for problem in problems:
         # A key missing from the body itself is that key's error (as Close reports it).
@@ -107,12 +120,19 @@ def _diagnostic(draft: Draft, problem: Problem, note: str = "") -> Diagnostic:
 def _spec_problems(draft: Draft) -> list[Problem]:
     data = draft.data
     problems = schema_problems("spec", data)
+    if any(p.pointer == "/kind" for p in problems):
+        # An unknown kind: the request was checked as a funnel's, which would only be noise.
+        problems = [p for p in problems if not p.pointer.startswith("/request")]
     if "matrix" in data:
         # A malformed matrix was not expanded: request problems would only be noise.
         problems = [p for p in problems if not p.pointer.startswith("/request")]
     else:
         problems += request_semantic_problems(data.get("request"), "/request")
         problems += placeholder_problems(data.get("request"))
+        if data.get("kind") == "activity":
+            problems += metric_problems(data.get("request"), "/request")
+    if data.get("kind") == "activity":
+        problems += compare_problems(data)
     problems += delivery_problems(data.get("deliver"), "/deliver", in_spec=True)
     if not any(p.pointer == "/timezone" for p in problems):
         zone = timezone_problem(data.get("timezone"))
@@ -177,12 +197,14 @@ def _check_drafts(drafts: list[Draft]) -> list[list[Diagnostic]]:
 def _to_spec(draft: Draft) -> Spec:
     data = draft.data
     optional: dict[str, Any] = {}
-    for name in ("description", "currency", "timezone", "comparison"):
+    for name in ("description", "currency", "timezone", "comparison", "compare"):
         if name in data:
             optional[name] = data[name]
     for name in ("endpoints", "formats", "tags"):
         if name in data:
             optional[name] = tuple(data[name])
+    if data.get("kind") == "activity":
+        optional |= {"kind": "activity", "endpoints": ("activity",)}
     return Spec(
         id=data["id"],
         title=data["title"],

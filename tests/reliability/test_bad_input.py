@@ -86,7 +86,26 @@ def _structure(schema: Any) -> Any:
     return schema
 
 
-SPECS = from_schema_module.from_schema(_structure(load_schema("report-spec.schema.json")))
+def _kind_schema(branch: str) -> Any:
+    """One kind's whole spec: the shared top-level keys with that kind's branch (its request,
+    matrix and own keys), as one schema the drawing can follow."""
+    schema = load_schema("report-spec.schema.json")
+    own = schema["definitions"][branch]
+    properties = schema["properties"] | {
+        name: value for name, value in own["properties"].items() if value is not True
+    }
+    if branch == "activitySpec":
+        properties = properties | {"kind": {"const": "activity"}}
+    return schema | {
+        "properties": properties,
+        "required": ["title", "request"],
+        "additionalProperties": False,
+    }
+
+
+SPECS = from_schema_module.from_schema(_structure(_kind_schema("funnelSpec"))) | (
+    from_schema_module.from_schema(_structure(_kind_schema("activitySpec")))
+)
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),

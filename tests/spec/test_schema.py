@@ -45,13 +45,18 @@ def _field_schemas(node: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]
 @pytest.mark.parametrize("name", SCHEMAS)
 def test_every_field_has_title_description_and_examples(name: str) -> None:
     schema = load_schema(name)
+    fields = list(_field_schemas(schema, ""))
     missing = [
         path
-        for path, field in _field_schemas(schema, "")
-        if not {"title", "description", "examples"} <= set(field)
+        for path, field in fields
+        if not (field is True or {"title", "description", "examples"} <= set(field))
     ]
     assert missing == []
     assert schema["title"] and schema["description"]
+    # `true` only admits a key in a kind's branch; the key is documented at the top level.
+    admitted = [path for path, field in fields if field is True]
+    top = set(schema.get("properties", {})) | set(schema.get("patternProperties", {}))
+    assert all(path.rsplit("/", 1)[1] in top for path in admitted), admitted
 
 
 def _spec_document(body: Any) -> dict[str, Any]:
@@ -63,34 +68,58 @@ def _spec_document(body: Any) -> dict[str, Any]:
 SCHEMA_LEVEL_INVALID = [case for case in INVALID if "must be before end" not in case[2]]
 
 
+def _failing(tool: str, schema: Path, folder: Path) -> set[str]:
+    files = sorted(str(p) for p in folder.glob("*.yaml"))
+    done = subprocess.run(
+        [tool, "--schemafile", str(schema), "--output-format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    return {Path(e["filename"]).name for e in report.get("errors", [])} | {
+        Path(e["filename"]).name for e in report.get("parse_errors", [])
+    }
+
+
 def test_check_jsonschema_agrees_on_request_level_cases(tmp_path: Path) -> None:
+    """check-jsonschema with the shipped schema: the file view (what an editor sees) and the
+    complete view (the file view plus definitions/complete, what validate checks on a draft)."""
+    from reportrunner.checks import validator
+
     tool = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
     valid_dir, invalid_dir = tmp_path / "valid", tmp_path / "invalid"
     valid_dir.mkdir()
     invalid_dir.mkdir()
     for index, body in enumerate(VALID):
         (valid_dir / f"v{index:02}.yaml").write_text(yaml.safe_dump(_spec_document(body)))
+    invalid_docs = {}
     for index, (body, _, _) in enumerate(SCHEMA_LEVEL_INVALID):
+        invalid_docs[f"i{index:02}.yaml"] = _spec_document(body)
         (invalid_dir / f"i{index:02}.yaml").write_text(yaml.safe_dump(_spec_document(body)))
-    schema = str(schema_dir() / "report-spec.schema.json")
-
-    def failing(folder: Path) -> set[str]:
-        files = sorted(str(p) for p in folder.glob("*.yaml"))
-        done = subprocess.run(
-            [tool, "--schemafile", schema, "--output-format", "json", *files],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+    shipped = schema_dir() / "report-spec.schema.json"
+    complete = tmp_path / "complete.schema.json"
+    uri = shipped.resolve().as_uri()
+    complete.write_text(
+        json.dumps(
+            {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "allOf": [{"$ref": uri}, {"$ref": uri + "#/definitions/complete"}],
+            }
         )
-        report = json.loads(done.stdout)
-        return {Path(e["filename"]).name for e in report.get("errors", [])} | {
-            Path(e["filename"]).name for e in report.get("parse_errors", [])
-        }
+    )
 
-    assert failing(valid_dir) == set()
-    expected = {p.name for p in invalid_dir.glob("*.yaml")}
-    assert failing(invalid_dir) == expected
+    assert _failing(tool, shipped, valid_dir) == set()
+    assert _failing(tool, complete, valid_dir) == set()
+    assert _failing(tool, complete, invalid_dir) == set(invalid_docs)
+    # The file view rejects the broken shapes and accepts what defaults or a matrix may fill.
+    shape_broken = {
+        name for name, doc in invalid_docs.items() if not validator("file").is_valid(doc)
+    }
+    assert _failing(tool, shipped, invalid_dir) == shape_broken
+    assert len(shape_broken) > len(invalid_docs) // 2  # most rules are about shape
+    assert shape_broken != set(invalid_docs)  # missing fields are the complete view's
 
 
 def test_the_project_schema_references_the_spec_schema() -> None:
