@@ -94,10 +94,6 @@ class Spec:
     locations: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
     #: The spec's own `deliver:` entries (docs/delivery.md).
     deliver: tuple[Delivery, ...] = ()
-    #: The report kind (reportrunner.kinds): which Close report family the request is for.
-    kind: Literal["funnel", "activity"] = "funnel"
-    #: The activity compare mode (`compare:`); "none" for funnel specs.
-    compare: str = "none"
 
     @property
     def compared_field(self) -> str | None:
