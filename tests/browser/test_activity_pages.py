@@ -126,3 +126,14 @@ def test_hostile_names_stay_text(open_page: Any, activity_site: Path) -> None:
     check = open_page(activity_site / "hostile-board" / "index.html")
     assert check.page.locator("img").count() == 0
     assert "<img src=x" in check.page.inner_text("section[aria-labelledby=leaders]")
+
+
+def test_demo_site_publishes_the_activity_examples_beside_the_funnel_ones(demo_site: Path) -> None:
+    manifest = json.loads((demo_site / "manifest.json").read_text(encoding="utf-8"))
+    statuses = {report["id"]: report["status"] for report in manifest["reports"]}
+    assert statuses["team-activity"] == "ok" and statuses["emea-rep-leaderboard"] == "ok"
+    assert statuses["new-business-last-month"] == "ok"
+    board = (demo_site / "emea-rep-leaderboard" / "index.html").read_text(encoding="utf-8")
+    assert "Leaderboard" in board and "of team" in board and "Same span of" in board
+    overview = (demo_site / "team-activity" / "index.html").read_text(encoding="utf-8")
+    assert "by period" in overview and "Same span of last quarter" in overview

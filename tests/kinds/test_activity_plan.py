@@ -157,3 +157,26 @@ def test_funnel_specs_are_planned_as_before() -> None:
         ("totals", "base"),
         ("stages", "base"),
     ]
+
+
+def test_a_relative_quarter_is_compared_with_the_local_days_of_the_last_one() -> None:
+    """Close resolves this quarter in today's fixed offset (+01:00 in December), but the
+    quarter before is July to September in Berlin's summer time (+02:00)."""
+    body = {"type": "overview", "relative_range": "this-quarter", "metrics": METRICS}
+    report = build_plan([spec(body, "same-days-last-quarter")], WEDNESDAY).reports[0]
+    assert report.windows["report"] is not None
+    assert report.windows["report"]["start"] == "2026-10-01T00:00:00+01:00"
+    compared = report.windows["compared"]
+    assert compared is not None
+    assert (compared["start"], compared["end"]) == (
+        "2026-07-01T00:00:00+02:00",
+        "2026-10-01T00:00:00+02:00",
+    )
+    previous = build_plan([spec(body, "previous-period")], WEDNESDAY).reports[0]
+    window = previous.windows["compared"]
+    assert window is not None
+    # 92 local days before 1 October (00:00 in Berlin): 1 July.
+    assert (window["start"], window["end"]) == (
+        "2026-07-01T00:00:00+02:00",
+        "2026-10-01T00:00:00+02:00",
+    )

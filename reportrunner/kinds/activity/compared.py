@@ -13,7 +13,7 @@ from typing import Any
 from reportrunner.compareview import ComparisonView, days_text
 from reportrunner.comparison import decide
 from reportrunner.filters import Formatter
-from reportrunner.kinds.activity.periods import compare_words
+from reportrunner.kinds.activity.periods import compare_words, span_words
 from reportrunner.plan import as_window
 from reportrunner.windows import parse_rfc3339
 
@@ -25,7 +25,8 @@ def activity_comparison(data: dict[str, Any], fmt: Formatter) -> ComparisonView 
     compared = windows.get("compared")
     if not isinstance(compared, dict) or not isinstance(answers.get("compared"), dict):
         return None
-    name = compare_words(str(compared.get("value") or "previous-period"))
+    mode = str(compared.get("value") or "previous-period")
+    name = compare_words(mode)
     report = windows.get("report") or {}
     base, whole = as_window(report), as_window(compared)
     if base is None or whole is None:
@@ -47,11 +48,12 @@ def activity_comparison(data: dict[str, Any], fmt: Formatter) -> ComparisonView 
     assert running is not None
     to_date = as_window(windows.get("compared_to_date"))
     if isinstance(answers.get("compared_to_date"), dict) and to_date is not None:
+        source = span_words(mode)  # "last month": "the same span of the same days…" is a knot
         note = (
             f"This {running.unit} is in progress ({running.words()}), so it is compared with "
-            f"the same span of {name}: {days_text(to_date, fmt)}. All of {name} is shown too."
+            f"the same span of {source}: {days_text(to_date, fmt)}. All of {name} is shown too."
         )
-        span_label = f"Same span of {name}"
+        span_label = f"Same span of {source}"
         whole_label = f"All of {name}"
         return ComparisonView("to-date", True, "compared_to_date", span_label, whole_label, note)
     note = (

@@ -67,20 +67,28 @@ def previous_period(window: Window, zone: ZoneInfo) -> Window:
     return Window(_fixed(start - timedelta(days=days)), window.start)
 
 
-def compared_window(window: Window, mode: str, zone_name: str) -> Window | None:
+def compared_window(
+    window: Window, mode: str, zone_name: str, *, wall: bool = False
+) -> Window | None:
     """The window `compare: mode` names for a report covering `window`.
 
+    `wall`: the bounds' clock times are the zone's (a relative range, which Close resolves in
+    the fixed X-TZ-Offset of today: this quarter's "Oct 1 00:00+01:00" means local midnight).
     None for `none` and for a window without bounds (all-time has no previous period).
     """
     if mode == "none" or window.start is None or window.end is None:
         return None
     zone = ZoneInfo(zone_name)
+    if wall:
+        start, end = window.start.replace(tzinfo=zone), window.end.replace(tzinfo=zone)
+        window = Window(start, end)
     if mode == "previous-period":
         return previous_period(window, zone)
     if mode not in SAME_DAYS_SHIFTS:
         raise ValueError(f"unknown compare mode {mode!r}; expected one of {COMPARE_MODES}")
     # Wall-clock arithmetic in the zone: aware datetimes of one ZoneInfo shift by their
     # local date and time, and take the offset that zone has on the shifted day.
+    assert window.start is not None and window.end is not None
     local = Window(_local(window.start, zone), _local(window.end, zone))
     shifted = shift_same_days(local, mode)
     assert shifted.start is not None and shifted.end is not None
@@ -92,3 +100,10 @@ def compare_words(mode: str) -> str:
     if mode == "previous-period":
         return "the previous period"
     return "the " + mode.replace("-", " ")
+
+
+def span_words(mode: str) -> str:
+    """The period a to-date span is taken from: "the previous period", "last month"."""
+    if mode == "previous-period":
+        return "the previous period"
+    return mode.removeprefix("same-days-").replace("-", " ")

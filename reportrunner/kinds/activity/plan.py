@@ -68,7 +68,10 @@ def plan_activity(spec: Spec, now: datetime) -> ReportPlan:
         planned_request(ENDPOINT, "base", PATH, dict(spec.request), offset)
     ]
     base = _bounded(report)
-    compared = compared_window(base, spec.compare, spec.timezone) if base else None
+    relative = report.get("value") if report and report["kind"] == "relative" else None
+    compared = None
+    if base is not None:
+        compared = compared_window(base, spec.compare, spec.timezone, wall=relative is not None)
     if base is not None and compared is not None:
         windows["compared"] = {
             "kind": "previous-period" if spec.compare == "previous-period" else "same-days",
@@ -81,7 +84,6 @@ def plan_activity(spec: Spec, now: datetime) -> ReportPlan:
         before = zone_offset_hours(spec.timezone, compared.start)
         body = with_range(spec.request, compared)
         requests.append(planned_request(ENDPOINT, "compared", PATH, body, before))
-        relative = report.get("value") if report and report["kind"] == "relative" else None
         verdict = decide(base, compared, now, relative=relative)
         if verdict.kind == "to-date":
             windows["compared_to_date"] = {

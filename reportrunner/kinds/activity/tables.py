@@ -30,6 +30,7 @@ _UNIT_SUFFIX = {"money": "_cents", "duration": "_seconds", "count": ""}
 class PeriodRow:
     start: datetime
     label: str  # "Nov 30, 2026", or the bucket's days "Nov 1 – 30, 2026"
+    axis: str  # the first day alone, for a chart's axis: "Nov 1, 2026"
     raw: dict[str, Any]
     text: dict[str, str]
 
@@ -57,6 +58,19 @@ def _number(value: Any) -> float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _local(start: datetime, zone: tzinfo | None, requested: tzinfo | None) -> datetime:
+    """A period's start as the report's clock read it.
+
+    Close dates periods in the zone of the request's X-TZ-Offset (a fixed offset). A start
+    already in the spec zone's own offset at that moment (across a DST change) is kept; any
+    other (a UTC date, the fixed offset of a quarter that began in summer time) is read in the
+    requested offset, where Close's period boundaries are midnights.
+    """
+    if zone is None or start.utcoffset() == start.astimezone(zone).utcoffset():
+        return start
+    return start.astimezone(requested) if requested else start.astimezone(zone)
+
+
 def _next_start(start: datetime, before: datetime | None, end: datetime | None) -> datetime | None:
     """Where the last period ends: a day, week, month or year after it starts, as the one
     before it did (Close's periods have one length), but never past the window's end."""
@@ -79,25 +93,31 @@ def period_rows(
     zone: tzinfo | None,
     fmt: Formatter,
     currency: str,
+    now: datetime | None = None,
+    requested: tzinfo | None = None,
 ) -> list[PeriodRow]:
-    """Overview rows in time order, each labelled by the days up to the next one."""
+    """Overview rows in time order, each labelled by the days up to the next one; the period
+    running at `now` (the fetch) is labelled "so far", so its low numbers are not a slump."""
     dated = sorted(
         ((parse_rfc3339(str(row["datetime"])), row) for row in rows if "datetime" in row),
         key=lambda pair: pair[0],
     )
     found = []
     for index, (start, row) in enumerate(dated):
-        local = start.astimezone(zone) if zone else start
+        local = _local(start, zone, requested)
         if index + 1 < len(dated):
             upto: datetime | None = dated[index + 1][0]
         else:  # the last period is as long as the one before it, within the window
             upto = _next_start(local, dated[index - 1][0] if index else None, end)
         label = (
-            fmt.day(local) if upto is None else fmt.date_range(local, upto.astimezone(local.tzinfo))
+            fmt.day(local) if upto is None else fmt.date_range(local, _local(upto, zone, requested))
         )
+        if now is not None and start <= now and (upto is None or now < upto):
+            label += " (so far)"
         raw = {m.key: _number(row.get(m.key)) for m in metrics}
         text = {m.key: fmt.metric(raw[m.key], m.kind, currency) for m in metrics}
-        found.append(PeriodRow(local, label, raw, text))
+        day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        found.append(PeriodRow(local, label, fmt.date_range(day, day), raw, text))
     return found
 
 

@@ -36,7 +36,7 @@ from reportrunner.kinds.activity.tables import (
 from reportrunner.kinds.activity.words import coverage
 from reportrunner.statuswords import stale_words
 from reportrunner.viewmodel import MetricView, StageView
-from reportrunner.windows import parse_rfc3339
+from reportrunner.windows import offset_zone, parse_rfc3339
 
 
 @dataclass
@@ -148,13 +148,14 @@ def _names(data: dict[str, Any], answer: Any) -> dict[str, str]:
 
 
 def _series(rows: Sequence[PeriodRow], metric: MetricInfo, fmt: Formatter, cur: str) -> Any:
-    values = [(row.label, row.label, row.raw[metric.key]) for row in rows]
+    values = [(row.label, row.axis, row.raw[metric.key]) for row in rows]
     label = f"{metric.label} by period"
     return trend_chart(
         "period-" + metric.key.replace(".", "-"),
         label,
         values,
         functools.partial(fmt.metric, kind=metric.kind, currency=cur),
+        unit="periods",
     )
 
 
@@ -190,7 +191,10 @@ def activity_view(
     leaders: list[LeaderRow] = []
     if kind == "overview":
         # Periods read in the spec's zone (DST included), whatever offset Close dates them in.
-        every = period_rows(_rows(base), metrics, upto, zone_info(zone), fmt, cur)
+        requested = offset_zone(float(data.get("tz_offset") or 0.0))
+        every = period_rows(
+            _rows(base), metrics, upto, zone_info(zone), fmt, cur, fetched, requested
+        )
         periods = [row for row in every if row.start <= fetched]
     else:
         leaders = leaderboard(_rows(base), metrics, _names(data, base), fmt, cur)
