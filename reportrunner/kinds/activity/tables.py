@@ -129,11 +129,13 @@ def leaderboard(
     currency: str,
 ) -> list[LeaderRow]:
     """One row per user, the first metric's leader first; shares of the team's sum."""
+    if not metrics:
+        return []
     people = [row for row in rows if isinstance(row.get("user_id"), str)]
     sums = {
         m.key: sum(_number(row.get(m.key)) or 0 for row in people) for m in metrics if m.additive
     }
-    first = metrics[0].key if metrics else ""
+    first = metrics[0].key
 
     def name_of(row: dict[str, Any]) -> str:
         return plain_text(names.get(row["user_id"]) or row["user_id"])

@@ -171,7 +171,10 @@ def activity_view(
     cur = str(data.get("currency") or "USD")
     zone = str(data.get("timezone") or "UTC")
     request = data.get("request") or {}
-    metrics = [metric_info(str(key)) for key in request.get("metrics") or []]
+    keys = request.get("metrics")
+    metrics = (
+        [metric_info(key) for key in keys if isinstance(key, str)] if isinstance(keys, list) else []
+    )
     answers = (data.get("responses") or {}).get("activity") or {}
     base = answers.get("base") or {}
     versus = activity_comparison(data, fmt)
