@@ -11,14 +11,14 @@ days is one lead in the week). The formulas and choices are in docs/emulator.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 
 from reportrunner import windows
 from reportrunner.emulator.activitycatalogue import Measure
-from reportrunner.emulator.activitydata import ActivityStore, Series
+from reportrunner.emulator.activitydata import ActivityStore, Piece, Series
 from reportrunner.emulator.activityrequest import ActivityRequest
 from reportrunner.emulator.dataset import Dataset
 
@@ -51,21 +51,27 @@ class Tally:
         return round(self.total / self.count, 2) if self.count else None
 
 
-def tally(measure: Measure, leaves: Mapping[str, Series], start: float, end: float) -> Tally:
-    """The sums of one measure for one user over `[start, end)`."""
+def tally(
+    measure: Measure, pieces: Sequence[Mapping[str, Series]], start: float, end: float
+) -> Tally:
+    """The sums of one measure for one user over `[start, end)`, from that user's pieces."""
     result = Tally(leads=set() if measure.aggregation == "distinct" else None)
-    for name in measure.leaves:
-        series = leaves.get(name)
-        if series is None:
-            continue
-        low, high = series.span(start, end)
-        result.count += high - low
-        if measure.weight is not None:
-            sums = series.prefix[measure.weight]
-            result.total += sums[high] - sums[low]
-        if result.leads is not None:
-            result.leads.update(series.leads[low:high])
+    for leaves in pieces:
+        for name in measure.leaves:
+            series = leaves.get(name)
+            if series is not None:
+                _add(result, measure, series, start, end)
     return result
+
+
+def _add(result: Tally, measure: Measure, series: Series, start: float, end: float) -> None:
+    low, high = series.span(start, end)
+    result.count += high - low
+    if measure.weight is not None:
+        sums = series.prefix[measure.weight]
+        result.total += sums[high] - sums[low]
+    if result.leads is not None:
+        result.leads.update(series.leads[low:high])
 
 
 def granularity(window: windows.Window) -> Granularity:
@@ -159,36 +165,37 @@ def _sum(request: ActivityRequest, rows: list[list[Tally]]) -> list[Tally]:
     return totals
 
 
+def _user_tallies(
+    request: ActivityRequest, pieces: list[Piece], user: str, start: float, end: float
+) -> list[Tally]:
+    mine = [piece.get(user, {}) for piece in pieces]
+    return [tally(m, mine, start, end) for m in request.measures]
+
+
 def overview(
     dataset: Dataset, store: ActivityStore, request: ActivityRequest, now: datetime
-) -> tuple[dict[str, Any], list[datetime]]:
-    """The overview body (rows per period) and the period starts."""
+) -> dict[str, Any]:
+    """The overview body: one row per period of the window (up to now), and the totals."""
     bounds = measured(request, now)
     assert request.window.start is not None and request.window.end is not None
     unit = granularity(request.window)
     starts = periods(bounds.start, bounds.end, unit, request.zone)
     edges = [s.timestamp() for s in starts] + [bounds.seconds[1]]
-    series = store.for_search(request.search)
     users = _selected(dataset, request)
-    rows = []
     data = []
     for index, moment in enumerate(starts):
         low, high = edges[index], edges[index + 1]
-        per_user = [
-            [tally(m, series.get(u, {}), low, high) for m in request.measures] for u in users
-        ]
-        row = _sum(request, per_user)
-        rows.append(row)
-        data.append({"datetime": moment.isoformat(), **_values(request, row)})
-    whole = [
-        [tally(m, series.get(u, {}), *bounds.seconds) for m in request.measures] for u in users
-    ]
+        pieces = store.pieces(request.search, low, high)
+        per_user = [_user_tallies(request, pieces, u, low, high) for u in users]
+        data.append({"datetime": moment.isoformat(), **_values(request, _sum(request, per_user))})
+    pieces = store.pieces(request.search, *bounds.seconds)
+    whole = [_user_tallies(request, pieces, u, *bounds.seconds) for u in users]
     body = {
         "aggregations": {"totals": _values(request, _sum(request, whole))},
         "data": data,
         "queries": queries(request, bounds, users if request.users is not None else None),
     }
-    return body, starts
+    return body
 
 
 def comparison(
@@ -196,12 +203,9 @@ def comparison(
 ) -> dict[str, Any]:
     """The comparison body: one row per user over the whole window, and their totals."""
     bounds = measured(request, now)
-    series = store.for_search(request.search)
+    pieces = store.pieces(request.search, *bounds.seconds)
     candidates = _selected(dataset, request)
-    tallies = {
-        u: [tally(m, series.get(u, {}), *bounds.seconds) for m in request.measures]
-        for u in candidates
-    }
+    tallies = {u: _user_tallies(request, pieces, u, *bounds.seconds) for u in candidates}
     users = _row_users(dataset, request, tallies)
     return {
         "aggregations": {"totals": _values(request, _sum(request, [tallies[u] for u in users]))},

@@ -1,9 +1,9 @@
 """The activity metric catalogue the emulator serves, and what each key measures.
 
 `CATALOGUE` is what `GET /report/activity/metrics/` answers: the documented keys (the project's
-one list, `reportrunner.activitymetrics`, when it is there; otherwise the 50 keys of Close's
-example, close-reporting-endpoints.md §5.4) plus a few keys Close's live catalogue has beyond
-its example (it reports 114), marked as emulator extensions in their description.
+one list, `reportrunner.activitymetrics`: the 50 keys of Close's example,
+close-reporting-endpoints.md §5.4) plus a few keys Close's live catalogue has beyond its
+example (it reports 114), marked as emulator extensions in their description.
 
 `resolve(key)` turns a key into a `Measure`: the leaves of activitydata.py it adds up and how
 (count, a sum of a weight, a mean duration, or distinct leads). Keys follow Close's grammar
@@ -13,74 +13,12 @@ the request checks turn into a 400.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
+
+from reportrunner import activitymetrics
 
 Aggregation = Literal["count", "sum", "avg", "distinct"]
-
-#: Close's example catalogue (key, display name), in the example's order.
-DOCUMENTED: tuple[tuple[str, str], ...] = (
-    ("calls.all.all.count", "All Calls - All Types"),
-    ("calls.all.all.sum_duration", "All Calls - Total Duration"),
-    ("calls.all.all.avg_duration", "All Calls - Average Duration"),
-    ("calls.inbound.all.count", "Inbound Calls - All Types"),
-    ("calls.inbound.all.sum_duration", "Inbound Calls - Total Duration"),
-    ("calls.inbound.all.avg_duration", "Inbound Calls - Average Duration"),
-    ("calls.outbound.all.count", "Outbound Calls - All Types"),
-    ("calls.outbound.all.sum_duration", "Outbound Calls - Total Duration"),
-    ("calls.outbound.all.avg_duration", "Outbound Calls - Average Duration"),
-    ("calls.outbound.regular.count", "Outbound Calls - Regular"),
-    ("calls.outbound.regular.sum_duration", "Outbound Calls - Regular Total Duration"),
-    ("calls.outbound.regular.avg_duration", "Outbound Calls - Regular Average Duration"),
-    ("calls.outbound.external.count", "Outbound Calls - External"),
-    ("calls.outbound.external.sum_duration", "Outbound Calls - External Total Duration"),
-    ("calls.outbound.external.avg_duration", "Outbound Calls - External Average Duration"),
-    ("calls.outbound.power_dialer.count", "Outbound Calls - Power Dialer"),
-    ("calls.outbound.power_dialer.sum_duration", "Outbound Calls - Power Dialer Total Duration"),
-    (
-        "calls.outbound.power_dialer.avg_duration",
-        "Outbound Calls - Power Dialer Average Duration",
-    ),
-    ("calls.outbound.predictive_dialer.count", "Outbound Calls - Predictive Dialer"),
-    (
-        "calls.outbound.predictive_dialer.sum_duration",
-        "Outbound Calls - Predictive Dialer Total Duration",
-    ),
-    (
-        "calls.outbound.predictive_dialer.avg_duration",
-        "Outbound Calls - Predictive Dialer Average Duration",
-    ),
-    ("emails.sent.all.count", "Sent Emails - All Types"),
-    ("emails.sent.sequences.count", "Sent Emails - Sequences"),
-    ("emails.sent.sequences_with_reply.count", "Sent Emails - Sequences with Reply"),
-    ("emails.sent.sequences_without_reply.count", "Sent Emails - Sequences without Reply"),
-    ("emails.opened.all.count", "Opened Emails - All Types"),
-    ("emails.opened.sequences.count", "Opened Emails - Sequences"),
-    ("emails.received.all.count", "Received Emails - All Types"),
-    ("sms.sent.all.count", "Sent SMS - All Types"),
-    ("sms.received.all.count", "Received SMS - All Types"),
-    ("leads.created.all.count", "Created Leads"),
-    ("leads.contacted.all.count", "Contacted Leads"),
-    ("opportunities.created.all.count", "Opportunities - Created"),
-    ("opportunities.created_for.all.count", "Opportunities - Created For"),
-    ("opportunities.won.all.count", "Opportunities - Won"),
-    ("opportunities.won.all.sum_annualized_value", "Opportunities - Won - Annualized"),
-    ("opportunities.lost.all.count", "Opportunities - Lost"),
-    ("opportunities.lost.all.sum_annualized_value", "Opportunities - Lost - Annualized"),
-    ("opportunities.value_won.annual.count", "Opportunities - Won - Annual"),
-    ("opportunities.value_won.annual.sum_value", "Opportunities - Value Won - Annual"),
-    ("opportunities.value_won.monthly.count", "Opportunities - Won - Monthly"),
-    ("opportunities.value_won.monthly.sum_value", "Opportunities - Value Won - Monthly"),
-    ("opportunities.value_won.one_time.count", "Opportunities - Won - One Time"),
-    ("opportunities.value_won.one_time.sum_value", "Opportunities - Value Won - One Time"),
-    ("opportunities.value_lost.annual.count", "Opportunities - Lost - Annual"),
-    ("opportunities.value_lost.annual.sum_value", "Opportunities - Value Lost - Annual"),
-    ("opportunities.value_lost.monthly.count", "Opportunities - Lost - Monthly"),
-    ("opportunities.value_lost.monthly.sum_value", "Opportunities - Value Lost - Monthly"),
-    ("opportunities.value_lost.one_time.count", "Opportunities - Lost - One Time"),
-    ("opportunities.value_lost.one_time.sum_value", "Opportunities - Value Lost - One Time"),
-)
 
 _EXTENSION = "Emulator extension (Close's live catalogue has more keys than its example): "
 #: Keys beyond Close's example: two seen in third-party code against the live API, and the
@@ -254,27 +192,9 @@ def _calls_like(leaf: str, aggregation: str) -> Measure | None:
     return None
 
 
-def _documented() -> list[dict[str, str]]:
-    """The project's catalogue (reportrunner.activitymetrics) when present, else Close's example."""
-    try:
-        module: Any = importlib.import_module("reportrunner.activitymetrics")
-    except ImportError:
-        module = None
-    entries = getattr(module, "CATALOGUE", None) if module is not None else None
-    if entries:
-        return [{"key": m.key, "name": m.name, "description": m.description} for m in entries]
-    return [{"key": k, "name": n, "description": _describe(k, n)} for k, n in DOCUMENTED]
-
-
-def _describe(key: str, name: str) -> str:
-    """A one-line description for a documented key whose description the reference lacks."""
-    per = "created for/assigned to a user" if key.startswith("opportunities.") else "of a user"
-    return f"{name}: the {key.rsplit('.', 1)[1].replace('_', ' ')} {per}."
-
-
 def catalogue() -> list[dict[str, str]]:
     """The `metrics` list of `GET /report/activity/metrics/`: documented keys, then extensions."""
-    entries = _documented()
+    entries = [metric.to_json() for metric in activitymetrics.METRICS]
     known = {e["key"] for e in entries}
     for key, name, description in EXTENSIONS:
         if key not in known:
@@ -298,6 +218,8 @@ def _measures() -> dict[str, Measure]:
 
 
 MEASURES: dict[str, Measure] = _measures()
+#: Every key served, in catalogue order.
+KEYS: tuple[str, ...] = tuple(MEASURES)
 
 
 def resolve(key: str) -> Measure | None:

@@ -4,8 +4,9 @@ Each user's events are kept per *leaf* (the finest split a metric can ask for, e
 outbound power-dialer calls) as sorted times with prefix sums of their weights (durations,
 values), so any window is two binary searches: an overview of a year by day costs no more than
 one total. activitygen.py generates them (calls, e-mails, SMS, meetings, notes, and the
-opportunities' created/won/lost events); `store_for` does it on the first activity request of a
-dataset and caches the result, since it takes about a second.
+opportunities' created/won/lost events) one calendar month at a time, when a request first
+needs that month; `ActivityStore` keeps each month (and its view through a saved search), and
+`store_for` keeps a store per dataset.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate
+from typing import Protocol
 
 from reportrunner.emulator import org
 from reportrunner.emulator.dataset import Dataset, matches_saved_search
@@ -40,28 +42,72 @@ class Series:
         return bisect_left(self.times, start), bisect_left(self.times, end)
 
 
+#: One user's series by leaf; a piece holds every user's for a stretch of time.
+Leaves = dict[str, Series]
+Piece = dict[str, Leaves]
+Month = tuple[int, int]
+
+
+class MonthSource(Protocol):
+    """Where the activities come from: activitygen.Generator, one month at a time."""
+
+    def months_between(self, start: float, end: float) -> list[Month]: ...
+
+    def month(self, key: Month) -> Piece: ...
+
+
 @dataclass
 class ActivityStore:
-    """Every user's series by leaf, plus the same restricted to a saved search (on demand)."""
+    """The activities of one dataset: months generated on first use, saved-search views.
+
+    `opportunities` (the funnel's opportunities as created/won/lost events) covers the whole
+    history; activities come in calendar months from `source`. Each month, and its view
+    through a saved search, is computed once and kept (a dataset has at most 25 months).
+    """
 
     dataset: Dataset
-    series: dict[str, dict[str, Series]]
-    _filtered: dict[str, dict[str, dict[str, Series]]] = field(default_factory=dict)
+    source: MonthSource
+    opportunities: Piece
+    _months: dict[tuple[str | None, Month], Piece] = field(default_factory=dict)
+    _filtered: dict[str, Piece] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def for_search(self, search: org.SavedSearch | None) -> dict[str, dict[str, Series]]:
-        """The series of the leads in `search` (prospects are in none), or all of them."""
-        if search is None:
-            return self.series
+    def pieces(self, search: org.SavedSearch | None, start: float, end: float) -> list[Piece]:
+        """The pieces holding every event of `[start, end)`, seen through `search` if given."""
+        months = self.source.months_between(start, end)
         with self._lock:
-            if search.id not in self._filtered:
-                opps = self.dataset.opportunities
-                members = {i for i, o in enumerate(opps) if matches_saved_search(search, o)}
-                self._filtered[search.id] = {
-                    user: {leaf: _restrict(s, members.__contains__) for leaf, s in leaves.items()}
-                    for user, leaves in self.series.items()
-                }
-            return self._filtered[search.id]
+            found = [self._opportunities(search)]
+            found += [self._month(search, month) for month in months]
+        return found
+
+    def _keep(self, search: org.SavedSearch) -> Callable[[int], bool]:
+        opps = self.dataset.opportunities
+        members = {i for i, o in enumerate(opps) if matches_saved_search(search, o)}
+        return members.__contains__  # prospects (negative leads) are in no saved search
+
+    def _opportunities(self, search: org.SavedSearch | None) -> Piece:
+        if search is None:
+            return self.opportunities
+        if search.id not in self._filtered:
+            self._filtered[search.id] = _restrict_piece(self.opportunities, self._keep(search))
+        return self._filtered[search.id]
+
+    def _month(self, search: org.SavedSearch | None, month: Month) -> Piece:
+        key = (search.id if search else None, month)
+        if key not in self._months:
+            if search is None:
+                self._months[key] = self.source.month(month)
+            else:
+                whole = self._month(None, month)
+                self._months[key] = _restrict_piece(whole, self._keep(search))
+        return self._months[key]
+
+
+def _restrict_piece(piece: Piece, keep: Callable[[int], bool]) -> Piece:
+    return {
+        user: {leaf: _restrict(series, keep) for leaf, series in leaves.items()}
+        for user, leaves in piece.items()
+    }
 
 
 def _restrict(series: Series, keep: Callable[[int], bool]) -> Series:
@@ -80,10 +126,10 @@ _STORES_MAX = 4
 
 
 def store_for(dataset: Dataset) -> ActivityStore:
-    """The activities of `dataset`, generated on first use and cached per (seed, now, org).
+    """The activities of `dataset`, cached per (seed, now, org); months come on first use.
 
     Display names (`with_names`) do not change activities, so renamed datasets share a store.
-    The lock makes concurrent first requests wait for one generation instead of racing.
+    The locks make concurrent first requests wait for one generation instead of racing.
     """
     key = (dataset.seed, dataset.now, dataset.org_seed)
     with _STORES_LOCK:

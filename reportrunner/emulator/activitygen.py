@@ -10,8 +10,9 @@ prospect without one.
 
 The opportunity leaves (created, won, lost) are built from the very opportunities the funnel
 reports use, which makes "won in the activity report" equal "won in the funnel" by
-construction (tests/emulator/test_activity_invariants.py checks it over HTTP). The volumes and
-shapes are in docs/emulator.md.
+construction (tests/emulator/test_activity_invariants.py checks it over HTTP). Activities are
+generated a calendar month at a time (`Generator.month`), each from its own random stream, so
+a report generates only the months it covers. The volumes and shapes are in docs/emulator.md.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import math
 import random
 from bisect import bisect_left
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
@@ -137,9 +138,11 @@ _PEAK = (11.0 - 8.0) / (18.0 - 8.0)  # where the triangular hour distribution pe
 class _Day:
     """Draws for one rep on one local day: counts, moments and leads."""
 
-    def __init__(self, rng: random.Random, rep: _Rep, day_start: float, now: float) -> None:
+    def __init__(self, rng: random.Random, rep: _Rep, day: datetime, now: float) -> None:
         self.rng = rng
-        self.day_start = day_start
+        day_start = day.timestamp()
+        # 08:00 on the wall clock, so that a day of 23 or 25 hours (DST) keeps its hours.
+        self.work_start = datetime.combine(day.date(), time(8), day.tzinfo).timestamp()
         self.now = now
         # The day's leads: the rep's opportunities created in the 45 days before it, or
         # prospects, who rotate weekly.
@@ -157,7 +160,7 @@ class _Day:
 
     def moments(self, n: int) -> list[float]:
         """`n` whole-second moments of working hours (08-18, peaking at 11) before now."""
-        rnd, sqrt, start = self.rng.random, math.sqrt, self.day_start + 8 * 3600
+        rnd, sqrt, start = self.rng.random, math.sqrt, self.work_start
         picked = []
         for _ in range(n):
             u = rnd()
@@ -268,31 +271,76 @@ class _Rep:
         self.opportunity = [i for _, i in owned]
 
 
+Month = tuple[int, int]  # (year, month) on the organisation's calendar
+
+
+class Generator:
+    """Generates one calendar month of every user's activities at a time, on demand.
+
+    Each month has its own random stream (seed, user, month), so a month's activities do not
+    depend on which other months were generated before: a this-week report generates one or
+    two months (tens of milliseconds), an all-time one all 25 (about a second).
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        organization = organization_for(dataset.org_seed)
+        self.zone = ZoneInfo(dataset.timezone)
+        self.now = float(int(dataset.now.timestamp()))
+        self.local_now = dataset.now.astimezone(self.zone)
+        first = (self.local_now - timedelta(days=HISTORY_DAYS)).date()
+        self.first = datetime.combine(first, time(0), self.zone)
+        self.reps = [
+            _Rep(dataset, user, position, organization, self.first.timestamp())
+            for position, user in enumerate(dataset.users)
+        ]
+
+    def months_between(self, start: float, end: float) -> list[Month]:
+        """The months whose days hold the activities of `[start, end)`."""
+        start, end = max(start, self.first.timestamp()), min(end, self.now)
+        if start >= end:
+            return []
+        low = datetime.fromtimestamp(start, self.zone).date()
+        high = datetime.fromtimestamp(end - 0.001, self.zone).date()
+        months = []
+        year, month = low.year, low.month
+        while (year, month) <= (high.year, high.month):
+            months.append((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months
+
+    def month(self, key: Month) -> dict[str, dict[str, Series]]:
+        """Every user's activities on the days of month `key` (up to now), by leaf."""
+        year, month = key
+        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        first_day = max(date(year, month, 1), self.first.date())
+        start = datetime.combine(first_day, time(0), self.zone)
+        end = min(datetime.combine(last, time(0), self.zone), self.local_now)
+        pieces: dict[str, dict[str, Series]] = {}
+        for rep, user in zip(self.reps, self.dataset.users, strict=True):
+            rng = random.Random(f"{self.dataset.seed}-activity-{user.id}-{year}-{month:02d}")
+            out = _Builder()
+            for day in _days(start, end):
+                day_start = day.timestamp()
+                if not rep.joined <= day_start + DAY / 2 < rep.left:
+                    continue  # not employed that day
+                growth = 0.7 + 0.3 * (day.date() - self.first.date()).days / HISTORY_DAYS
+                scale = rep.level * growth * WEEKDAY_FACTOR[day.weekday()]
+                draws = _Day(rng, rep, day, self.now)
+                _calls(draws, out, scale)
+                _emails(draws, out, scale)
+                _others(draws, out, scale)
+            pieces[user.id] = out.freeze(presorted=True)
+        return pieces
+
+
+def opportunity_series(dataset: Dataset) -> dict[str, dict[str, Series]]:
+    """Every user's opportunity events (created, won, lost) by leaf, over the whole history."""
+    builders = {u.id: _Builder() for u in dataset.users}
+    _opportunity_leaves(dataset, builders)
+    return {user: builder.freeze(presorted=False) for user, builder in builders.items()}
+
+
 def build(dataset: Dataset) -> ActivityStore:
-    """Generate every user's activities for `dataset` (deterministic in seed, org and now)."""
-    organization = organization_for(dataset.org_seed)
-    zone = ZoneInfo(dataset.timezone)
-    now = float(int(dataset.now.timestamp()))
-    local_now = dataset.now.astimezone(zone)
-    first = datetime.combine((local_now - timedelta(days=HISTORY_DAYS)).date(), time(0), zone)
-    series: dict[str, dict[str, Series]] = {}
-    for position, user in enumerate(dataset.users):
-        rep = _Rep(dataset, user, position, organization, first.timestamp())
-        rng = random.Random(f"{dataset.seed}-activity-{user.id}")
-        out = _Builder()
-        for index, day in enumerate(_days(first, local_now)):
-            day_start = day.timestamp()
-            if not rep.joined <= day_start + DAY / 2 < rep.left:
-                continue  # not employed that day
-            growth = 0.7 + 0.3 * index / HISTORY_DAYS
-            scale = rep.level * growth * WEEKDAY_FACTOR[day.weekday()]
-            draws = _Day(rng, rep, day_start, now)
-            _calls(draws, out, scale)
-            _emails(draws, out, scale)
-            _others(draws, out, scale)
-        series[user.id] = out.freeze(presorted=True)
-    opportunities = {u.id: _Builder() for u in dataset.users}
-    _opportunity_leaves(dataset, opportunities)
-    for user_id, builder in opportunities.items():
-        series[user_id].update(builder.freeze(presorted=False))
-    return ActivityStore(dataset, series)
+    """The (lazily generated) activities of `dataset`: deterministic in seed, org and now."""
+    return ActivityStore(dataset, Generator(dataset), opportunity_series(dataset))

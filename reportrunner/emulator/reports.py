@@ -6,7 +6,8 @@ project's own rules (`reportrunner.validate.request_problems`: the JSON Schema i
 the semantic checks), so the emulator and `reportrunner validate` always agree; unknown ids are
 checked here against the dataset. Errors use Close's 400 shape
 `{"errors": [...], "field-errors": {field: message}}`. `answer_activity` does the same for
-`/report/activity/` with the checks of activityrequest.py and the arithmetic of activity.py.
+`/report/activity/` (the same rules, for the activity kind, against the served catalogue), then
+looks the ids up (activityrequest.py) and computes the report (activity.py).
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
 from reportrunner import windows
-from reportrunner.emulator import activity, activitydata, activityrequest, funnel
+from reportrunner.emulator import (
+    activity,
+    activitycatalogue,
+    activitydata,
+    activityrequest,
+    funnel,
+)
 from reportrunner.emulator.dataset import Dataset
+from reportrunner.model import ReportKind
 
 JSON_TYPE = "application/json"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -52,6 +60,8 @@ STAGE_COLUMNS: tuple[str, ...] = (
 )
 
 Answer = tuple[int, str, bytes]
+#: Close's message for a missing mandatory field (close-reporting-endpoints.md §1, §6.2).
+REQUIRED = "This field is required."
 
 
 def dump(body: Any) -> bytes:
@@ -62,11 +72,14 @@ def error_answer(field_errors: Mapping[str, str], errors: list[str] | None = Non
     return 400, JSON_TYPE, dump({"errors": errors or [], "field-errors": dict(field_errors)})
 
 
-def request_errors(body: Any) -> tuple[list[str], dict[str, str]]:
+def request_errors(
+    body: Any, kind: ReportKind = "funnel", metrics: Collection[str] | None = None
+) -> tuple[list[str], dict[str, str]]:
     """The project's own request rules (schema + semantic checks): errors only, no warnings.
 
     Warnings (such as a cohort range on an active-stage-cohort report) are not errors: Close
-    ignores that field, and so does the emulator.
+    ignores that field, and so does the emulator. For an activity body, `metrics` is the
+    catalogue the emulator serves: a key outside it is an error, as the account's would be.
     """
     # Imported here: validate brings the YAML and spec machinery, which only report requests
     # need (jsonschema itself is loaded by validate only for an invalid body).
@@ -74,7 +87,7 @@ def request_errors(body: Any) -> tuple[list[str], dict[str, str]]:
 
     errors: list[str] = []
     field_errors: dict[str, str] = {}
-    for problem in request_problems(body):
+    for problem in request_problems(body, kind, metrics):
         if problem.severity != "error":
             continue
         field = problem.field  # a missing key is that key's error, as in Close
@@ -200,13 +213,21 @@ def answer_activity(
         body = json.loads(raw.decode("utf-8")) if raw.strip() else None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return error_answer({}, [f"The request body is not valid JSON: {exc}"])
+    if not isinstance(body, dict):
+        return error_answer({}, ["The request body must be a JSON object."])
+    errors, field_errors = request_errors(body, "activity", activitycatalogue.KEYS)
+    for key in ("type", "metrics"):
+        if key not in body:  # Close's own words, seen on a live 400 for a missing `metrics`
+            field_errors[key] = REQUIRED
+    if errors or field_errors:
+        return error_answer(field_errors, errors)
     try:
         request = activityrequest.parse(dataset, body, zone, now)
     except funnel.RequestInvalid as exc:
         return error_answer(exc.field_errors, exc.errors)
     store = activitydata.store_for(dataset)
     if request.type == "overview":
-        report, _ = activity.overview(dataset, store, request, now)
+        report = activity.overview(dataset, store, request, now)
     else:
         report = activity.comparison(dataset, store, request, now)
     if wants_csv(headers.get("accept")):

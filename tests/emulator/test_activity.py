@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import requests
 
+from reportrunner import activitymetrics
 from reportrunner.emulator import Emulator
-from reportrunner.emulator.activitycatalogue import DOCUMENTED
+from reportrunner.windows import RELATIVE_RANGES, parse_offset_header, resolve_relative
 
 ACTIVITY = "/report/activity/"
 METRICS = "/report/activity/metrics/"
@@ -46,7 +47,10 @@ def test_catalogue_has_every_documented_key_once(emulator: Emulator) -> None:
     metrics = response.json()["metrics"]
     keys = [m["key"] for m in metrics]
     assert len(keys) == len(set(keys))
-    assert {key for key, _ in DOCUMENTED} <= set(keys)
+    # The project's one list comes first, as it is; the extensions after, marked as such.
+    documented = [m.to_json() for m in activitymetrics.METRICS]
+    assert metrics[: len(documented)] == documented and len(documented) == 50
+    assert all(m["description"].startswith("Emulator extension") for m in metrics[50:])
     assert all(set(m) == {"key", "name", "description"} and m["description"] for m in metrics)
     names = {m["key"]: m["name"] for m in metrics}
     assert names["opportunities.won.all.sum_annualized_value"] == "Opportunities - Won - Annualized"
@@ -194,3 +198,37 @@ def test_same_request_same_bytes_and_the_seed_matters(emulator: Emulator) -> Non
     with Emulator(api_key="test-key", seed=2, now=emulator.now) as other:
         third = _post(other, _body("comparison", relative_range="last-quarter"))
     assert third.status_code == 200 and third.content != first.content
+
+
+@pytest.mark.parametrize("relative", RELATIVE_RANGES)
+@pytest.mark.parametrize("offset", ["0", "-4", "5.5"])
+def test_every_relative_range_starts_where_windows_py_says(
+    emulator: Emulator, relative: str, offset: str
+) -> None:
+    zone = parse_offset_header(offset)
+    window = resolve_relative(relative, emulator.current_time(), zone)
+    body = _ok(emulator, _body(relative_range=relative), **{"X-TZ-Offset": offset})
+    first = datetime.fromisoformat(body["data"][0]["datetime"])
+    expected = window.start or emulator.dataset.org_created
+    assert first == expected and first.utcoffset() == zone.utcoffset(None)
+    key = KEYS[0]
+    assert sum(row[key] for row in body["data"]) == body["aggregations"]["totals"][key]
+
+
+def test_hostile_names_reach_lookup_and_csv_intact(emulator: Emulator) -> None:
+    stefan = emulator.dataset.users[0].id
+    hostile = '=HYPERLINK("x"),\n<script>"Bobby"</script>'
+    with Emulator(api_key="test-key", now=emulator.now, names={stefan: hostile}) as emu:
+        body = _body("comparison")
+        assert _ok(emu, body)["lookup"]["user"][stefan]["display"] == hostile
+        text = _post(emu, body, Accept="text/csv").content.decode("utf-8")
+    row = next(r for r in csv.reader(io.StringIO(text)) if r[0] == stefan)
+    assert row[1] == hostile  # quoted by the CSV rules, not altered
+
+
+def test_the_path_needs_its_trailing_slash(emulator: Emulator) -> None:
+    response = requests.post(
+        emulator.base_url + "/report/activity", json=_body(), auth=("test-key", ""), timeout=10
+    )
+    assert response.status_code == 404
+    assert "/api/v1/report/activity/" in response.json()["error"]
