@@ -32,10 +32,15 @@ class PageView(Protocol):
 class Kind(Protocol):
     """One report kind: its request plan, answer check, view, pages and history snapshot."""
 
-    #: The name a spec's `kind:` and data.json's `kind` carry ("funnel", …).
-    name: str
-    #: Endpoint name (a PlannedRequest's `endpoint`, data.json's `responses` key) → API path.
-    endpoints: Mapping[str, str]
+    @property
+    def name(self) -> str:
+        """The name a spec's `kind:` and data.json's `kind` carry ("funnel", …)."""
+        ...
+
+    @property
+    def endpoints(self) -> Mapping[str, str]:
+        """Endpoint name (a PlannedRequest's `endpoint`, data.json's `responses` key) → path."""
+        ...
 
     def plan(self, spec: Spec, now: datetime) -> ReportPlan:
         """The requests (each with its role) and the resolved windows of one valid spec."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportrunner.kinds.activity.plan import ENDPOINT, PATH, plan_activity
 from reportrunner.kinds.activity.shape import shape_problem
+from reportrunner.kinds.base import Kind
 from reportrunner.model import Spec
 from reportrunner.plan import ReportPlan
 
@@ -57,4 +58,4 @@ class ActivityKind:
         return snapshot(data)
 
 
-KIND = ActivityKind()
+KIND: Kind = ActivityKind()  # mypy checks it against the interface

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from reportrunner.kinds.base import Kind
 from reportrunner.model import ENDPOINT_PATHS, Spec
 from reportrunner.plan import ReportPlan, plan_report
 
@@ -52,4 +53,4 @@ class FunnelKind:
         return snapshot_of(data)
 
 
-KIND = FunnelKind()
+KIND: Kind = FunnelKind()  # mypy checks it against the interface
