@@ -108,6 +108,12 @@ def digest_of(
         key: _number(aggregations.get(key)) if isinstance(aggregations, dict) else None
         for key in HEADLINE_KEYS
     }
+    empty = _empty(data, numbers["count"])
+    # Another kind's metrics (none of the funnel's keys): `changed` and `skip_empty` read them.
+    others = {metric.key: _number(metric.value) for metric in view.headline}
+    if others and not others.keys() & numbers.keys():
+        numbers.update(others)
+        empty = all(not value for value in others.values())
     return Digest(
         id=view.id,
         title=view.title,
@@ -117,5 +123,5 @@ def digest_of(
         progress=view.progress_text,
         lines=tuple(lines),
         numbers=numbers,
-        empty=_empty(data, numbers["count"]),
+        empty=empty,
     )

@@ -23,3 +23,15 @@ def test_the_digest_of_an_activity_report_has_its_metrics_and_verdicts() -> None
         ("Opportunities - Lost", "3", "up 2 (200%), worse"),
     ]
     assert digest.coverage.startswith("Activity this week")
+
+
+def test_changed_and_empty_read_the_activity_metrics() -> None:
+    data = json.loads((FIXTURES / "activity-overview.json").read_text(encoding="utf-8"))
+    digest = digest_of(data, Formatter("en_US"), None)
+    assert digest.numbers["calls.outbound.all.count"] == 110
+    assert digest.numbers["count"] is None  # the funnel's keys stay, empty
+    assert not digest.empty
+    totals = data["responses"]["activity"]["base"]["aggregations"]["totals"]
+    for key in totals:
+        totals[key] = 0
+    assert digest_of(data, Formatter("en_US"), None).empty
