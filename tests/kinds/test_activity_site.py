@@ -90,3 +90,38 @@ def test_odd_fields_in_an_activity_data_json_do_not_stop_the_site(
     statuses = {r.id: r.status for r in result.reports}
     assert statuses == {overview["id"]: "ok", "odd": "ok", "broken": "failed"}
     assert "could not build the pages" in (result.reports[2].error or "")
+
+
+def test_report_md_tables_hold_together_with_hostile_names(
+    overview: dict[str, Any], tmp_path: Path
+) -> None:
+    """Every table row of report.md has its header's cells; no name becomes HTML or a link."""
+    from markdown_it import MarkdownIt
+
+    board: dict[str, Any] = json.loads(
+        (FIXTURES / "activity-comparison.json").read_text(encoding="utf-8")
+    )
+    for user_id in board["names"]["users"]:
+        board["names"]["users"][user_id] = "a | b <img src=x> [link](http://x) `code` *"
+    out = tmp_path / "site"
+    publish(out, Project(root=tmp_path), [ok(overview), ok(board)], now=NOW)
+    md = MarkdownIt("commonmark").enable("table")
+    for report in (overview["id"], board["id"]):
+        tokens = md.parse((out / report / "report.md").read_text(encoding="utf-8"))
+        assert not [t for t in tokens if t.type == "html_block"], report
+        inline = [child for t in tokens if t.children for child in t.children]
+        assert not [t for t in inline if t.type == "html_inline"], report
+        hrefs = {str(t.attrs.get("href")) for t in inline if t.type == "link_open"}
+        assert hrefs == {"index.html", "report.csv", "data.json"}, (report, hrefs)
+        widths: list[int] = []
+        cells = 0
+        for token in tokens:
+            if token.type == "tr_open":
+                cells = 0
+            elif token.type in ("th_open", "td_open"):
+                cells += 1
+            elif token.type == "tr_close":
+                widths.append(cells)
+            elif token.type == "table_close":
+                assert len(set(widths)) == 1, (report, widths)
+                widths = []
