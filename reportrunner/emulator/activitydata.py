@@ -80,6 +80,12 @@ class ActivityStore:
             found += [self._month(search, month) for month in months]
         return found
 
+    @property
+    def generated_months(self) -> set[Month]:
+        """The months generated so far (for tests and benchmarks: generation is on demand)."""
+        with self._lock:
+            return {month for _, month in self._months}
+
     def _keep(self, search: org.SavedSearch) -> Callable[[int], bool]:
         opps = self.dataset.opportunities
         members = {i for i, o in enumerate(opps) if matches_saved_search(search, o)}
@@ -123,6 +129,12 @@ def _restrict(series: Series, keep: Callable[[int], bool]) -> Series:
 _STORES: dict[tuple[int, datetime, int | None], ActivityStore] = {}
 _STORES_LOCK = threading.Lock()
 _STORES_MAX = 4
+
+
+def stored(dataset: Dataset) -> ActivityStore | None:
+    """The store of `dataset` if a request has made one, else None (nothing is generated)."""
+    with _STORES_LOCK:
+        return _STORES.get((dataset.seed, dataset.now, dataset.org_seed))
 
 
 def store_for(dataset: Dataset) -> ActivityStore:

@@ -133,3 +133,37 @@ def test_generated_organisation_works_in_its_own_zone() -> None:
     moments = _moments(build(other), "call.")
     hours = {datetime.fromtimestamp(t, zone).hour for t in moments}
     assert moments and hours <= set(range(8, 18))
+
+
+def test_months_are_generated_only_when_a_report_needs_them() -> None:
+    from datetime import timedelta
+
+    import requests
+
+    from reportrunner.emulator import Emulator
+    from reportrunner.emulator.activitydata import stored
+
+    now = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)  # a dataset no other test uses
+    with Emulator(api_key="k", now=now) as emu:
+        funnel = {
+            "pipeline": emu.dataset.pipelines[0].id,
+            "type": "created-cohort",
+            "cohort_relative_range": "this-month",
+        }
+        url = emu.base_url + "/report/"
+        requests.post(url + "funnel/opportunity/totals/", json=funnel, auth=("k", ""), timeout=30)
+        assert stored(emu.dataset) is None  # the funnel alone generates no activity
+        body = {
+            "type": "overview",
+            "relative_range": "this-week",
+            "metrics": ["sms.sent.all.count"],
+        }
+        assert requests.post(url + "activity/", json=body, auth=("k", ""), timeout=30).ok
+        store = stored(emu.dataset)
+        assert store is not None
+        assert store.generated_months == {(2026, 3)}  # Monday 2 March on
+        start = (now - timedelta(days=60)).isoformat()
+        body = {**body, "datetime_range": {"start": start, "end": now.isoformat()}}
+        del body["relative_range"]
+        assert requests.post(url + "activity/", json=body, auth=("k", ""), timeout=30).ok
+        assert store.generated_months == {(2026, 1), (2026, 2), (2026, 3)}
