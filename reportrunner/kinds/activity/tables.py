@@ -36,6 +36,17 @@ class PeriodRow:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One leaderboard cell as the page draws it (built here: a template reads 4 fields)."""
+
+    label: str  # the metric's name (the cell's label on a phone)
+    text: str  # compact money for narrow cells ("$48.5K")
+    title: str  # the exact value when `text` is compact, else ""
+    share: str  # "36% of team", "" for averages
+    bar: str  # the share bar's width ("35.8%") on the first metric only, else ""
+
+
+@dataclass(frozen=True)
 class LeaderRow:
     rank: int
     id: str
@@ -47,6 +58,7 @@ class LeaderRow:
     share_text: dict[str, str]
     change_text: str = ""  # the first metric against the compared period
     judgement: str = "none"
+    cells: tuple[Cell, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -151,16 +163,32 @@ def leaderboard(
         for key, total in sums.items():
             value = raw[key]
             share[key] = value / total if value is not None and total else None
+        text = {m.key: fmt.metric(raw[m.key], m.kind, currency) for m in metrics}
+        short = {m.key: fmt.short(raw[m.key], m.kind, currency) for m in metrics}
+        share_text = {key: fmt.percent(value, 0) for key, value in share.items()}
+        cells = []
+        for index, m in enumerate(metrics):
+            part = share.get(m.key)
+            cells.append(
+                Cell(
+                    label=m.label,
+                    text=short[m.key],
+                    title=text[m.key] if short[m.key] != text[m.key] else "",
+                    share=f"{share_text[m.key]} of team" if m.additive else "",
+                    bar=f"{part * 100:.1f}%" if index == 0 and part is not None else "",
+                )
+            )
         board.append(
             LeaderRow(
                 rank=rank,
                 id=row["user_id"],
                 name=name_of(row),
                 raw=raw,
-                text={m.key: fmt.metric(raw[m.key], m.kind, currency) for m in metrics},
-                short={m.key: fmt.short(raw[m.key], m.kind, currency) for m in metrics},
+                text=text,
+                short=short,
                 share=share,
-                share_text={key: fmt.percent(value, 0) for key, value in share.items()},
+                share_text=share_text,
+                cells=tuple(cells),
             )
         )
     return board
