@@ -174,6 +174,7 @@ def test_without_compare_there_is_no_comparison(overview: dict[str, Any]) -> Non
     answers = overview["responses"]["activity"]
     del answers["compared"], answers["compared_to_date"]
     overview["windows"]["compared"] = None
+    overview["compare"] = "none"
     view = activity_view(overview, FMT)
     assert view.comparison is None
     assert all(m.delta_text == "" and m.compared_text == "" for m in view.headline)
@@ -217,3 +218,18 @@ def test_the_kind_s_outputs_follow_the_spec_s_formats(overview: dict[str, Any]) 
         ("report.md", "activity/report.md"),
     ]
     assert kind.outputs(view, ["csv"]) == [("report.csv", "activity/report.csv")]
+
+
+def test_compare_with_all_time_says_why_nothing_is_compared(overview: dict[str, Any]) -> None:
+    answers = overview["responses"]["activity"]
+    del answers["compared"], answers["compared_to_date"]
+    overview["windows"] = {
+        "report": {"kind": "relative", "value": "all-time", "start": None, "end": None},
+        "compared": None,
+    }
+    view = activity_view(overview, FMT)
+    assert view.comparison is None
+    assert view.coverage == [
+        "Activity at any time (Europe/Berlin)",
+        "Not compared with the previous period: this report covers all time",
+    ]

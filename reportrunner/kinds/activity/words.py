@@ -45,6 +45,10 @@ def coverage(data: dict[str, Any], fmt: Formatter) -> list[str]:
         where = f" — {span}, {zone}" if span else f" ({zone})"
         lines.append(f"{subject} {_range_words(report)}{where}")
     compared = windows.get("compared")
+    asked = data.get("compare")
+    if compared is None and isinstance(asked, str) and asked != "none":
+        # compare: with all-time: there is no period before the beginning of time.
+        lines.append(f"Not compared with {compare_words(asked)}: this report covers all time")
     if isinstance(compared, dict):
         span = _span(compared, fmt)
         name = compare_words(str(compared.get("value") or "previous-period"))
