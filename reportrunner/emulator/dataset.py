@@ -103,6 +103,7 @@ class Dataset:
     organization_id: str = org.ORGANIZATION_ID
     organization_name: str = org.ORGANIZATION_NAME
     timezone: str = "UTC"  # the key owner's last_used_timezone (/me/)
+    org_seed: int | None = None  # None: the documented organization (org.DEFAULT)
     shapes: dict[str, PipelineShape] = field(init=False)
     by_pipeline: dict[str, tuple[Opportunity, ...]] = field(init=False)
 
@@ -338,4 +339,5 @@ def _generate(seed: int, now: datetime, org_seed: int | None = None) -> Dataset:
         organization_id=organization.id,
         organization_name=organization.name,
         timezone=organization.timezone,
+        org_seed=org_seed,
     )

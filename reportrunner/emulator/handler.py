@@ -3,7 +3,8 @@
 `Handler.handle_any` reads the request, applies a scripted fault (delay, drop…; the answers that
 misbehave on the wire are written by wire.py), the latency,
 the random 503s of `fail_rate`, the per-key rate limit and HTTP Basic authentication, then
-routes: the funnel POSTs to reports.py, the GETs to routes.py. Every reply carries `RateLimit`
+routes: the report POSTs (funnel, activity) to reports.py, the GETs to routes.py (the activity
+metric catalogue among them). Every reply carries `RateLimit`
 except the fault styles that imitate Close's older or partial forms and the `retry-after`
 limiter's (limiters.py); the key may be any of the organisation's keys.
 """
@@ -35,6 +36,8 @@ UNAUTHORIZED = (
     "understand how to supply the credentials required."
 )
 REPORT_PATHS = {path: endpoint for endpoint, path in ENDPOINT_PATHS.items()}
+ACTIVITY_PATH = "/report/activity/"
+ACTIVITY_METRICS_PATH = "/report/activity/metrics/"
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,16 @@ def _dispatch(emu: Emulator, request: Incoming) -> tuple[int, str, bytes]:
         return _error(404, f"Not found: {path}. The API lives under {API_PREFIX}/.")
     if not relative.endswith("/"):
         return _error(404, f"Not found: {path}. Close's paths end with a slash: {path}/")
+    if relative == ACTIVITY_PATH:
+        if method != "POST":
+            return _error(405, f"Method {method} not allowed on {path}; use POST.")
+        return reports.answer_activity(
+            emu.dataset, request.raw, request.headers, emu.current_time()
+        )
+    if relative == ACTIVITY_METRICS_PATH:
+        if method != "GET":
+            return _error(405, f"Method {method} not allowed on {path}; use GET.")
+        return 200, reports.JSON_TYPE, reports.dump(routes.activity_metrics())
     endpoint = REPORT_PATHS.get(relative)
     if endpoint is not None:
         if method != "POST":

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reportrunner.emulator import org
+from reportrunner.emulator import activitycatalogue, org
 from reportrunner.emulator.dataset import Dataset
 
 #: Default and maximum `_limit` of the paginated lists (Close documents a default of 100).
@@ -251,6 +251,11 @@ def _status(dataset: Dataset, ident: str) -> dict[str, Any] | None:
             if status.id == ident:
                 return status_json(dataset, status, pipeline)
     return None
+
+
+def activity_metrics() -> dict[str, Any]:
+    """`GET /report/activity/metrics/`: the catalogue, as Close's example shapes it."""
+    return {"metrics": [dict(entry) for entry in activitycatalogue.CATALOGUE]}
 
 
 def handle_get(

@@ -73,3 +73,38 @@ def test_help_has_an_example() -> None:
         "--fail-rate",
     ):
         assert option in result.output
+
+
+def test_the_command_serves_activity_reports_for_another_organisation() -> None:
+    """--org-seed, --page-size and a limiter apply to the activity endpoints too (real clock)."""
+    options = (
+        "--org-seed",
+        "5",
+        "--page-size",
+        "3",
+        "--rate-limit",
+        "50",
+        "--limiter",
+        "per-group",
+    )
+    process, url = _start("--api-key", "k", *options)
+    try:
+        auth = ("k", "")
+        me = requests.get(url + "/me/", auth=auth, timeout=10).json()
+        metrics = requests.get(url + "/report/activity/metrics/", auth=auth, timeout=10)
+        assert metrics.status_code == 200 and "RateLimit" in metrics.headers
+        body = {
+            "type": "comparison",
+            "relative_range": "last-month",
+            "metrics": ["sms.sent.all.count"],
+        }
+        report = requests.post(url + "/report/activity/", json=body, auth=auth, timeout=60)
+        assert report.status_code == 200, report.text
+        users = requests.get(url + "/user/", auth=auth, timeout=10).json()
+        assert len(users["data"]) == 3 and users["has_more"]  # --page-size
+        rows = report.json()["data"]
+        assert me["id"] in {row["user_id"] for row in rows}
+        assert me["id"] in report.json()["lookup"]["user"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
