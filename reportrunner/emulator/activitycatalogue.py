@@ -13,7 +13,7 @@ the request checks turn into a 400.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from reportrunner import activitymetrics
@@ -91,7 +91,10 @@ CONTACT_LEAVES = (
 
 @dataclass(frozen=True)
 class Measure:
-    """What one metric key adds up: these leaves, by `aggregation` of `weight` (if any)."""
+    """What one metric key adds up: these leaves, by `aggregation` of `weight` (if any).
+
+    The grammar functions below build measures without their key (""); `MEASURES` names them.
+    """
 
     key: str
     leaves: tuple[str, ...]
@@ -211,9 +214,7 @@ def _measures() -> dict[str, Measure]:
         found = _measure(entry["key"])
         if found is None:  # a catalogue key the grammar above does not know: a bug here
             raise RuntimeError(f"the emulator cannot compute catalogue key {entry['key']!r}")
-        measures[entry["key"]] = Measure(
-            entry["key"], found.leaves, found.aggregation, found.weight
-        )
+        measures[entry["key"]] = replace(found, key=entry["key"])
     return measures
 
 

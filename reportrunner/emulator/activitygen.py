@@ -8,11 +8,12 @@ per rep, nothing while a rep was not employed. Every event belongs to a lead: on
 recent opportunities (each opportunity stands for its own lead, as in the saved searches) or a
 prospect without one.
 
-The opportunity leaves (created, won, lost) are built from the very opportunities the funnel
-reports use, which makes "won in the activity report" equal "won in the funnel" by
-construction (tests/emulator/test_activity_invariants.py checks it over HTTP). Activities are
-generated a calendar month at a time (`Generator.month`), each from its own random stream, so
-a report generates only the months it covers. The volumes and shapes are in docs/emulator.md.
+The opportunity leaves (created, won, lost; activityevents.py) are built from the very
+opportunities the funnel reports use, which makes "won in the activity report" equal "won in
+the funnel" by construction (tests/emulator/test_activity_invariants.py checks it over HTTP).
+Activities are generated a calendar month at a time (`Generator.month`), each from its own
+random stream, so a report generates only the months it covers. The volumes and shapes are
+in docs/emulator.md.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ import random
 from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from reportrunner.emulator import org
 from reportrunner.emulator.activitydata import ActivityStore, Series, WeightName
-from reportrunner.emulator.dataset import DAY, HISTORY_DAYS, LOST, Dataset
+from reportrunner.emulator.activityevents import EventBuilder, opportunity_series
+from reportrunner.emulator.dataset import DAY, HISTORY_DAYS, Dataset
 from reportrunner.emulator.orggen import organization_for
 
 #: Relative volume by weekday, Monday first.
@@ -66,68 +67,6 @@ LEAD_RECENT_DAYS = 45
 LEAD_OPPORTUNITY_SHARE = 0.6
 #: Prospects (leads without an opportunity) rotate weekly among this many per rep.
 PROSPECTS_PER_WEEK = 40
-
-
-class _Leaf:
-    """One leaf's events while generating: parallel lists, appended in time order."""
-
-    __slots__ = ("leads", "times", "weights")
-
-    def __init__(self, weights: tuple[WeightName, ...]) -> None:
-        self.times: list[float] = []
-        self.leads: list[int] = []
-        self.weights: dict[WeightName, list[int]] = {name: [] for name in weights}
-
-    def freeze(self, presorted: bool) -> Series:
-        order = range(len(self.times))
-        if not presorted:
-            order = sorted(order, key=lambda i: (self.times[i], self.leads[i]))  # type: ignore[assignment]
-        prefix = {
-            name: tuple(accumulate((values[i] for i in order), initial=0))
-            for name, values in self.weights.items()
-        }
-        times = tuple(self.times[i] for i in order)
-        return Series(times, tuple(self.leads[i] for i in order), prefix)
-
-
-class _Builder:
-    """One user's leaves while generating; `leaf(name, weights)` creates a leaf on first use."""
-
-    def __init__(self) -> None:
-        self.leaves: dict[str, _Leaf] = {}
-
-    def leaf(self, name: str, weights: tuple[WeightName, ...] = ()) -> _Leaf:
-        found = self.leaves.get(name)
-        if found is None:
-            found = self.leaves[name] = _Leaf(weights)
-        return found
-
-    def freeze(self, presorted: bool) -> dict[str, Series]:
-        return {name: leaf.freeze(presorted) for name, leaf in self.leaves.items()}
-
-
-# --- opportunities as events ------------------------------------------------------------------
-
-_MONEY: tuple[WeightName, ...] = ("value", "annualized")
-
-
-def _opportunity_leaves(dataset: Dataset, builders: dict[str, _Builder]) -> None:
-    """created / won / lost events from the funnel's own opportunities, per owner."""
-    for index, opp in enumerate(dataset.opportunities):
-        user = builders[opp.user_id]
-        won_stage = len(dataset.shapes[opp.pipeline_id].active)
-        events = [("created", opp.created)]
-        for stage, moment in zip(opp.stages, opp.times, strict=True):
-            if stage == won_stage:
-                events.append(("won", moment))
-            elif stage == LOST:
-                events.append(("lost", moment))
-        for event, moment in events:
-            leaf = user.leaf(f"opp.{event}.{opp.value_period}", _MONEY)
-            leaf.times.append(moment)
-            leaf.leads.append(index)
-            leaf.weights["value"].append(opp.value)
-            leaf.weights["annualized"].append(opp.annualized)
 
 
 # --- generation -------------------------------------------------------------------------------
@@ -177,7 +116,7 @@ class _Day:
         return self.prospects - int(rnd() * PROSPECTS_PER_WEEK)
 
 
-def _calls(day: _Day, out: _Builder, scale: float) -> None:
+def _calls(day: _Day, out: EventBuilder, scale: float) -> None:
     rnd, lognormal = day.rng.random, day.rng.lognormvariate
     for moment in day.moments(day.count(DAILY_MEAN["call.outbound"] * scale)):
         roll = rnd()
@@ -202,7 +141,7 @@ def _calls(day: _Day, out: _Builder, scale: float) -> None:
         leaf.weights["duration"].append(seconds)
 
 
-def _emails(day: _Day, out: _Builder, scale: float) -> None:
+def _emails(day: _Day, out: EventBuilder, scale: float) -> None:
     rnd = day.rng.random
     sent = [("manual", m) for m in day.moments(day.count(DAILY_MEAN["email.manual"] * scale))]
     sent += [
@@ -226,7 +165,7 @@ _PLAIN = (("email.received", "email.received"), ("sms.sent", "sms.sent"),
           ("sms.received", "sms.received"), ("note", "note"))  # fmt: skip
 
 
-def _others(day: _Day, out: _Builder, scale: float) -> None:
+def _others(day: _Day, out: EventBuilder, scale: float) -> None:
     for kind, name in _PLAIN:
         leaf = out.leaf(name)
         for moment in day.moments(day.count(DAILY_MEAN[kind] * scale)):
@@ -319,7 +258,7 @@ class Generator:
         pieces: dict[str, dict[str, Series]] = {}
         for rep, user in zip(self.reps, self.dataset.users, strict=True):
             rng = random.Random(f"{self.dataset.seed}-activity-{user.id}-{year}-{month:02d}")
-            out = _Builder()
+            out = EventBuilder()
             for day in _days(start, end):
                 day_start = day.timestamp()
                 if not rep.joined <= day_start + DAY / 2 < rep.left:
@@ -332,13 +271,6 @@ class Generator:
                 _others(draws, out, scale)
             pieces[user.id] = out.freeze(presorted=True)
         return pieces
-
-
-def opportunity_series(dataset: Dataset) -> dict[str, dict[str, Series]]:
-    """Every user's opportunity events (created, won, lost) by leaf, over the whole history."""
-    builders = {u.id: _Builder() for u in dataset.users}
-    _opportunity_leaves(dataset, builders)
-    return {user: builder.freeze(presorted=False) for user, builder in builders.items()}
 
 
 def build(dataset: Dataset) -> ActivityStore:
