@@ -30,6 +30,7 @@ SPEC_VOCABULARY = {
     "messages.py",
     "suggest.py",
     "online.py",
+    "onlinemetrics.py",  # validate --online: a spec's metric keys against the account's
     "starter.py",
 }
 #: The emulator serves every kind's endpoints, one module per kind.
