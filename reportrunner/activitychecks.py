@@ -42,7 +42,7 @@ def metric_problems(
         else:
             message = (
                 f"metric {key!r} is not in Close's documented catalogue{hint} (an account may "
-                "offer more: `reportrunner validate --online` checks it against yours)"
+                "offer more: validating online checks it against yours)"
             )
         found.append(
             Problem(f"{prefix}/metrics/{index}", message, "error" if online else "warning")

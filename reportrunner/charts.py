@@ -143,10 +143,12 @@ def trend_chart(
     title: str,
     values: Sequence[tuple[str, str, float | None]],
     fmt: Callable[[float | None], str],
+    unit: str = "runs",
 ) -> TrendChart | None:
     """A line over the runs (equally spaced, oldest left); None when fewer than 2 values.
 
-    `values` holds (moment for the tooltip, x-axis label, value) per run, oldest first. The
+    `values` holds (moment for the tooltip, x-axis label, value) per run (or per `unit`: the
+    periods of a report), oldest first. The
     y axis starts at zero, so 351 → 378 looks like the 7% it is, not like a crash; it goes
     below zero only for negative values. Grid lines at zero, half and the top carry labels.
     """
@@ -175,7 +177,7 @@ def trend_chart(
         marks.insert(1, low + span / 2)
     ticks = tuple(TrendTick(y_of(mark), fmt(mark)) for mark in marks)
     description = (
-        f"{title} over {len(known)} runs from {known[0][1]} to {known[-1][1]}: "
+        f"{title} over {len(known)} {unit} from {known[0][1]} to {known[-1][1]}: "
         f"lowest {fmt(low_value)}, highest {fmt(high_value)}, latest {fmt(known[-1][2])}."
     )
     return TrendChart(

@@ -86,13 +86,18 @@ def _inline(node: Any, documents: dict[str, dict[str, Any]], current: str) -> An
     return node
 
 
-@cache
-def _schemas() -> dict[str, dict[str, Any]]:
-    """Both schemas with every reference inlined (deep copies: the shipped ones stay as is)."""
-    documents = {name: copy.deepcopy(load_schema(name)) for name in (SPEC_SCHEMA, PROJECT_SCHEMA)}
+def inline_schemas(raw: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Schema documents by file name with every reference inlined (deep copies of `raw`)."""
+    documents = {name: copy.deepcopy(document) for name, document in raw.items()}
     for name, document in documents.items():
         _inline(document, documents, name)
     return documents
+
+
+@cache
+def _schemas() -> dict[str, dict[str, Any]]:
+    """Both shipped schemas, inlined (the loaded ones stay as they are)."""
+    return inline_schemas({name: load_schema(name) for name in (SPEC_SCHEMA, PROJECT_SCHEMA)})
 
 
 #: What each schema kind checks. "file" is a spec as written (what an editor checks);
@@ -103,7 +108,11 @@ SCHEMA_KINDS = ("file", "spec", "request", "activity-request", "project")
 
 @cache
 def _schema_for(kind: str) -> dict[str, Any]:
-    schemas = _schemas()
+    return kind_schema(_schemas(), kind)
+
+
+def kind_schema(schemas: dict[str, dict[str, Any]], kind: str) -> dict[str, Any]:
+    """The schema one of SCHEMA_KINDS checks, from `inline_schemas` documents."""
     spec, definitions = schemas[SPEC_SCHEMA], schemas[SPEC_SCHEMA]["definitions"]
     if kind == "request":
         return {"allOf": [definitions["request"], definitions["requestComplete"]]}

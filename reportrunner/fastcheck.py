@@ -16,7 +16,7 @@ tests/spec/test_fastcheck.py checks that both agree on generated documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 Check = Callable[[Any], bool]
@@ -49,6 +49,28 @@ _TYPES: dict[str, Check] = {
     "number": _is_number,
     "integer": lambda v: _is_number(v) and float(v).is_integer(),
 }
+
+
+def _json_identity(value: Any) -> Hashable:
+    """A key equal for two values exactly when JSON (and jsonschema) calls them equal.
+
+    Python's == says 1 == True and differs from JSON on neither 1 == 1.0 nor nesting, so
+    booleans are tagged apart from numbers, numbers compare by value, and containers by their
+    members (a mapping regardless of key order).
+    """
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)  # 1 and 1.0 hash and compare equal, as in JSON
+    if isinstance(value, str):
+        return ("text", value)
+    if value is None:
+        return ("null",)
+    if isinstance(value, list):
+        return ("list", tuple(_json_identity(item) for item in value))
+    if isinstance(value, dict):
+        return ("map", frozenset((key, _json_identity(item)) for key, item in value.items()))
+    return ("other", id(value))  # not a JSON value: never equal to another
 
 
 class _Unsure(Exception):
@@ -138,15 +160,13 @@ class _Compiler:
     def k_uniqueItems(self, value: bool, _: dict[str, Any]) -> Check:
         if not value:
             return _always
-        if self.negated:
-            return self.unsure()  # `unique` below is unsure about mixed values
 
         def unique(v: Any) -> bool:
             if not isinstance(v, list):
                 return True
-            if not all(isinstance(item, str) for item in v):
-                return False  # mixed JSON values: let jsonschema compare them exactly
-            return len(set(v)) == len(v)
+            if all(isinstance(item, str) for item in v):
+                return len(set(v)) == len(v)  # the common case: ids, tags, metric keys
+            return len({_json_identity(item) for item in v}) == len(v)
 
         return unique
 

@@ -136,8 +136,10 @@ class Formatter:
             value, unit = seconds / 86400, "day"
         elif magnitude >= 3600:
             value, unit = seconds / 3600, "hour"
-        else:
+        elif magnitude >= 60 or magnitude == 0:
             value, unit = seconds / 60, "minute"
+        else:  # a call's average length: "45 seconds", not "0.8 minutes"
+            value, unit = seconds, "second"
         text = self.number(value, 1)
         return f"{text} {unit}" + ("" if text == "1" else "s")
 

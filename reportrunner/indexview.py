@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from markupsafe import Markup
 
 from reportrunner import __version__
+from reportrunner.compareview import ComparisonView
 from reportrunner.escaping import plain_text
 from reportrunner.filters import Formatter
 from reportrunner.statuswords import failed_words, stale_words
-from reportrunner.viewmodel import MetricView, ReportView
+from reportrunner.viewmodel import MetricView, StageView
 from reportrunner.windows import parse_rfc3339
 
 _STATUS_TEXT = {"ok": "Up to date", "stale": "Stale", "failed": "Failed: no data yet"}
@@ -52,6 +55,33 @@ SCRIPT = """(function () {
   apply();
 })();"""
 SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
+
+
+class Summary(Protocol):
+    """What an index row reads from a report's view model (of any report kind)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def spec_file(self) -> str: ...
+    @property
+    def status_words(self) -> str: ...
+    @property
+    def fetched_at(self) -> str: ...
+    @property
+    def fetched_text(self) -> str: ...
+    @property
+    def coverage(self) -> list[str]: ...
+    @property
+    def headline(self) -> Sequence[MetricView]: ...
+    @property
+    def stages(self) -> Sequence[StageView]: ...
+    @property
+    def comparison(self) -> ComparisonView | None: ...
 
 
 @dataclass
@@ -91,10 +121,14 @@ class IndexView:
     version: str = __version__
 
 
-def _numbers(view: ReportView) -> list[MetricView]:
-    """The index's numbers: headline metrics, or the first stage's count for stages-only."""
+def _numbers(view: Summary) -> list[MetricView]:
+    """The index's numbers: headline metrics, or the first stage's count for stages-only.
+
+    A headline without any of INDEX_KEYS (another kind's metrics) shows its first three.
+    """
     if view.headline:
-        return [metric for metric in view.headline if metric.key in INDEX_KEYS]
+        chosen = [metric for metric in view.headline if metric.key in INDEX_KEYS]
+        return chosen or list(view.headline[:3])
     if not view.stages:
         return []
     first = view.stages[0]
@@ -105,7 +139,7 @@ def _numbers(view: ReportView) -> list[MetricView]:
     ]
 
 
-def _comparison_note(view: ReportView) -> str:
+def _comparison_note(view: Summary) -> str:
     versus = view.comparison
     if versus is None or versus.kind != "different-lengths":
         return ""
@@ -119,7 +153,7 @@ def index_entry(
     spec_file: str,
     status: str,
     error: str | None,
-    view: ReportView | None,
+    view: Summary | None,
     links: dict[str, str],
 ) -> IndexEntry:
     """One row of the site index; `view` is None for a report that never had good data."""

@@ -2,9 +2,11 @@
 
 A pipeline, user, group or saved-search id that does not exist in the organization would only
 fail the nightly run; checked here, it fails the pull request instead, on the line that wrote
-it. The look-ups are the run's own (`names.fetch_names`: every page of users, deactivated
-members, groups, pipelines, and each saved search used), so both agree on what exists. An id
-that could not be checked (Close failed to answer that look-up) is a warning, not an error.
+it. Activity reports' metric keys are checked against the account's catalogue
+(onlinemetrics.py). The look-ups are the run's own (`names.fetch_names`: every page of users,
+deactivated members, groups, pipelines, and each saved search used), so both agree on what
+exists. An id that could not be checked (Close failed to answer that look-up) is a warning,
+not an error.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from reportrunner.client import ClientSettings, CloseClient
 from reportrunner.model import Diagnostic, Location, Severity, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
+from reportrunner.onlinemetrics import AccountMetrics, fetch_metrics, metric_diagnostics
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class OnlineResult:
 
     diagnostics: list[Diagnostic]
     invalid: frozenset[str] = frozenset()  # ids of reports with at least one error
+    #: Whether the account's metric catalogue was read (then it, not the offline list, judges).
+    metrics_checked: bool = False
 
 
 def check_specs(specs: Sequence[Spec], names: Names) -> list[Diagnostic]:
@@ -59,17 +64,25 @@ def check_specs(specs: Sequence[Spec], names: Names) -> list[Diagnostic]:
     return check_each(specs, names).diagnostics
 
 
-def check_each(specs: Sequence[Spec], names: Names) -> OnlineResult:
-    """`check_specs`, also saying which reports have errors (a summary counts them invalid)."""
+def check_each(
+    specs: Sequence[Spec], names: Names, metrics: AccountMetrics | None = None
+) -> OnlineResult:
+    """`check_specs`, also saying which reports have errors (a summary counts them invalid).
+
+    `metrics` is the account's activity catalogue, when the specs have activity reports.
+    """
     everything: set[Diagnostic] = set()
     invalid: set[str] = set()
     for spec in specs:
         own = _check_spec(spec, names)
+        if metrics is not None:
+            own += metric_diagnostics([spec], metrics)
         everything.update(own)
         if any(d.severity == "error" for d in own):
             invalid.add(spec.id)
     ordered = sorted(everything, key=lambda d: (d.file, d.line, d.column, d.message))
-    return OnlineResult(ordered, frozenset(invalid))
+    checked = metrics is not None and metrics.keys is not None
+    return OnlineResult(ordered, frozenset(invalid), checked)
 
 
 def _check_spec(spec: Spec, names: Names) -> list[Diagnostic]:
@@ -174,4 +187,6 @@ def check_online(specs: Sequence[Spec], settings: OnlineSettings) -> OnlineResul
         names = fetch_names(
             client, saved_search_ids=saved_search_ids(spec.request for spec in specs)
         )
-    return check_each(specs, names)
+        activity = any(spec.kind == "activity" for spec in specs)
+        metrics = fetch_metrics(client) if activity else None
+    return check_each(specs, names, metrics)

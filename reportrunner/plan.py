@@ -34,7 +34,7 @@ from reportrunner.windows import (
 
 @dataclass(frozen=True)
 class PlannedRequest:
-    endpoint: str  # "totals" | "stages"
+    endpoint: str  # the kind's endpoint name ("totals", "stages" for the funnel)
     role: str  # "base" | "compared" | "compared_to_date"
     path: str  # "/report/funnel/opportunity/totals/"
     body: dict[str, Any]
@@ -57,6 +57,8 @@ class ReportPlan:
     requests: list[PlannedRequest]
     #: "report"/"cohort"/"compared" (+ "compared_to_date" when fetched), as in data.json
     windows: dict[str, dict[str, Any] | None]
+    #: Fields the report's kind adds to data.json (docs/data-format.md), e.g. `compare`.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,9 +78,16 @@ def canonical(body: dict[str, Any]) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _planned(endpoint: str, role: str, body: dict[str, Any], offset: float) -> PlannedRequest:
+def planned_request(
+    endpoint: str, role: str, path: str, body: dict[str, Any], offset: float
+) -> PlannedRequest:
+    """A request with its dedup key (endpoint + canonical JSON body + offset); any kind's."""
     key = f"{endpoint} {canonical(body)} {format_offset(offset)}"
-    return PlannedRequest(endpoint, role, ENDPOINT_PATHS[endpoint], body, offset, key)
+    return PlannedRequest(endpoint, role, path, body, offset, key)
+
+
+def _planned(endpoint: str, role: str, body: dict[str, Any], offset: float) -> PlannedRequest:
+    return planned_request(endpoint, role, ENDPOINT_PATHS[endpoint], body, offset)
 
 
 def _window(kind: str, value: str | None, window: Window) -> dict[str, Any]:
@@ -165,7 +174,9 @@ def plan_report(spec: Spec, now: datetime) -> ReportPlan:
 
 
 def build_plan(specs: Sequence[Spec], now: datetime) -> RequestPlan:
-    """Plan every (valid) spec at `now` (timezone-aware)."""
+    """Plan every (valid) spec at `now` (timezone-aware), each by its kind's planner."""
+    from reportrunner.kinds import kind_named  # the registry imports this module's types
+
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    return RequestPlan([plan_report(spec, now) for spec in specs])
+    return RequestPlan([kind_named(spec.kind).plan(spec, now) for spec in specs])

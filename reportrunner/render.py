@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from reportrunner.errors import RenderError, TemplateSandboxError, UsageError
 from reportrunner.filters import Formatter
 from reportrunner.indexview import IndexView
+from reportrunner.kinds.base import PageView
 from reportrunner.model import Project
 from reportrunner.resources import templates_dir
 from reportrunner.viewmodel import ReportView
@@ -164,12 +165,20 @@ class Renderer:
                 pairs.append((output, template))
         return pairs
 
-    def report_files(self, view: ReportView, formats: list[str]) -> dict[str, str]:
+    def report_files(
+        self,
+        view: ReportView | PageView,
+        formats: list[str],
+        pairs: list[tuple[str, str]] | None = None,
+    ) -> dict[str, str]:
         """The rendered files of one report (folder-relative name → text).
 
-        `view.files` is filled first so that every page can link to its siblings.
+        `pairs` are the (output, template) pairs of the report's kind (default: the funnel's
+        for `formats`). `view.files` is filled first so that every page can link to its siblings.
         """
-        pairs = self.outputs(view, formats)
+        if pairs is None:
+            assert isinstance(view, ReportView)
+            pairs = self.outputs(view, formats)
         view.files = {FILE_KEYS[output]: output for output, _ in pairs}
         view.files["data"] = "data.json"
         files: dict[str, str] = {}

@@ -53,6 +53,8 @@ def build_data(
         "format_version": DATA_FORMAT_VERSION,
         "reportrunner_version": __version__,
         "id": spec.id,
+        "kind": spec.kind,
+        **report.extra,
         "title": spec.title,
         "description": spec.description,
         "tags": list(spec.tags),

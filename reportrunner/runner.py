@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from reportrunner.answershape import shape_problem
 from reportrunner.client import CallStats, ClientSettings, CloseClient, WaitBudget, safe_url
 from reportrunner.errors import ApiError, ApiUnreachable, AuthError, Interrupted, UsageError
+from reportrunner.kinds import kind_of_endpoint
 from reportrunner.model import ReportOutcome, Spec
 from reportrunner.names import Names, fetch_names, saved_search_ids
 from reportrunner.plan import PlannedRequest, ReportPlan, RequestPlan, build_plan
@@ -204,7 +204,8 @@ def _execute(
                 budget=job.budget,
             )
             # A 200 of the wrong shape fails this report here, not the whole site's rendering.
-            problem = shape_problem(job.request.endpoint, job.answer)
+            endpoint = job.request.endpoint
+            problem = kind_of_endpoint(endpoint).shape_problem(endpoint, job.answer)
             if problem:
                 url = safe_url(client.base_url + job.request.path)
                 raise ApiError(

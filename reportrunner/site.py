@@ -24,6 +24,7 @@ from reportrunner import __version__, history
 from reportrunner.deliver import state as delivery_state
 from reportrunner.errors import UsageError
 from reportrunner.indexview import IndexEntry, index_view
+from reportrunner.kinds import kind_of_data
 from reportrunner.model import Project, ReportOutcome
 from reportrunner.render import Renderer
 from reportrunner.sitefiles import (
@@ -104,8 +105,8 @@ def _fresh_snapshot(item: ReportItem, now: datetime, warnings: list[str]) -> lis
     if not item.fresh or not item.data:
         return []
     try:
-        made = history.snapshot_of(item.data)
-    except (AttributeError, TypeError, KeyError) as exc:
+        made = kind_of_data(item.data).snapshot(item.data)
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
         warnings.append(f"{item.id}: no trend point from this run ({type(exc).__name__}).")
         return []
     good, warning = checked([made], f"this run's data of {item.id}", now)

@@ -15,12 +15,12 @@ from typing import Any
 from reportrunner import history
 from reportrunner.errors import TemplateSandboxError
 from reportrunner.indexview import IndexEntry, index_entry
+from reportrunner.kinds import kind_of_data
 from reportrunner.redact import redact
 from reportrunner.render import FILE_KEYS, Renderer
 from reportrunner.sitefiles import earlier_data, old_pages, stored_data
 from reportrunner.sitewriter import SiteWriter
 from reportrunner.spec import printable
-from reportrunner.viewmodel import report_view
 from reportrunner.windows import parse_rfc3339
 
 
@@ -133,7 +133,8 @@ def build_report(
         return report, entry
     data = item.data
     try:
-        view = report_view(
+        kind = kind_of_data(data)  # an unknown kind (a later version's data) is a ValueError
+        view = kind.view(
             data, renderer.formatter, history=snapshots, status=item.status, error=error
         )
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
@@ -148,7 +149,7 @@ def build_report(
         return report, entry
     formats = [str(name) for name in data.get("formats") or ("html", "md", "csv")]
     try:
-        files = renderer.report_files(view, formats)
+        files = renderer.report_files(view, formats, kind.outputs(view, formats))
     except TemplateSandboxError as exc:
         return _keep_previous(writer, site, item, str(exc))
     writer.mkdir(item.id)

@@ -120,6 +120,20 @@ def _stages(value: object) -> dict[str, Any]:
     return stages
 
 
+def _metrics(value: object, where: str) -> dict[str, Any] | None:
+    """{metric key: number} of a report kind whose metrics are not the funnel's (absent: None)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or len(value) > MAX_STAGES:
+        raise BadSnapshot(f"{where} is not an object of at most {MAX_STAGES} metrics")
+    metrics: dict[str, Any] = {}
+    for key, number in value.items():
+        if len(key) > MAX_TEXT:
+            raise BadSnapshot(f"{where} has a metric key longer than {MAX_TEXT} characters")
+        metrics[key] = number if _plain(number) else _number(number, f"{where}.{key}")
+    return metrics
+
+
 def _moment(value: object, now: datetime) -> datetime:
     if not isinstance(value, str) or len(value) > 40:
         raise BadSnapshot("fetched_at is not an RFC 3339 time")
@@ -138,13 +152,19 @@ def clean(item: object, now: datetime) -> Snapshot:
         raise BadSnapshot(f"it is {type(item).__name__}, not an object")
     _moment(item.get("fetched_at"), now)
     compared = item.get("compared_headline")
-    return {
+    cleaned = {
         "fetched_at": item["fetched_at"],
         "windows": _windows(item.get("windows")),
         "headline": _headline(item.get("headline"), "headline"),
         "compared_headline": None if compared is None else _headline(compared, "compared_headline"),
         "stages": _stages(item.get("stages")),
     }
+    # Totals of a kind whose metrics are not the funnel's, by key; absent from funnel ones.
+    for name in ("metrics", "compared_metrics"):
+        metrics = _metrics(item.get(name), name)
+        if metrics is not None:
+            cleaned[name] = metrics
+    return cleaned
 
 
 def checked(items: Iterable[object], where: str, now: datetime) -> tuple[list[Snapshot], str]:

@@ -22,7 +22,7 @@ def _fmt_metric(fmt: Formatter, kind: str, currency: str, value: float | None) -
     return fmt.metric(value, kind, currency)
 
 
-def _run_labels(
+def run_labels(
     moments: Sequence[datetime], texts: Sequence[str], fmt: Formatter, zone: str
 ) -> list[str]:
     """The x-axis label of each run: its day, or its time when two runs share a day.
@@ -52,7 +52,7 @@ def trends(
     # The runs' times are parsed and formatted once, not once per metric.
     moments = [parse_rfc3339(item["fetched_at"]) for item in history]
     texts = [fmt.moment(moment, zone) for moment in moments]
-    when = list(zip(texts, _run_labels(moments, texts, fmt, zone), strict=True))
+    when = list(zip(texts, run_labels(moments, texts, fmt, zone), strict=True))
     series: list[tuple[str, str, str, list[Any]]] = []
     for key in TREND_KEYS:
         label, kind, _ = FIELD[key]

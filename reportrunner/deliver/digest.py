@@ -1,10 +1,10 @@
 """What a delivery says about one report, read from its data.json: the one adapter.
 
 Slack and e-mail messages are built only from `Digest` objects, and `Digest` is built only here,
-from the same view model the report page shows (`viewmodel.report_view`): the headline numbers,
-their signed change in words, and better/worse. The page's comparison rules (comparison.py:
-like for like, a running period compared to date, periods of different lengths never judged)
-and its in-progress label therefore reach the messages unchanged.
+from the same view model the report page shows (its kind's: `viewmodel.report_view` for the
+funnel): the headline numbers, their signed change in words, and better/worse. The page's
+comparison rules (comparison.py: like for like, a running period compared to date, periods of
+different lengths never judged) and its in-progress label therefore reach the messages unchanged.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from reportrunner.escaping import plain_text
 from reportrunner.filters import Formatter
 from reportrunner.history import HEADLINE_KEYS
-from reportrunner.viewmodel import report_view
+from reportrunner.kinds import kind_of_data
 
 #: The headline numbers a message shows, in this order (the threshold metric is added).
 SHOWN_KEYS: tuple[str, ...] = ("count", "count_total_won", "value_total_won", "count_win_rate")
@@ -82,12 +82,14 @@ def digest_of(
     data: dict[str, Any], fmt: Formatter, base_url: str | None, extra: tuple[str, ...] = ()
 ) -> Digest:
     """The digest of one report's data.json; `extra` adds metrics (a threshold's) to show."""
-    view = report_view(data, fmt)
+    view = kind_of_data(data).view(data, fmt)  # the page's own view model, of its kind
     wanted = SHOWN_KEYS + tuple(key for key in extra if key not in SHOWN_KEYS)
     lines = []
-    for metric in view.headline:
-        if metric.key not in wanted:
-            continue
+    # Another kind's headline (no funnel key among its metrics): its first metrics, in order.
+    shown = [metric for metric in view.headline if metric.key in wanted]
+    shown = shown or list(view.headline[: len(SHOWN_KEYS)])
+    wanted += tuple(metric.key for metric in shown if metric.key not in wanted)
+    for metric in shown:
         # The page's own verdict: "better"/"worse" only when the periods are like for like,
         # "not judged" when they are not (the change is still said).
         change = metric.delta_words if view.has_compared else ""
@@ -106,6 +108,12 @@ def digest_of(
         key: _number(aggregations.get(key)) if isinstance(aggregations, dict) else None
         for key in HEADLINE_KEYS
     }
+    empty = _empty(data, numbers["count"])
+    # Another kind's metrics (none of the funnel's keys): `changed` and `skip_empty` read them.
+    others = {metric.key: _number(metric.value) for metric in view.headline}
+    if others and not others.keys() & numbers.keys():
+        numbers.update(others)
+        empty = all(not value for value in others.values())
     return Digest(
         id=view.id,
         title=view.title,
@@ -115,5 +123,5 @@ def digest_of(
         progress=view.progress_text,
         lines=tuple(lines),
         numbers=numbers,
-        empty=_empty(data, numbers["count"]),
+        empty=empty,
     )

@@ -66,11 +66,22 @@ class DeliveryState:
         }
 
 
+#: Metric keys beyond the funnel's that another report kind adds to its numbers (by metric
+#: key), and their longest name: more is not a state file we wrote.
+MAX_OTHER_KEYS = 200
+MAX_KEY_LENGTH = 200
+
+
 def _numbers(value: Any) -> dict[str, float | None] | None:
-    if not isinstance(value, dict) or set(value) != set(HEADLINE_KEYS):
+    if not isinstance(value, dict) or not set(HEADLINE_KEYS) <= set(value):
+        return None
+    others = [key for key in value if key not in HEADLINE_KEYS]
+    if len(others) > MAX_OTHER_KEYS or any(
+        not isinstance(key, str) or len(key) > MAX_KEY_LENGTH for key in others
+    ):
         return None
     numbers: dict[str, float | None] = {}
-    for key in HEADLINE_KEYS:
+    for key in (*HEADLINE_KEYS, *others):
         item = value[key]
         if item is not None and (isinstance(item, bool) or not isinstance(item, (int, float))):
             return None

@@ -36,6 +36,8 @@ SHOTS: dict[str, tuple[str, int, int, str, int]] = {
         2,
     ),
     "report-stale-phone.png": ("renewals-stages/index.html", 390, 844, "light", 2),
+    "activity-overview.png": ("team-activity/index.html", 1280, 800, "light", 0),
+    "activity-leaderboard-phone.png": ("emea-rep-leaderboard/index.html", 390, 844, "light", 3),
 }
 
 

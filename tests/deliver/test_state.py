@@ -50,14 +50,16 @@ def test_bad_entries_are_dropped_and_counted(tmp_path: Path) -> None:
         "bad-time": {"sent_at": "yesterday", "numbers": numbers},
         "bool": {"sent_at": GOOD["sent_at"], "numbers": {**numbers, "count": True}},
         "text": {"sent_at": GOOD["sent_at"], "numbers": {**numbers, "count": "7"}},
-        "extra-key": {"sent_at": GOOD["sent_at"], "numbers": {**numbers, "evil": 1}},
+        # Another kind's metric keys are kept (below), but not a key no metric has.
+        "long-key": {"sent_at": GOOD["sent_at"], "numbers": {**numbers, "k" * 201: 1}},
+        "missing-key": {"sent_at": GOOD["sent_at"], "numbers": {"count": 1}},
         "list": [],
     }
     document = {"version": 1, "deliveries": {"slack-HOOK": reports}}
     loaded = state_file.read_folder(_site(tmp_path, json.dumps(document)))
     assert list(loaded.sent["slack-HOOK"]) == ["good"]
     assert loaded.warnings == [
-        f"dropped 6 unreadable entries of {tmp_path / state_file.FILE}; "
+        f"dropped 7 unreadable entries of {tmp_path / state_file.FILE}; "
         "those reports count as never sent."
     ]
 
@@ -153,3 +155,13 @@ def test_a_hostile_state_url_is_a_warning_never_a_crash(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_another_kind_s_metrics_survive_the_round_trip(tmp_path: Path) -> None:
+    """`changed` for an activity report compares its metrics: they must be read back."""
+    numbers = {**dict.fromkeys(HEADLINE_KEYS), "calls.outbound.all.count": 110}
+    state = DeliveryState()
+    state.record("slack-HOOK", "team", Sent(GOOD["sent_at"], numbers))
+    state_file.write(tmp_path, state)
+    again = state_file.read_folder(tmp_path)
+    assert again.sent == state.sent and again.warnings == []

@@ -58,6 +58,8 @@ def test_counts_ratios_and_durations() -> None:
     assert US.duration(5400) == "1.5 hours"
     assert US.duration(600) == "10 minutes"
     assert US.duration(0) == "0 minutes"
+    assert US.duration(45) == "45 seconds"  # an activity report's average call
+    assert US.duration(1) == "1 second"
 
 
 def test_deltas_have_an_arrow_and_words() -> None:

@@ -67,3 +67,17 @@ def test_entries_serve_as_the_metrics_endpoint_shows_them() -> None:
         "name": "Opportunities - Lost",
         "description": "The number of lost opportunities created for/assigned to a user.",
     }
+
+
+def test_the_reference_lists_the_catalogue() -> None:
+    """docs/specs.md's table is this module's list, with units and directions."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "specs.md").read_text(encoding="utf-8")
+    row = r"^\| `([a-z_.]+)` \| (.+?) \| (count|seconds|cents) \| (up|\*\*down\*\*) \|$"
+    rows = re.findall(row, text, re.MULTILINE)
+    units = {"count": "count", "duration": "seconds", "money": "cents"}
+    assert rows == [
+        (m.key, m.name, units[m.unit], "up" if m.up_is_better else "**down**")
+        for m in activitymetrics.METRICS
+    ]

@@ -349,8 +349,10 @@ def test_the_example_specs_validate() -> None:
     result = validate_paths([root / "specs"], root=root, strict=True)
     assert result.diagnostics == [], [str(d) for d in result.diagnostics]
     assert result.files >= 5 and 8 <= len(result.specs) <= 12
-    requests = [s.request for s in result.specs]
+    requests = [s.request for s in result.specs if s.kind == "funnel"]
     assert {r["type"] for r in requests} == {"created-cohort", "active-stage-cohort"}
+    others = {(s.kind, s.request["type"]) for s in result.specs if s.kind != "funnel"}
+    assert others == {("activity", "overview"), ("activity", "comparison")}
     for name in (
         "compared_relative_range",
         "compared_datetime_range",
