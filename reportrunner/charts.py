@@ -119,23 +119,27 @@ class TrendChart:
     latest_text: str
 
 
-def downsample(
-    xy: Sequence[tuple[float, float]], columns: int = LINE_COLUMNS
-) -> list[tuple[float, float]]:
-    """The points of a line worth drawing: all of a short one; of a long one, per column of
-    equal width the lowest and highest point in their order (the ends are always kept)."""
-    if len(xy) <= 2 * columns:
-        return list(xy)
-    ys = [y for _, y in xy]
-    kept: set[int] = {0, len(xy) - 1}
-    size = len(xy) / columns
+def kept_runs(ys: Sequence[float], columns: int = LINE_COLUMNS) -> list[int]:
+    """The indices of a line's points worth drawing: all of a short one; of a long one, per
+    column of equal width the lowest and highest point in their order (the ends always)."""
+    if len(ys) <= 2 * columns:
+        return list(range(len(ys)))
+    kept: set[int] = {0, len(ys) - 1}
+    size = len(ys) / columns
     for column in range(columns):
         start, end = round(column * size), round((column + 1) * size)
         chunk = ys[start:end]
         if chunk:  # SVG y grows downwards: the highest value has the smallest y
             kept.add(start + chunk.index(max(chunk)))
             kept.add(start + chunk.index(min(chunk)))
-    return [xy[index] for index in sorted(kept)]
+    return sorted(kept)
+
+
+def downsample(
+    xy: Sequence[tuple[float, float]], columns: int = LINE_COLUMNS
+) -> list[tuple[float, float]]:
+    """The points of a line worth drawing (`kept_runs` of their y)."""
+    return [xy[index] for index in kept_runs([y for _, y in xy], columns)]
 
 
 def trend_chart(
@@ -155,20 +159,29 @@ def trend_chart(
         return None
     axis = TREND_HEIGHT - 26
     left, right, top, bottom = 8.0, WIDTH - 8.0, 24.0, float(axis)
-    low_value = min(value for _, _, value in known)
-    high_value = max(value for _, _, value in known)
+    numbers = [value for _, _, value in known]
+    low_value, high_value = min(numbers), max(numbers)
     low, high = min(0.0, low_value), max(0.0, high_value)
     span = high - low
     step = (right - left) / (len(known) - 1)
+    height = bottom - top
 
     def y_of(value: float) -> float:
         # All zero: the line lies on the baseline, where zero is.
-        return round(bottom - ((value - low) / span if span else 0.0) * (bottom - top), 2)
+        return round(bottom - ((value - low) / span if span else 0.0) * height, 2)
 
-    xy = [(round(left + index * step, 2), y_of(value)) for index, (_, _, value) in enumerate(known)]
+    def x_of(index: int) -> float:
+        return round(left + index * step, 2)
+
+    # y_of inlined for every run (a long history spends its time here); x only where drawn.
+    if span:
+        ys = [round(bottom - (value - low) / span * height, 2) for value in numbers]
+    else:
+        ys = [y_of(0.0)] * len(known)
     shown = range(len(known)) if len(known) <= MAX_DOTS else (0, len(known) - 1)
     points = tuple(
-        TrendPoint(*xy[index], f"{known[index][0]}: {fmt(known[index][2])}") for index in shown
+        TrendPoint(x_of(index), ys[index], f"{known[index][0]}: {fmt(known[index][2])}")
+        for index in shown
     )
     marks = [low, high] if span else [low]
     if span:
@@ -185,7 +198,7 @@ def trend_chart(
         width=WIDTH,
         height=TREND_HEIGHT,
         points=points,
-        polyline=" ".join(f"{x:g},{y:g}" for x, y in downsample(xy)),
+        polyline=" ".join(f"{x_of(index):g},{ys[index]:g}" for index in kept_runs(ys)),
         axis_y=y_of(0.0) if low <= 0 <= high else bottom,
         ticks=ticks,
         top_text=fmt(high_value),

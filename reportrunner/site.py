@@ -66,8 +66,7 @@ def _build(
     generated = iso_z(now.astimezone(timezone.utc).replace(microsecond=0))
     published: list[PublishedReport] = []
     entries: list[IndexEntry] = []
-    with staged(out, ownership_problem) as staging:
-        writer = SiteWriter(staging, secrets)
+    with staged(out, ownership_problem) as staging, SiteWriter(staging, secrets) as writer:
         writer.mkdir("history")
         # What the deliveries last sent stays with the site until `deliver` updates it.
         delivery_state.carry(carry_from or out, writer)

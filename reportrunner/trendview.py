@@ -15,7 +15,7 @@ from typing import Any
 from reportrunner.charts import TrendChart, trend_chart
 from reportrunner.filters import Formatter, zone_info
 from reportrunner.metrics import FIELD, TREND_KEYS
-from reportrunner.windows import parse_rfc3339
+from reportrunner.snapshots import fetched_moment
 
 
 def _fmt_metric(fmt: Formatter, kind: str, currency: str, value: float | None) -> str:
@@ -50,7 +50,7 @@ def trends(
     zone: str,
 ) -> list[TrendChart]:
     # The runs' times are parsed and formatted once, not once per metric.
-    moments = [parse_rfc3339(item["fetched_at"]) for item in history]
+    moments = [fetched_moment(item["fetched_at"]) for item in history]
     texts = [fmt.moment(moment, zone) for moment in moments]
     when = list(zip(texts, _run_labels(moments, texts, fmt, zone), strict=True))
     series: list[tuple[str, str, str, list[Any]]] = []
