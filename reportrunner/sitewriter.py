@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from reportrunner.redact import MASK, registered, spellings
 from reportrunner.staging import inside
@@ -52,6 +52,16 @@ def _write(path: Path, data: bytes) -> None:
             view = view[os.write(descriptor, view) :]
     finally:
         os.close(descriptor)
+
+
+class Sink(Protocol):
+    """What a report's folder is written through: a `SiteWriter` or a `sitepool.Recorder`."""
+
+    def mkdir(self, *parts: str) -> Any: ...
+
+    def text(self, parts: tuple[str, ...], text: str) -> Any: ...
+
+    def json(self, parts: tuple[str, ...], value: Any, indent: int | None = 2) -> Any: ...
 
 
 class SiteWriter:

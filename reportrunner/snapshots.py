@@ -56,7 +56,8 @@ def _number(value: object, where: str) -> float | int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BadSnapshot(f"{where} is {type(value).__name__}, not a number")
-    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+    # abs first: math.isfinite(10**400) raises OverflowError (a JSON integer may be that long).
+    if abs(value) > MAX_MAGNITUDE or not math.isfinite(value):
         raise BadSnapshot(f"{where} is {value!r}, not a finite number up to {MAX_MAGNITUDE:g}")
     return value
 
