@@ -54,7 +54,7 @@ def measure(source: Path, counts: str, publish_n: int) -> dict[str, Any]:
 def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Each time figure at its lowest over `runs` (sizes and counts are the same in all)."""
     figures = dict(runs[0])
-    for key in ("publish_s", "render_history_s"):
+    for key in ("publish_s", "render_history_s", "publish_cpu_s", "render_history_cpu_s"):
         figures[key] = min(run[key] for run in runs)
     per = runs[0]["fetch_per_report_ms"]
     figures["fetch_per_report_ms"] = {
@@ -90,8 +90,12 @@ def main() -> None:
         print(f"{name:<34}{base_ms:>12.2f}{head_ms:>12.2f}")
     name = f"publish {args.publish} reports (s)"
     print(f"{name:<34}{base['publish_s']:>12.2f}{head['publish_s']:>12.2f}")
+    name = "  CPU of it (s, all processes)"
+    print(f"{name:<34}{base['publish_cpu_s']:>12.2f}{head['publish_cpu_s']:>12.2f}")
     render = "render 200 x 365 snapshots (s)"
     print(f"{render:<34}{base['render_history_s']:>12.2f}{head['render_history_s']:>12.2f}")
+    name = "  CPU of it (s, all processes)"
+    print(f"{name:<34}{base['render_history_cpu_s']:>12.2f}{head['render_history_cpu_s']:>12.2f}")
     page = "largest page at 365 snapshots (KB)"
     print(f"{page:<34}{base['page_kb_max']:>12.1f}{head['page_kb_max']:>12.1f}")
     print(
@@ -101,6 +105,9 @@ def main() -> None:
     counts = args.counts.split(",")
     flat = per[counts[-1]] / per[counts[0]]
     print(f"fetch per report, {counts[-1]} vs {counts[0]} reports: {flat:.2f}x")
+    cpu = base["publish_cpu_s"] / head["publish_cpu_s"]
+    print(f"CPU: publishing {cpu:.1f}x less", end="; ")
+    print(f"render {base['render_history_cpu_s'] / head['render_history_cpu_s']:.1f}x less")
     print(f"publishing speed-up: {base['publish_s'] / head['publish_s']:.1f}x")
     print(
         f"render speed-up (200 x 365): {base['render_history_s'] / head['render_history_s']:.1f}x"
