@@ -154,16 +154,30 @@ def trend_chart(
     y axis starts at zero, so 351 → 378 looks like the 7% it is, not like a crash; it goes
     below zero only for negative values. Grid lines at zero, half and the top carry labels.
     """
-    known = [(when, day, value) for when, day, value in values if value is not None]
-    if len(known) < 2:
+    tooltips = [when for when, _, _ in values]
+    labels = [day for _, day, _ in values]
+    return run_chart(key, title, tooltips, labels, [value for _, _, value in values], fmt)
+
+
+def run_chart(
+    key: str,
+    title: str,
+    tooltips: Sequence[str],
+    labels: Sequence[str],
+    raw: Sequence[float | None],
+    fmt: Callable[[float | None], str],
+) -> TrendChart | None:
+    """`trend_chart` of runs given as columns (a long history builds no tuple per run)."""
+    runs = [index for index, value in enumerate(raw) if value is not None]
+    if len(runs) < 2:
         return None
+    numbers: list[float] = [raw[index] for index in runs]  # type: ignore[misc]
     axis = TREND_HEIGHT - 26
     left, right, top, bottom = 8.0, WIDTH - 8.0, 24.0, float(axis)
-    numbers = [value for _, _, value in known]
     low_value, high_value = min(numbers), max(numbers)
     low, high = min(0.0, low_value), max(0.0, high_value)
     span = high - low
-    step = (right - left) / (len(known) - 1)
+    step = (right - left) / (len(runs) - 1)
     height = bottom - top
 
     def y_of(value: float) -> float:
@@ -177,19 +191,21 @@ def trend_chart(
     if span:
         ys = [round(bottom - (value - low) / span * height, 2) for value in numbers]
     else:
-        ys = [y_of(0.0)] * len(known)
-    shown = range(len(known)) if len(known) <= MAX_DOTS else (0, len(known) - 1)
+        ys = [y_of(0.0)] * len(runs)
+    shown = range(len(runs)) if len(runs) <= MAX_DOTS else (0, len(runs) - 1)
     points = tuple(
-        TrendPoint(x_of(index), ys[index], f"{known[index][0]}: {fmt(known[index][2])}")
+        TrendPoint(x_of(index), ys[index], f"{tooltips[runs[index]]}: {fmt(numbers[index])}")
         for index in shown
     )
     marks = [low, high] if span else [low]
     if span:
         marks.insert(1, low + span / 2)
     ticks = tuple(TrendTick(y_of(mark), fmt(mark)) for mark in marks)
+    first, last = labels[runs[0]], labels[runs[-1]]
+    lowest, highest, latest = fmt(low_value), fmt(high_value), fmt(numbers[-1])
     description = (
-        f"{title} over {len(known)} runs from {known[0][1]} to {known[-1][1]}: "
-        f"lowest {fmt(low_value)}, highest {fmt(high_value)}, latest {fmt(known[-1][2])}."
+        f"{title} over {len(runs)} runs from {first} to {last}: "
+        f"lowest {lowest}, highest {highest}, latest {latest}."
     )
     return TrendChart(
         key=key,
@@ -201,9 +217,9 @@ def trend_chart(
         polyline=" ".join(f"{x_of(index):g},{ys[index]:g}" for index in kept_runs(ys)),
         axis_y=y_of(0.0) if low <= 0 <= high else bottom,
         ticks=ticks,
-        top_text=fmt(high_value),
-        bottom_text=fmt(low_value),
-        first_text=known[0][1],
-        last_text=known[-1][1],
-        latest_text=fmt(known[-1][2]),
+        top_text=highest,
+        bottom_text=lowest,
+        first_text=first,
+        last_text=last,
+        latest_text=latest,
     )
