@@ -13,11 +13,14 @@ whole); a worker that dies leaves the rest of the reports to the main process.""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -88,6 +91,38 @@ class _Worker:
     renderer: Renderer | None = None
 
 
+#: Signals the main process handles (the CLI stops the run on them); workers leave them to it.
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to kill this worker when the main process ends (PR_SET_PDEATHSIG)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(1, signal.SIGKILL) == 0)
+    except (OSError, AttributeError):  # not Linux
+        return False
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: Ctrl-C and SIGTERM are the main process's business, and a worker never
+    outlives it. A killed main process would otherwise leave workers holding its descriptors,
+    the site lock among them, and the next run would be refused."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+    if not _die_with_parent():
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it ended before the request took effect
+        os._exit(0)
+
+
 def _build(job: Job) -> Built | None:
     item, snapshots, site = job
     if _Worker.renderer is None:  # pragma: no cover - set before the fork
@@ -128,12 +163,25 @@ class Builder:
     def __enter__(self) -> Builder:
         if self._count:
             _Worker.renderer = self.renderer
+            # A signal landing during the fork would be swallowed by the at-fork handlers
+            # (the run would not stop): held back until the workers exist, then delivered.
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
             try:
-                pool = ProcessPoolExecutor(self._count, multiprocessing.get_context("fork"))
-                pool.submit(int).result()  # fork every worker now, while no thread runs
+                self._pool = ProcessPoolExecutor(
+                    self._count,
+                    multiprocessing.get_context("fork"),
+                    initializer=_worker_start,
+                    initargs=(os.getpid(),),
+                )
+                self._pool.submit(int).result()  # fork every worker now, while no thread runs
             except (OSError, BrokenProcessPool):
-                return self  # no workers: built here, as without them
-            self._pool = pool
+                self.__exit__()  # no workers: built here, as without them
+            finally:
+                try:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                except BaseException:  # the held signal, raised: no one else will stop them
+                    self.__exit__()
+                    raise
         return self
 
     def __exit__(self, *exc: object) -> None:
