@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import json
+import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,8 +29,10 @@ from reportrunner.sitewriter import SiteWriter
 from reportrunner.snapshots import BadSnapshot, checked, clean
 
 Outcome = Callable[..., ReportOutcome]
+CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 needs_workers = pytest.mark.skipif(
-    sitepool.workers(10_000) == 0, reason="worker processes need fork and 2 CPUs"
+    "fork" not in multiprocessing.get_all_start_methods() or CPUS < 2,
+    reason="worker processes need fork and 2 CPUs",
 )
 
 
@@ -66,6 +70,13 @@ def _with_history(site: Path, runs: int, now: datetime) -> None:
 
 
 @pytest.fixture
+def no_stray_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers are forked only while no other thread runs; an idle thread another test of the
+    same session left behind (a finished server's) must not turn this file's workers off."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+@pytest.fixture
 def in_process(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     def switch() -> None:
         monkeypatch.setattr(sitepool, "MIN_REPORTS", 1_000_000)
@@ -74,6 +85,7 @@ def in_process(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
 
 
 @needs_workers
+@pytest.mark.usefixtures("no_stray_threads")
 def test_workers_build_the_very_same_site(
     tmp_path: Path,
     data: dict[str, Any],
@@ -101,6 +113,7 @@ def test_workers_build_the_very_same_site(
 
 
 @needs_workers
+@pytest.mark.usefixtures("no_stray_threads")
 def test_workers_mask_the_secrets_and_raise_template_errors_whole(
     tmp_path: Path, data: dict[str, Any], make_outcome: Outcome
 ) -> None:
@@ -127,6 +140,7 @@ def test_workers_mask_the_secrets_and_raise_template_errors_whole(
 
 
 @needs_workers
+@pytest.mark.usefixtures("no_stray_threads")
 def test_a_worker_that_dies_leaves_its_reports_to_the_main_process(
     tmp_path: Path,
     data: dict[str, Any],
@@ -150,6 +164,21 @@ def test_a_worker_that_dies_leaves_its_reports_to_the_main_process(
     in_process()
     publish(tmp_path / "serial", project, outcomes, now=now)
     assert _files(tmp_path / "survived") == _files(tmp_path / "serial")
+
+
+@needs_workers
+def test_no_workers_while_another_thread_runs() -> None:
+    """A lock another thread holds would stay held in a forked child: no fork then."""
+    assert sitepool.workers(sitepool.MIN_REPORTS) > 0 or threading.active_count() > 1
+    assert sitepool.workers(sitepool.MIN_REPORTS - 1) == 0
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert sitepool.workers(10_000) == 0
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_the_quick_check_gives_the_careful_verdict(now: datetime) -> None:
@@ -196,10 +225,10 @@ def test_the_writer_refuses_links_and_raises_a_failed_write(tmp_path: Path) -> N
     (tmp_path / "elsewhere").write_text("keep")
     with pytest.raises(OSError), SiteWriter(out) as writer:  # raised by close()
         writer.mkdir("report")
+        writer.text(("report", "report.md"), "fine")
         (out / "report" / "index.html").symlink_to(tmp_path / "elsewhere")
         with pytest.raises(UsageError, match="outside"):
             writer.text(("..", "escape.html"), "x")
         writer.text(("report", "index.html"), "through a link?")  # fails in the background
-        writer.text(("report", "report.md"), "fine")
     assert (tmp_path / "elsewhere").read_text() == "keep", "no link is written through"
     assert (out / "report" / "report.md").read_text() == "fine"
