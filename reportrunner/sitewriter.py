@@ -35,8 +35,10 @@ from reportrunner.staging import inside
 THREADS = 16
 #: Writes waiting at most (bounds the memory held by texts not yet written).
 PENDING = 256
-#: No link is followed at the last component; a file is created readable by all (umask).
+#: No link is followed at the last component; a file is created readable by all (umask);
+#: bytes as they are (Windows would otherwise translate newlines).
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+_FLAGS |= getattr(os, "O_BINARY", 0)
 
 
 def _plain_name(part: str) -> bool:
