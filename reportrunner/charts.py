@@ -119,23 +119,27 @@ class TrendChart:
     latest_text: str
 
 
-def downsample(
-    xy: Sequence[tuple[float, float]], columns: int = LINE_COLUMNS
-) -> list[tuple[float, float]]:
-    """The points of a line worth drawing: all of a short one; of a long one, per column of
-    equal width the lowest and highest point in their order (the ends are always kept)."""
-    if len(xy) <= 2 * columns:
-        return list(xy)
-    ys = [y for _, y in xy]
-    kept: set[int] = {0, len(xy) - 1}
-    size = len(xy) / columns
+def kept_runs(ys: Sequence[float], columns: int = LINE_COLUMNS) -> list[int]:
+    """The indices of a line's points worth drawing: all of a short one; of a long one, per
+    column of equal width the lowest and highest point in their order (the ends always)."""
+    if len(ys) <= 2 * columns:
+        return list(range(len(ys)))
+    kept: set[int] = {0, len(ys) - 1}
+    size = len(ys) / columns
     for column in range(columns):
         start, end = round(column * size), round((column + 1) * size)
         chunk = ys[start:end]
         if chunk:  # SVG y grows downwards: the highest value has the smallest y
             kept.add(start + chunk.index(max(chunk)))
             kept.add(start + chunk.index(min(chunk)))
-    return [xy[index] for index in sorted(kept)]
+    return sorted(kept)
+
+
+def downsample(
+    xy: Sequence[tuple[float, float]], columns: int = LINE_COLUMNS
+) -> list[tuple[float, float]]:
+    """The points of a line worth drawing (`kept_runs` of their y)."""
+    return [xy[index] for index in kept_runs([y for _, y in xy], columns)]
 
 
 def trend_chart(
@@ -152,33 +156,59 @@ def trend_chart(
     y axis starts at zero, so 351 → 378 looks like the 7% it is, not like a crash; it goes
     below zero only for negative values. Grid lines at zero, half and the top carry labels.
     """
-    known = [(when, day, value) for when, day, value in values if value is not None]
-    if len(known) < 2:
+    tooltips = [when for when, _, _ in values]
+    labels = [day for _, day, _ in values]
+    return run_chart(key, title, tooltips, labels, [value for _, _, value in values], fmt, unit)
+
+
+def run_chart(
+    key: str,
+    title: str,
+    tooltips: Sequence[str],
+    labels: Sequence[str],
+    raw: Sequence[float | None],
+    fmt: Callable[[float | None], str],
+    unit: str = "runs",
+) -> TrendChart | None:
+    """`trend_chart` of runs given as columns (a long history builds no tuple per run)."""
+    runs = [index for index, value in enumerate(raw) if value is not None]
+    if len(runs) < 2:
         return None
+    numbers: list[float] = [raw[index] for index in runs]  # type: ignore[misc]
     axis = TREND_HEIGHT - 26
     left, right, top, bottom = 8.0, WIDTH - 8.0, 24.0, float(axis)
-    low_value = min(value for _, _, value in known)
-    high_value = max(value for _, _, value in known)
+    low_value, high_value = min(numbers), max(numbers)
     low, high = min(0.0, low_value), max(0.0, high_value)
     span = high - low
-    step = (right - left) / (len(known) - 1)
+    step = (right - left) / (len(runs) - 1)
+    height = bottom - top
 
     def y_of(value: float) -> float:
         # All zero: the line lies on the baseline, where zero is.
-        return round(bottom - ((value - low) / span if span else 0.0) * (bottom - top), 2)
+        return round(bottom - ((value - low) / span if span else 0.0) * height, 2)
 
-    xy = [(round(left + index * step, 2), y_of(value)) for index, (_, _, value) in enumerate(known)]
-    shown = range(len(known)) if len(known) <= MAX_DOTS else (0, len(known) - 1)
+    def x_of(index: int) -> float:
+        return round(left + index * step, 2)
+
+    # y_of inlined for every run (a long history spends its time here); x only where drawn.
+    if span:
+        ys = [round(bottom - (value - low) / span * height, 2) for value in numbers]
+    else:
+        ys = [y_of(0.0)] * len(runs)
+    shown = range(len(runs)) if len(runs) <= MAX_DOTS else (0, len(runs) - 1)
     points = tuple(
-        TrendPoint(*xy[index], f"{known[index][0]}: {fmt(known[index][2])}") for index in shown
+        TrendPoint(x_of(index), ys[index], f"{tooltips[runs[index]]}: {fmt(numbers[index])}")
+        for index in shown
     )
     marks = [low, high] if span else [low]
     if span:
         marks.insert(1, low + span / 2)
     ticks = tuple(TrendTick(y_of(mark), fmt(mark)) for mark in marks)
+    first, last = labels[runs[0]], labels[runs[-1]]
+    lowest, highest, latest = fmt(low_value), fmt(high_value), fmt(numbers[-1])
     description = (
-        f"{title} over {len(known)} {unit} from {known[0][1]} to {known[-1][1]}: "
-        f"lowest {fmt(low_value)}, highest {fmt(high_value)}, latest {fmt(known[-1][2])}."
+        f"{title} over {len(runs)} {unit} from {first} to {last}: "
+        f"lowest {lowest}, highest {highest}, latest {latest}."
     )
     return TrendChart(
         key=key,
@@ -187,12 +217,12 @@ def trend_chart(
         width=WIDTH,
         height=TREND_HEIGHT,
         points=points,
-        polyline=" ".join(f"{x:g},{y:g}" for x, y in downsample(xy)),
+        polyline=" ".join(f"{x_of(index):g},{ys[index]:g}" for index in kept_runs(ys)),
         axis_y=y_of(0.0) if low <= 0 <= high else bottom,
         ticks=ticks,
-        top_text=fmt(high_value),
-        bottom_text=fmt(low_value),
-        first_text=known[0][1],
-        last_text=known[-1][1],
-        latest_text=fmt(known[-1][2]),
+        top_text=highest,
+        bottom_text=lowest,
+        first_text=first,
+        last_text=last,
+        latest_text=latest,
     )

@@ -20,8 +20,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from reportrunner.redact import redact
-from reportrunner.snapshots import HEADLINE_KEYS, Snapshot, checked
-from reportrunner.windows import parse_rfc3339
+from reportrunner.snapshots import HEADLINE_KEYS, Snapshot, checked, fetched_moment
 
 __all__ = ["HEADLINE_KEYS", "MAX_SNAPSHOTS", "LoadedHistory", "Snapshot", "merge", "read_source"]
 MAX_SNAPSHOTS = 500
@@ -82,7 +81,7 @@ def _fetched(item: object) -> datetime | None:
     if not isinstance(item.get("headline"), dict):
         return None
     try:
-        return parse_rfc3339(item["fetched_at"])
+        return fetched_moment(item["fetched_at"])
     except ValueError:
         return None
 

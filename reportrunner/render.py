@@ -101,6 +101,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A Renderer lives for one build (serve makes a new one per rebuild): templates are
+            # compiled once, not checked on disk at every page and include.
+            auto_reload=False,
         )
         self.env.filters.update(self.formatter.filters())
 

@@ -36,7 +36,8 @@ from reportrunner.sitefiles import (
     read_json,
     site_marker,
 )
-from reportrunner.sitereport import PublishedReport, ReportItem, SiteResult, build_report, carried
+from reportrunner.sitepool import Builder
+from reportrunner.sitereport import PublishedReport, ReportItem, SiteResult, carried
 from reportrunner.sitewriter import SiteWriter
 from reportrunner.snapshots import checked
 from reportrunner.spec import printable
@@ -68,22 +69,23 @@ def _build(
     generated = iso_z(now.astimezone(timezone.utc).replace(microsecond=0))
     published: list[PublishedReport] = []
     entries: list[IndexEntry] = []
-    with staged(out, ownership_problem) as staging:
-        writer = SiteWriter(staging, secrets)
+    with (
+        Builder(renderer, len(items)) as builder,  # workers forked before the writer's threads
+        staged(out, ownership_problem) as staging,
+        SiteWriter(staging, secrets) as writer,
+    ):
         writer.mkdir("history")
         # What the deliveries last sent stays with the site until `deliver` updates it.
         delivery_state.carry(carry_from or out, writer)
-        for item in items:
-            report, entry = build_report(writer, renderer, item, histories.get(item.id, []), out)
+        # Each report's folder and history file, in worker processes when there are many.
+        for item, (report, entry) in zip(
+            items, builder.build(writer, items, histories, out), strict=True
+        ):
             if report.status != item.status and report.status in ("failed", "stale"):
                 kept = "kept its previous pages" if report.status == "stale" else "not published"
                 warnings.append(f"{item.id}: {kept}: {report.error}")
             published.append(report)
             entries.append(entry)
-            snapshots = histories.get(item.id)
-            if snapshots and not id_problem(item.id):
-                document = history.document(item.id, snapshots)
-                writer.json(("history", f"{item.id}.json"), document, None)
         view = index_view(
             project.site_title, now, entries, renderer.formatter, project.site_timezone
         )

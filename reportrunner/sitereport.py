@@ -19,7 +19,7 @@ from reportrunner.kinds import kind_of_data
 from reportrunner.redact import redact
 from reportrunner.render import FILE_KEYS, Renderer
 from reportrunner.sitefiles import earlier_data, old_pages, stored_data
-from reportrunner.sitewriter import SiteWriter
+from reportrunner.sitewriter import Sink
 from reportrunner.spec import printable
 from reportrunner.windows import parse_rfc3339
 
@@ -118,7 +118,7 @@ def _is_time(text: str) -> bool:
 
 
 def build_report(
-    writer: SiteWriter,
+    writer: Sink,
     renderer: Renderer,
     item: ReportItem,
     snapshots: list[history.Snapshot],
@@ -166,7 +166,7 @@ def build_report(
 
 
 def _keep_previous(
-    writer: SiteWriter, site: Path, item: ReportItem, error: str
+    writer: Sink, site: Path, item: ReportItem, error: str
 ) -> tuple[PublishedReport, IndexEntry]:
     """A report whose template was refused by the sandbox keeps its previous pages as stale."""
     pages = old_pages(site, item.id, FILE_KEYS)

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from reportrunner.charts import TrendChart, trend_chart
+from reportrunner.charts import TrendChart, run_chart
 from reportrunner.filters import Formatter, zone_info
 from reportrunner.metrics import FIELD, TREND_KEYS
-from reportrunner.windows import parse_rfc3339
+from reportrunner.snapshots import fetched_moment
 
 
 def _fmt_metric(fmt: Formatter, kind: str, currency: str, value: float | None) -> str:
@@ -50,20 +50,22 @@ def trends(
     zone: str,
 ) -> list[TrendChart]:
     # The runs' times are parsed and formatted once, not once per metric.
-    moments = [parse_rfc3339(item["fetched_at"]) for item in history]
+    moments = [fetched_moment(item["fetched_at"]) for item in history]
     texts = [fmt.moment(moment, zone) for moment in moments]
-    when = list(zip(texts, run_labels(moments, texts, fmt, zone), strict=True))
+    labels = run_labels(moments, texts, fmt, zone)
     series: list[tuple[str, str, str, list[Any]]] = []
+    heads = [item.get("headline") or {} for item in history]
     for key in TREND_KEYS:
         label, kind, _ = FIELD[key]
-        series.append((key, label, kind, [(i.get("headline") or {}).get(key) for i in history]))
+        series.append((key, label, kind, [head.get(key) for head in heads]))
+    counted = [item.get("stages") or {} for item in history] if stages else []
     for number, (stage_id, stage_label) in enumerate(stages, start=1):
-        counts = [(item.get("stages") or {}).get(stage_id) for item in history]
+        counts = [per_run.get(stage_id) for per_run in counted]
         series.append((f"stage-{number}", f"Opportunities in {stage_label}", "count", counts))
     charts = []
     for key, label, kind, raw in series:
-        values = [(tooltip, axis, value) for (tooltip, axis), value in zip(when, raw, strict=True)]
-        chart = trend_chart(key, label, values, functools.partial(_fmt_metric, fmt, kind, cur))
+        metric = functools.partial(_fmt_metric, fmt, kind, cur)
+        chart = run_chart(key, label, texts, labels, raw, metric)
         if chart is not None:
             charts.append(chart)
     return charts
