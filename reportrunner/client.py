@@ -40,7 +40,14 @@ from reportrunner.apikey import emulator_key, key_and_url_from_env, key_problem
 from reportrunner.bounded import AnswerTooLarge, DeadlineExceeded
 from reportrunner.callstats import CallStats, WaitBudget
 from reportrunner.errors import ApiError, AuthError, ConfigError
-from reportrunner.ratelimit import Pacer, WaitTooLong, parse_headers, retry_wait
+from reportrunner.ratelimit import (
+    Pacer,
+    RateLimitInfo,
+    WaitTooLong,
+    parse_headers,
+    retry_wait,
+    scope_of,
+)
 from reportrunner.redact import register_secret
 
 __all__ = [
@@ -179,7 +186,7 @@ class CloseClient:
         try:
             while True:
                 self._stop_if_key_rejected()
-                self._wait_for_pacer(budget, local, shown)
+                self._wait_for_pacer(budget, local, shown, scope_of(path))
                 if self._rejected_key is not None:  # rejected while this thread waited
                     self.pacer.release(None)
                     self._stop_if_key_rejected()
@@ -213,7 +220,9 @@ class CloseClient:
                     problem = describe(exc)
                 else:
                     refused = response.status_code == 429
-                    self.pacer.release(parse_headers(response.headers), refused=refused)
+                    # An answer without any RateLimit header still tells the pacer it got through.
+                    info = parse_headers(response.headers) or RateLimitInfo()
+                    self.pacer.release(info, refused=refused)
                     outcome = self._judge(method, response, shown, local, budget)
                     if outcome is _RETRY_NOW:
                         continue
@@ -237,9 +246,9 @@ class CloseClient:
         if first is not None:
             raise AuthError(first.message, url=first.url, status=first.status, hint=first.hint)
 
-    def _wait_for_pacer(self, budget: WaitBudget, local: CallStats, shown: str) -> None:
+    def _wait_for_pacer(self, budget: WaitBudget, local: CallStats, shown: str, group: str) -> None:
         try:
-            waited = self.pacer.acquire(max_wait=budget.remaining)
+            waited = self.pacer.acquire(group=group, max_wait=budget.remaining)
         except WaitTooLong as exc:
             local.rate_limit_wait += exc.waited
             budget.charge(exc.waited)
