@@ -1,5 +1,10 @@
-"""The Close API key: read from the environment, checked that HTTP can carry it, registered
-for redaction before anything could print it.
+"""The Close API key(s): read from the environment, checked that HTTP can carry them,
+registered for redaction before anything could print them.
+
+`CLOSE_API_KEY` may hold several keys of one organisation separated by commas and/or
+whitespace (spaces, tabs, line breaks): none of these can occur in a key, which is visible
+ASCII sent as HTTP Basic's user name (close-api.md §5). Errors name a key by its position
+("key 2 of 3"), never by its value.
 
 Apart from client.py (the session and retry loop) so that the CLI can check a key, and the
 emulator command its --api-key, without importing requests.
@@ -8,6 +13,7 @@ emulator command its --api-key, without importing requests.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import unicodedata
 
@@ -16,25 +22,55 @@ from reportrunner.redact import register_secret
 
 
 def key_and_url_from_env(default_url: str, *, needed_for: str, hint: str) -> tuple[str, str]:
-    """The API key from CLOSE_API_KEY and the base URL: CLOSE_API_URL, else `default_url`.
+    """The API key(s) from CLOSE_API_KEY and the base URL: CLOSE_API_URL, else `default_url`.
 
-    The key is registered for redaction before anything could print it. Unset, a ConfigError
-    names the variable and says what the key is `needed_for`; nothing was sent yet.
+    Every key is registered for redaction before anything could print it. Several keys come
+    back joined by commas (`split_keys` takes them apart again). Unset, a ConfigError names
+    the variable and says what the key is `needed_for`; nothing was sent yet.
     """
-    key = os.environ.get("CLOSE_API_KEY", "").strip()
-    if not key:
+    raw = os.environ.get("CLOSE_API_KEY", "")
+    if not raw.strip():
         raise ConfigError(
             f"CLOSE_API_KEY is not set; {needed_for} (no request was made)", hint=hint
         )
-    register_secret(key)
-    problem = key_problem(key)
-    if problem:
-        raise ConfigError(
-            f"CLOSE_API_KEY cannot be sent in an HTTP header: {problem} (no request was made)",
-            hint="copy the key again from Close (Settings → Developer → API Keys); a pasted "
-            "key often picks up a '…', a quote or a line break.",
-        )
-    return key, url_from_env(default_url)
+    keys = split_keys(raw, source="CLOSE_API_KEY")
+    return ",".join(keys), url_from_env(default_url)
+
+
+def split_keys(raw: str, *, source: str = "the API key") -> tuple[str, ...]:
+    """The keys in `raw` (commas and/or whitespace between them), each checked and registered
+    for redaction. An empty part between two commas, a repeated key or a key HTTP cannot
+    carry is a ConfigError naming the key's position, never its value."""
+    stripped = raw.strip()
+    parts = re.split(r"\s*,\s*|\s+", stripped) if stripped else []
+    for part in parts:
+        if part:
+            register_secret(part)
+    total = len(parts)
+    if not total:
+        raise ConfigError(f"{source} is empty (no request was made)")
+    seen: dict[str, int] = {}
+    for position, key in enumerate(parts, start=1):
+        where = f"{source}: key {position} of {total}" if total > 1 else source
+        if not key:
+            raise ConfigError(
+                f"{where} is empty (two commas in a row, or one at an end); no request was made",
+                hint="separate several keys with one comma or whitespace each.",
+            )
+        if key in seen:
+            raise ConfigError(
+                f"{source}: key {position} of {total} repeats key {seen[key]}; no request was made",
+                hint="list each key once: a key used twice adds nothing to the rate limit.",
+            )
+        seen[key] = position
+        problem = key_problem(key)
+        if problem:
+            raise ConfigError(
+                f"{where} cannot be sent in an HTTP header: {problem} (no request was made)",
+                hint="copy the key again from Close (Settings → Developer → API Keys); a "
+                "pasted key often picks up a '…', a quote or a line break.",
+            )
+    return tuple(parts)
 
 
 def url_from_env(default_url: str) -> str:

@@ -36,11 +36,18 @@ from reportrunner.answers import (
     rejected,
     safe_url,
 )
-from reportrunner.apikey import emulator_key, key_and_url_from_env, key_problem
+from reportrunner.apikey import emulator_key, key_and_url_from_env, key_problem, split_keys
 from reportrunner.bounded import AnswerTooLarge, DeadlineExceeded
 from reportrunner.callstats import CallStats, WaitBudget
-from reportrunner.errors import ApiError, AuthError, ConfigError
-from reportrunner.ratelimit import Pacer, WaitTooLong, parse_headers, retry_wait
+from reportrunner.errors import ApiError, AuthError
+from reportrunner.ratelimit import (
+    Pacer,
+    RateLimitInfo,
+    WaitTooLong,
+    parse_headers,
+    retry_wait,
+    scope_of,
+)
 from reportrunner.redact import register_secret
 
 __all__ = [
@@ -56,6 +63,8 @@ __all__ = [
 ]
 
 USER_AGENT = f"reportrunner/{__version__}"
+#: Close's organisation limit in units of a key's (close-api.md §4).
+ORG_FACTOR = 3
 
 
 @dataclass(frozen=True)
@@ -89,9 +98,10 @@ class CloseClient:
         # Registered here, not only by the CLI: used from Python, a server echoing the key in
         # an error body must not put it into exception texts or report errors either.
         register_secret(settings.api_key)
-        problem = key_problem(settings.api_key)
-        if problem:
-            raise ConfigError(f"the API key cannot be sent in an HTTP header: {problem}")
+        #: Several keys of one organisation (commas or whitespace between them): each is
+        #: paced apart; at most `ORG_FACTOR` are used at once (the organisation's limit).
+        self.keys = split_keys(settings.api_key)
+        self._active = list(range(len(self.keys)))
         self.settings = settings
         self._bounds = bounded.Bounds(
             deadline=settings.timeout,
@@ -106,21 +116,49 @@ class CloseClient:
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self.stats = CallStats()  # whole-client totals
-        #: Set by the first 401/403: from then on no thread sends anything (the key is bad).
+        #: Set by a 401/403 on the last usable key: from then on no thread sends anything.
         self._rejected_key: AuthError | None = None
+        self.warnings: list[str] = []  # keys dropped on the way (never their values)
 
     # -- sessions -------------------------------------------------------------------------
-    def _session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
+    def _session(self, key: int = 0) -> requests.Session:
+        sessions: dict[int, requests.Session] | None = getattr(self._local, "sessions", None)
+        if sessions is None:
+            sessions = self._local.sessions = {}
+        session = sessions.get(key)
         if session is None:
             session = bounded.new_session()
-            session.auth = (self.settings.api_key, "")
+            session.auth = (self.keys[key], "")
             session.headers["User-Agent"] = USER_AGENT
             session.headers["Accept"] = "application/json"
-            self._local.session = session
+            sessions[key] = session
             with self._lock:
                 self._sessions.append(session)
         return session
+
+    def _choose_key(self, group: str) -> int:
+        """The usable key whose limit frees a slot soonest (ties: the lowest position).
+
+        Close's organisation limit is `ORG_FACTOR` times a key's (close-api.md §4): keys
+        past that many add nothing, so they stand by for a key that is rejected.
+        """
+        with self._lock:
+            usable = self._active[:ORG_FACTOR]
+        if len(usable) == 1:
+            return usable[0]
+        return min(usable, key=lambda k: (self.pacer.peek(str(k), group=group), k))
+
+    def _drop_key(self, key: int, error: AuthError) -> bool:
+        """Stop using a rejected key if another one remains; False when it was the last."""
+        with self._lock:
+            if key in self._active and len(self._active) > 1:
+                self._active.remove(key)
+                self.warnings.append(
+                    f"key {key + 1} of {len(self.keys)} in CLOSE_API_KEY was rejected "
+                    f"({error.status}); the run goes on with the other keys"
+                )
+                return True
+            return key not in self._active and bool(self._active)
 
     def close(self) -> None:
         with self._lock:
@@ -179,14 +217,16 @@ class CloseClient:
         try:
             while True:
                 self._stop_if_key_rejected()
-                self._wait_for_pacer(budget, local, shown)
+                group = scope_of(path)
+                key = self._choose_key(group)
+                self._wait_for_pacer(budget, local, shown, group, key)
                 if self._rejected_key is not None:  # rejected while this thread waited
                     self.pacer.release(None)
                     self._stop_if_key_rejected()
                 local.requests += 1
                 try:
                     response = bounded.send(
-                        self._session(),
+                        self._session(key),
                         method,
                         url,
                         bounds=self._bounds,
@@ -213,8 +253,16 @@ class CloseClient:
                     problem = describe(exc)
                 else:
                     refused = response.status_code == 429
-                    self.pacer.release(parse_headers(response.headers), refused=refused)
-                    outcome = self._judge(method, response, shown, local, budget)
+                    # An answer without any RateLimit header still tells the pacer it got through.
+                    info = parse_headers(response.headers) or RateLimitInfo()
+                    self.pacer.release(info, refused=refused)
+                    try:
+                        outcome = self._judge(method, response, shown, local, budget)
+                    except AuthError as error:
+                        if response.status_code == 401 and self._drop_key(key, error):
+                            continue  # another key takes this request
+                        self._rejected_key = error
+                        raise
                     if outcome is _RETRY_NOW:
                         continue
                     if not isinstance(outcome, _Transient):
@@ -237,9 +285,11 @@ class CloseClient:
         if first is not None:
             raise AuthError(first.message, url=first.url, status=first.status, hint=first.hint)
 
-    def _wait_for_pacer(self, budget: WaitBudget, local: CallStats, shown: str) -> None:
+    def _wait_for_pacer(
+        self, budget: WaitBudget, local: CallStats, shown: str, group: str, key: int
+    ) -> None:
         try:
-            waited = self.pacer.acquire(max_wait=budget.remaining)
+            waited = self.pacer.acquire(str(key), group=group, max_wait=budget.remaining)
         except WaitTooLong as exc:
             local.rate_limit_wait += exc.waited
             budget.charge(exc.waited)
@@ -302,9 +352,7 @@ class CloseClient:
             self.pacer.hold(wait)
             return _RETRY_NOW
         if status in (401, 403):
-            error = auth_error(response, shown)
-            self._rejected_key = error
-            raise error
+            raise auth_error(response, shown)
         if status >= 500:
             return _Transient(f"Close answered {status} {response.reason or ''}".rstrip())
         raise rejected(method, response, shown)

@@ -104,6 +104,7 @@ def summary_table(result: RunResult) -> str:
             lines.append(f"error: {outcome.id}: {outcome.error}")
     for problem in result.name_problems:
         lines.append(f"warning: names: {problem} (ids are shown instead)")
+    lines.extend(f"warning: {warning}" for warning in result.key_warnings)
     return output.command_safe(redact("\n".join(lines)))
 
 

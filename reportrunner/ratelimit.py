@@ -15,15 +15,10 @@ from __future__ import annotations
 import email.utils
 import math
 import re
-import threading
-import time
-from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-
-from reportrunner.errors import ReportRunnerError
 
 #: Used when a 429 carries no usable hint at all (Close promises one, but be safe).
 DEFAULT_RETRY_WAIT = 2.0
@@ -170,152 +165,25 @@ def retry_wait(headers: Mapping[str, str], body: Any = None) -> float:
     return DEFAULT_RETRY_WAIT
 
 
-class Pacer:
-    """Shared by every worker thread: spaces requests so the announced limit is never exceeded.
-
-    Workers call `acquire()` before each request (it sleeps while the window is exhausted or a
-    429 asked everyone to hold off) and `release(info)` after the answer, on the same thread.
-    Each request gets a sequence number; an answer's `remaining` is taken as the truth minus
-    the requests the server may count after it (those still in flight, and those answered
-    since with a lower count), and answers older than one already applied are ignored.
-    When the estimate reaches zero, workers wait for the next answer while requests are in
-    flight, else for `reset`. After a 429 one request probes before the others resume.
-    """
-
-    def __init__(
-        self,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._local = threading.local()  # the sequence number of this thread's request
-        self._blocked_until = 0.0
-        self._limit: int | None = None
-        self._remaining: int | None = None  # estimated slots left; None = unknown, no pacing
-        self._window_end: float | None = None
-        self._next_seq = 0
-        self._applied_seq = -1
-        self._in_flight: set[int] = set()
-        #: Requests the server may count after the last answer applied: those in flight then,
-        #: plus every one sent since. A token bucket's "full" reset ignores them.
-        self._counted_after = 0
-        self._answers = 0  # answers carrying a count, so far
-        self._answers_at_send: dict[int, int] = {}  # seq → `_answers` when it was sent
-        self._recent: deque[tuple[int, int]] = deque(maxlen=RECENT_ANSWERS)  # (index, remaining)
-        self.total_wait = 0.0  # seconds spent waiting, summed over workers (for the stats)
-
-    def _wait_needed(self, now: float) -> float:
-        if now < self._blocked_until:
-            return self._blocked_until - now
-        if self._remaining is None or self._remaining > 0:
-            return 0.0
-        if self._window_end is not None and now >= self._window_end and self._limit is not None:
-            # The window is over (or the bucket full again): the full limit, less every
-            # request the server may have counted since the answer that announced `reset`.
-            self._remaining = self._limit - self._counted_after
-            self._counted_after = 0
-            self._window_end = None
-            if self._remaining > 0:
-                return 0.0
-        if self._in_flight:
-            # An answer is on its way and will say what is really left: waiting for it costs
-            # far less than waiting for the whole window (the estimate is conservative).
-            return ANSWER_POLL
-        if self._window_end is not None:
-            return self._window_end - now
-        self._remaining = 1  # nothing in flight and no window known: one request probes
-        return 0.0
-
-    def peek(self) -> float:
-        """Seconds a request would have to wait right now (no reservation made)."""
-        with self._lock:
-            return self._wait_needed(self._clock())
-
-    def acquire(self, *, max_wait: float | None = None) -> float:
-        """Block until a request may be sent, reserve a slot, and return the seconds waited.
-
-        With `max_wait`, raise `WaitTooLong` instead of sleeping past that many seconds.
-        """
-        waited = 0.0
-        while True:
-            with self._lock:
-                wait = self._wait_needed(self._clock())
-                if wait <= 0:
-                    if self._remaining is not None:
-                        self._remaining -= 1
-                    self._local.seq = self._next_seq
-                    self._in_flight.add(self._next_seq)
-                    self._answers_at_send[self._next_seq] = self._answers
-                    self._counted_after += 1
-                    self._next_seq += 1
-                    self.total_wait += waited
-                    return waited
-            if max_wait is not None and waited + wait > max_wait:
-                with self._lock:
-                    self.total_wait += waited
-                raise WaitTooLong(waited, wait)
-            self._sleep(wait)
-            waited += wait
-
-    def release(self, info: RateLimitInfo | None, *, refused: bool = False) -> None:
-        """Record what the answer to this thread's last request said about the limit.
-
-        `refused` marks a 429: its header describes the refusal, not the window, and the
-        caller follows up with `hold`.
-        """
-        seq: int | None = getattr(self._local, "seq", None)
-        self._local.seq = None
-        if seq is None:
-            return
-        with self._lock:
-            self._in_flight.discard(seq)
-            sent_at = self._answers_at_send.pop(seq, self._answers)
-            if refused:
-                return
-            if info is None:  # no answer (connection error): nothing learned
-                return
-            if info.limit is not None:
-                self._limit = info.limit
-            if info.remaining is None:
-                return
-            # Servers do not answer in order. Requests still in flight may be counted after
-            # this answer was computed, and so may those answered since this one was sent
-            # that saw fewer requests left than this one did (they came later).
-            later = sum(
-                1 for index, left in self._recent if index >= sent_at and left < info.remaining
-            )
-            self._recent.append((self._answers, info.remaining))
-            self._answers += 1
-            if seq < self._applied_seq:
-                return  # an older answer than one already applied: out of date
-            self._applied_seq = seq
-            uncounted = len(self._in_flight) + later
-            self._remaining = info.remaining - uncounted
-            self._counted_after = uncounted
-            if info.reset is not None:
-                self._window_end = self._clock() + info.reset
-
-    def hold(self, seconds: float) -> None:
-        """A 429 said to wait: every worker waits until then (the caller sleeps in acquire)."""
-        with self._lock:
-            self._blocked_until = max(self._blocked_until, self._clock() + seconds)
-            # After the wait one request probes; the others wait for its answer, which says
-            # how much of the limit is really left (a 429 storm otherwise follows every 429).
-            self._remaining = 1
-            self._window_end = None
-            self._applied_seq = self._next_seq - 1
+def scope_of(path: str) -> str:
+    """The endpoint group a request counts against (Close may limit each apart, §4): the
+    report endpoints, or the look-ups. `path` is relative to the API base."""
+    return "reports" if path.lstrip("/").startswith("report/") else "lookups"
 
 
-class WaitTooLong(ReportRunnerError):
-    """The pacer would have to wait longer than the caller's budget allows.
+# The pacer lives in pacer.py; these names stay importable from here.
+from reportrunner.pacer import Pacer, WaitTooLong  # noqa: E402
 
-    The client catches it and raises an `ApiError` naming the URL and the report.
-    """
-
-    def __init__(self, waited: float, needed: float) -> None:
-        super().__init__(f"rate-limit wait of {needed:.1f} s exceeds the remaining budget")
-        self.waited = waited
-        self.needed = needed
+__all__ = [
+    "DEFAULT_RETRY_WAIT",
+    "MIN_WAIT",
+    "Pacer",
+    "RateLimitInfo",
+    "WaitTooLong",
+    "parse_headers",
+    "parse_legacy_body",
+    "parse_ratelimit_header",
+    "parse_retry_after",
+    "retry_wait",
+    "scope_of",
+]

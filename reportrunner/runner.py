@@ -132,6 +132,7 @@ def run_reports(
         unique_requests=len(jobs_by_key),
         seconds=clock() - started,
         name_problems=list(names.problems),
+        key_warnings=list(client.warnings),
     )
     progress.emit("done")
     return result

@@ -57,6 +57,7 @@ class RunResult:
     unique_requests: int  # requests actually needed after deduplication
     seconds: float
     name_problems: list[str] = field(default_factory=list)
+    key_warnings: list[str] = field(default_factory=list)  # keys dropped (by position)
 
     @property
     def ok(self) -> int:

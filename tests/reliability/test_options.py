@@ -75,12 +75,10 @@ def test_every_numeric_option_has_finite_documented_bounds() -> None:
     "key",
     [
         "api_abc…def",  # a pasted ellipsis: not Latin-1, requests would crash encoding it
-        "api_abc\ndef",  # a line break: a second header
-        "api_abc\rdef",
-        "api abc",  # a space inside (outer spaces are stripped)
+        # Whitespace and commas separate several keys (docs/running.md): not errors here.
         "api_abc:def",  # ':' ends Basic's user name
         "api_abcédef",  # Latin-1 but not ASCII: Close's keys are ASCII
-        "api_\x7fabc\tx",  # DEL and a tab
+        "api_\x7fabc",  # DEL
         "api_abc\u200bdef",  # zero-width space, invisible when pasted
     ],
 )

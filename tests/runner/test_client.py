@@ -114,8 +114,9 @@ def test_429_each_form_waits_announced_time_and_is_not_a_failure(emu: Emulator, 
     assert "aggregations" in answer
     assert stats.rate_limited == 1 and stats.retries == 0 and stats.requests == 2
     expected = 1.0 if style == "retry-after" else 0.3  # Retry-After rounds up to whole seconds
-    assert sleep.calls == [pytest.approx(expected, abs=0.01)]
-    assert stats.rate_limit_wait == pytest.approx(expected, abs=0.01)
+    # The announced wait, plus at most the pacer's small safety margin on a reset.
+    assert sum(sleep.calls) == pytest.approx(expected, abs=0.03)
+    assert stats.rate_limit_wait == pytest.approx(expected, abs=0.03)
 
 
 def test_429_wait_budget_exhausted_fails_clearly(emu: Emulator) -> None:

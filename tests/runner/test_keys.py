@@ -1,0 +1,90 @@
+"""Several API keys in CLOSE_API_KEY: parsing, redaction, and the client spreading requests
+over them against the emulator's per-key + organisation limiter (real HTTP)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from reportrunner.apikey import key_and_url_from_env, split_keys
+from reportrunner.client import ClientSettings, CloseClient
+from reportrunner.emulator import Emulator
+from reportrunner.emulator.org import PIPELINES
+from reportrunner.errors import AuthError, ConfigError
+from reportrunner.redact import redact
+
+TOTALS = "/report/funnel/opportunity/totals/"
+BODY = {"pipeline": PIPELINES[0].id, "type": "created-cohort", "cohort_relative_range": "all-time"}
+FIRST, SECOND = "api_firstKEY01", "api_secondKEY2"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [f"{FIRST},{SECOND}", f"{FIRST}, {SECOND}", f" {FIRST}\n{SECOND}\n", f"{FIRST}\t{SECOND}"],
+)
+def test_commas_and_whitespace_separate_keys(raw: str) -> None:
+    assert split_keys(raw) == (FIRST, SECOND)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (f"{FIRST},,{SECOND}", "key 2 of 3 is empty"),
+        (f"{FIRST},", "key 2 of 2 is empty"),
+        (f"{FIRST},{SECOND},{FIRST}", "key 3 of 3 repeats key 1"),
+        (f"{FIRST},{SECOND}\u2026", "key 2 of 2 cannot be sent in an HTTP header"),
+    ],
+)
+def test_bad_key_lists_name_the_position_never_the_value(raw: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        split_keys(raw, source="CLOSE_API_KEY")
+    text = str(caught.value) + (caught.value.hint or "")
+    assert message in text
+    assert FIRST not in text and SECOND not in text
+
+
+def test_every_key_from_the_environment_is_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLOSE_API_KEY", f"{FIRST}\n{SECOND}")
+    keys, _ = key_and_url_from_env("http://x", needed_for="test", hint="")
+    assert keys == f"{FIRST},{SECOND}"
+    assert FIRST not in redact(f"a {FIRST}") and SECOND not in redact(f"b {SECOND}")
+
+
+def _post_many(client: CloseClient, count: int, jobs: int) -> list[object]:
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(lambda _: client.post_json(TOTALS, BODY), range(count)))
+
+
+def test_requests_spread_over_both_keys_within_each_keys_limit() -> None:
+    with Emulator(
+        api_key=FIRST, other_keys=[SECOND], rate_limit=4, burst=4, limiter="org", latency=0.02
+    ) as emu:
+        settings = ClientSettings(base_url=emu.base_url, api_key=f"{FIRST},{SECOND}")
+        with CloseClient(settings) as client:
+            answers = _post_many(client, 16, jobs=4)
+        buckets = emu.limiter._keys._buckets  # type: ignore[attr-defined]
+    assert len(answers) == 16
+    assert set(buckets) == {FIRST, SECOND}  # both keys carried requests
+    # 16 requests at 4/s with a burst of 4 per key: paced, next to no 429s.
+    assert client.stats.rate_limited <= 2, client.stats
+
+
+def test_a_rejected_key_is_dropped_and_the_others_go_on() -> None:
+    with Emulator(api_key=SECOND, latency=0.01) as emu:
+        settings = ClientSettings(base_url=emu.base_url, api_key=f"{FIRST},{SECOND}")
+        with CloseClient(settings) as client:
+            answers = _post_many(client, 6, jobs=2)
+    assert len(answers) == 6
+    assert client.warnings == [
+        "key 1 of 2 in CLOSE_API_KEY was rejected (401); the run goes on with the other keys"
+    ]
+
+
+def test_when_every_key_is_rejected_the_run_stops() -> None:
+    with Emulator(api_key="api_onlyRealKey", latency=0.01) as emu:
+        settings = ClientSettings(base_url=emu.base_url, api_key=f"{FIRST},{SECOND}")
+        with CloseClient(settings) as client, pytest.raises(AuthError) as caught:
+            client.post_json(TOTALS, BODY)
+    assert FIRST not in str(caught.value) and SECOND not in str(caught.value)
+    assert caught.value.status == 401
