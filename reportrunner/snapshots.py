@@ -189,6 +189,9 @@ def _quick(items: list[object], now: datetime) -> list[Snapshot] | None:
     for item in items:
         if type(item) is not dict:
             return None
+        # A kind's own metrics (not the funnel's) take the careful path, which keeps them.
+        if "metrics" in item or "compared_metrics" in item:
+            return None
         head, compared = item.get("headline"), item.get("compared_headline")
         windows, stages = item.get("windows"), item.get("stages")
         if type(head) is not dict or not (compared is None or type(compared) is dict):
