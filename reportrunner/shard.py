@@ -26,8 +26,8 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from reportrunner.errors import UsageError
+from reportrunner.kinds import kind_named
 from reportrunner.model import Spec
-from reportrunner.plan import plan_report
 
 if TYPE_CHECKING:
     from reportrunner.validate import RejectedSpec, ValidationResult
@@ -117,7 +117,7 @@ def groups(specs: Sequence[Spec], extra_ids: Iterable[str] = ()) -> list[Group]:
     requests_of: dict[str, set[str]] = {}
     for spec in specs:
         union.find(spec.id)
-        keys = {request.key for request in plan_report(spec, REFERENCE).requests}
+        keys = {request.key for request in kind_named(spec.kind).plan(spec, REFERENCE).requests}
         requests_of.setdefault(spec.id, set()).update(keys)
         for key in keys:
             union.join(spec.id, by_request.setdefault(key, spec.id))

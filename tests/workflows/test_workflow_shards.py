@@ -69,6 +69,11 @@ def _numbers(site: Path) -> dict[str, Any]:
         data = json.loads((site / report_id["id"] / "data.json").read_text(encoding="utf-8"))
         data.pop("fetched_at")
         data["stats"] = {"requests": data["stats"]["requests"]}
+        if data.get("kind") == "activity":
+            # The emulator's activities accrue up to the second (a working day is under way
+            # between the two runs), so only the requests' shape can match, not the counts.
+            data.pop("responses", None)
+            data.pop("windows", None)
         found[report_id["id"]] = data
     return found
 
