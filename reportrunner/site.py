@@ -54,7 +54,7 @@ from reportrunner.windows import iso_z
 __all__ = ["PublishedReport", "SiteResult", "claim", "publish", "rerender"]
 
 
-def _build(
+def build_site(
     out: Path,
     project: Project,
     items: Sequence[ReportItem],
@@ -225,12 +225,7 @@ def _publish(
         if outcome.status == "ok" and item.status != "ok"
     ]
     histories = _merge_histories(out, items, history_from, warnings, now)
-    return _build(out, project, items, histories, warnings, now, secrets, marks=marks)
-
-
-#: The site builder, for sitemerge.py (render --from A --from B): the same files, manifest and
-#: swap as publish and rerender.
-build_site = _build
+    return build_site(out, project, items, histories, warnings, now, secrets, marks=marks)
 
 
 def rerender(
@@ -283,4 +278,4 @@ def _rerender(
     loaded = history.read_folder(source, ids, now)
     warnings.extend(loaded.warnings)
     histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
-    return _build(target, project, items, histories, warnings, now, secrets, carry_from=source)
+    return build_site(target, project, items, histories, warnings, now, secrets, carry_from=source)
