@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "render" / "fixtures"

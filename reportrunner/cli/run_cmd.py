@@ -31,10 +31,10 @@ from reportrunner.redact import redact
 if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
     from reportrunner.deliver.entry import DeliveryResult
     from reportrunner.deliver.state import DeliveryState
+    from reportrunner.fetch.runtypes import RunResult
     from reportrunner.model import Project
-    from reportrunner.runtypes import RunResult
-    from reportrunner.staging import SiteLock
-    from reportrunner.validate import RejectedSpec, ValidationResult
+    from reportrunner.site.staging import SiteLock
+    from reportrunner.spec.validate import RejectedSpec, ValidationResult
 
 
 #: --timeout's documented range (docs/running.md): below it nothing answers, above it a
@@ -55,7 +55,7 @@ class RunOptions:
     timeout: float = 60.0
     format: str = "text"
     history_from: str | None = None
-    shard: str | None = None  # "K/N": fetch only this share (reportrunner/shard.py)
+    shard: str | None = None  # "K/N": fetch only this share (reportrunner/fetch/shard.py)
 
 
 def _rejected_outcome(rejected: RejectedSpec) -> ReportOutcome:
@@ -95,7 +95,7 @@ def _echo_err(text: str) -> None:
 
 def execute(options: RunOptions) -> ExitStatus:
     """Run the whole pipeline; raises ReportRunnerError subclasses for the CLI to translate."""
-    from reportrunner.validate import validate_paths
+    from reportrunner.spec.validate import validate_paths
 
     paths = options.paths or (Path("specs"),)
     validation = validate_paths(list(paths), root=Path.cwd())
@@ -112,7 +112,7 @@ def execute(options: RunOptions) -> ExitStatus:
     # Imported now rather than after fetching: a Ctrl-C or SIGTERM landing inside this slow
     # import (Jinja2, Babel) made `python -m reportrunner` end by SIGINT instead of exit 130
     # (RELIABILITY.md; bench/reliability_figures.py --boundary-rounds).
-    from reportrunner.site import claim
+    from reportrunner.site.build import claim
 
     # The output folder is checked and locked before the first API call, until the swap: a
     # second run against it, or a folder that is not a site, is refused with nothing fetched.
@@ -141,7 +141,7 @@ def _narrow_to_shard(
 ) -> tuple[ValidationResult, dict[str, object]]:
     """`--shard K/N`: this job's share of the specs, and the mark its manifest carries."""
     from reportrunner.errors import UsageError
-    from reportrunner.shard import parse_shard, select
+    from reportrunner.fetch.shard import parse_shard, select
 
     shard = parse_shard(options.shard or "")
     if options.only:
@@ -214,7 +214,7 @@ def _fetch_with(
 
     Returns the result and the key, which publishing masks in every file it writes.
     """
-    from reportrunner.client import emulator_key, key_and_url_from_env
+    from reportrunner.fetch.client import emulator_key, key_and_url_from_env
 
     with ExitStack() as stack:
         if options.emulator:
@@ -236,8 +236,8 @@ def _fetch_with(
 def _fetch(
     options: RunOptions, validation: ValidationResult, key: str, base_url: str, now: datetime
 ) -> RunResult:
-    from reportrunner.progress import ProgressPrinter
-    from reportrunner.runner import RunSettings, run_reports
+    from reportrunner.cli._progress import ProgressPrinter
+    from reportrunner.fetch.runner import RunSettings, run_reports
 
     settings = RunSettings(
         specs=validation.specs,
@@ -267,7 +267,7 @@ def _publish(
     marks: dict[str, object],
 ) -> list[str]:
     """Publish the site; returns the ids of this run's ok reports that could not be published."""
-    from reportrunner.site import publish
+    from reportrunner.site.build import publish
 
     site = publish(
         options.out,
@@ -291,7 +291,7 @@ def _publish(
 def _print_result(
     options: RunOptions, result: RunResult, delivered: DeliveryResult | None = None
 ) -> None:
-    from reportrunner.progress import github_errors, github_summary, result_json, summary_table
+    from reportrunner.cli._progress import github_errors, github_summary, result_json, summary_table
 
     if options.format == "json":
         import json
@@ -305,7 +305,7 @@ def _print_result(
     click.echo(summary_table(result))
     say(f"site written to {options.out}/")
     if options.format == "github":
-        from reportrunner.output import append_step_summary
+        from reportrunner.cli.output import append_step_summary
 
         for line in github_errors(result.outcomes):
             click.echo(line)

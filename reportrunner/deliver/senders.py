@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from reportrunner.errors import ReportRunnerError
-from reportrunner.ratelimit import parse_retry_after
+from reportrunner.fetch.ratelimit import parse_retry_after
 
 Sleep = Callable[[float], None]
 TIMEOUT = (5.0, 20.0)  # connect, read: a slow webhook must not stall the run
@@ -54,7 +54,7 @@ class SlackSender:
     def send(self, body: dict[str, Any]) -> None:
         import requests
 
-        from reportrunner.client import USER_AGENT
+        from reportrunner.fetch.client import USER_AGENT
 
         wait = self._retry.backoff
         problem = ""

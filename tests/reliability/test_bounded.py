@@ -16,10 +16,11 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from reportrunner import bounded, history
-from reportrunner.client import ClientSettings, CloseClient
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.errors import ApiError
+from reportrunner.fetch import bounded
+from reportrunner.fetch.client import ClientSettings, CloseClient
+from reportrunner.site import history
 
 KEY = "bounded-key"
 DEADLINE = 1.0

@@ -25,9 +25,9 @@ import pytest
 from relhelp import CANARY, cli_env, run_cli, spec_yaml, write_specs
 
 from reportrunner.emulator import Emulator
-from reportrunner.history import MAX_FILE_BYTES
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
+from reportrunner.site.history import MAX_FILE_BYTES
 
 FIXTURE = Path(__file__).parents[1] / "render/fixtures/data.json"
 ID = "new-business-this-month"
@@ -308,7 +308,7 @@ def test_a_tampered_manifest_entry_is_carried_sanely(
 
 def test_known_parts_are_kept_and_unknown_ones_left_out() -> None:
     """Stage counts and the to-date window survive the check; a later version's extras do not."""
-    from reportrunner.snapshots import clean
+    from reportrunner.site.snapshots import clean
 
     window = {"kind": "to-date", "value": None, "start": "2026-10-01T00:00:00Z", "end": None}
     item = {

@@ -20,7 +20,7 @@ import pytest
 
 from reportrunner import __version__
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden" / "activity"

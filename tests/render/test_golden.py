@@ -18,7 +18,7 @@ import pytest
 
 from reportrunner import __version__
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("REPORTRUNNER_UPDATE_GOLDEN") == "1"

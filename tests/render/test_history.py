@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from reportrunner import history
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site import history
+from reportrunner.site.build import publish
 
 ID = "new-business-this-month"
 

@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 
 from reportrunner.cli import main
 from reportrunner.emulator import Emulator, Fault
-from reportrunner.history import MAX_SNAPSHOTS
+from reportrunner.site.history import MAX_SNAPSHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,245 @@
+"""Run history per report: one snapshot per successful fetch, kept in `OUT/history/<id>.json`.
+
+A snapshot holds when the data was fetched, the windows it covered, the headline metrics and
+the compared headline (docs/data-format.md). Histories merge from the previous site in the
+output folder and, with `--history-from`, from an earlier site given as a folder or as the
+published site's URL (GitHub Pages deploys replace the whole site, so the scheduled workflow
+pulls the old history back in). Merging deduplicates by `fetched_at`, keeps oldest first and caps
+each report at `MAX_SNAPSHOTS`. A history that cannot be read is a warning, never a crash: losing
+trend points is better than losing this run's pages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+from reportrunner.redact import redact
+from reportrunner.site.snapshots import HEADLINE_KEYS, Snapshot, checked, fetched_moment
+
+__all__ = ["HEADLINE_KEYS", "MAX_SNAPSHOTS", "LoadedHistory", "Snapshot", "merge", "read_source"]
+MAX_SNAPSHOTS = 500
+#: A history file larger than this is not read (500 snapshots are about 300 KB).
+MAX_FILE_BYTES = 5_000_000
+#: Connect timeout and overall deadline (connect to last byte) of each --history-from URL, and
+#: the cap on its decoded size: a slow or hostile old site must not stall or swamp a run.
+TIMEOUT = (5.0, 20.0)
+MAX_BYTES = 20_000_000
+
+
+@dataclass
+class LoadedHistory:
+    """Histories by report id, plus the warnings collected while reading them."""
+
+    snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def headline(aggregations: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The headline metrics out of a totals `aggregations` object (None without one)."""
+    if not isinstance(aggregations, dict):
+        return None
+    return {key: aggregations.get(key) for key in HEADLINE_KEYS}
+
+
+def stage_counts(aggregations: object) -> dict[str, Any]:
+    """{status id: count} of a stages `aggregations` object ({} without one)."""
+    stages = aggregations.get("stages") if isinstance(aggregations, dict) else None
+    counts: dict[str, Any] = {}
+    for stage in stages if isinstance(stages, list) else []:
+        status = stage.get("status") if isinstance(stage, dict) else None
+        if isinstance(status, dict) and isinstance(status.get("id"), str):
+            counts[status["id"]] = stage.get("count")
+    return counts
+
+
+def snapshot_of(data: dict[str, Any]) -> Snapshot:
+    """The snapshot a successful fetch adds to its report's history."""
+    totals = data.get("responses", {}).get("totals") or {}
+    base = totals.get("base") or {}
+    compared = totals.get("compared") or {}
+    stages = ((data.get("responses", {}).get("stages") or {}).get("base") or {}).get("aggregations")
+    return {
+        "fetched_at": data["fetched_at"],
+        "windows": data.get("windows", {}),
+        "headline": headline(base.get("aggregations")) or {},
+        "compared_headline": headline(compared.get("aggregations")),
+        # Stage counts by status id, for the stage trends (absent in older snapshots).
+        "stages": stage_counts(stages),
+    }
+
+
+def _fetched(item: object) -> datetime | None:
+    """When a snapshot was fetched; None when it is not a usable snapshot."""
+    if not isinstance(item, dict) or not isinstance(item.get("fetched_at"), str):
+        return None
+    if not isinstance(item.get("headline"), dict):
+        return None
+    try:
+        return fetched_moment(item["fetched_at"])
+    except ValueError:
+        return None
+
+
+def merge(*sources: Iterable[Snapshot], cap: int = MAX_SNAPSHOTS) -> list[Snapshot]:
+    """Union of snapshot lists, one per `fetched_at` (the later source wins), oldest first."""
+    by_time: dict[datetime, Snapshot] = {}
+    for source in sources:
+        for item in source:
+            moment = _fetched(item)
+            if moment is not None:
+                by_time[moment] = item
+    ordered = [by_time[key] for key in sorted(by_time)]
+    return ordered[-cap:] if cap > 0 else []
+
+
+def parse_document(
+    document: object,
+    report_id: str,
+    where: str,
+    *,
+    warnings: list[str] | None = None,
+    now: datetime | None = None,
+) -> list[Snapshot]:
+    """The checked snapshots of a parsed `history/<id>.json`; ValueError says what is wrong.
+
+    Each snapshot is checked (snapshots.py); bad ones are dropped, with one line in `warnings`.
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("snapshots"), list):
+        raise ValueError(f"{where}: not a history file (expected an object with 'snapshots')")
+    if document.get("id", report_id) != report_id:
+        shown = redact(repr(document.get("id")))[:80]
+        raise ValueError(f"{where}: holds the history of {shown}, not {report_id!r}")
+    good, warning = checked(document["snapshots"], where, now or datetime.now(timezone.utc))
+    if warning and warnings is not None:
+        warnings.append(f"{warning} Their trend points are lost, the reports are not.")
+    return good
+
+
+def document(report_id: str, snapshots: Sequence[Snapshot]) -> dict[str, Any]:
+    """The JSON object written to `history/<id>.json`."""
+    return {"id": report_id, "snapshots": list(snapshots)}
+
+
+def read_folder(site: Path, ids: Iterable[str], now: datetime | None = None) -> LoadedHistory:
+    """Histories from a site folder's `history/`; missing files are simply empty."""
+    loaded = LoadedHistory()
+    for report_id in ids:
+        path = site / "history" / f"{report_id}.json"
+        if not path.is_file():
+            continue
+        try:
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise ValueError(f"it is larger than {MAX_FILE_BYTES} bytes")
+            # ValueError covers bad JSON, bad UTF-8 and integers too long to convert.
+            parsed = json.loads(raw.decode("utf-8"))
+            loaded.snapshots[report_id] = parse_document(
+                parsed, report_id, str(path), warnings=loaded.warnings, now=now
+            )
+        except (OSError, ValueError, RecursionError) as exc:
+            reason = "it is nested too deeply" if isinstance(exc, RecursionError) else exc
+            loaded.warnings.append(
+                f"ignored the history in {path}: {reason}; the trend restarts from this run."
+            )
+    return loaded
+
+
+class HttpStatus(ValueError):
+    """A --history-from URL answered something other than 200 (404: nothing published yet)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
+def get_json(session: Any, url: str) -> Any:
+    """GET a JSON document of an earlier site within TIMEOUT and MAX_BYTES (decoded).
+
+    Raises HttpStatus, ValueError (not JSON, nested too deeply), the bounded reader's
+    ReportRunnerErrors (too slow, too large) or a requests exception: all mean "not usable".
+    """
+    from reportrunner.fetch import bounded
+
+    response = bounded.send(
+        session,
+        "GET",
+        url,
+        bounds=bounded.Bounds(deadline=TIMEOUT[1], max_bytes=MAX_BYTES, connect_timeout=TIMEOUT[0]),
+        headers={"Accept": "application/json"},
+    )
+    if response.status_code != 200:
+        raise HttpStatus(response.status_code)
+    try:
+        return json.loads(response.content.decode("utf-8"))
+    except RecursionError:  # a document nested too deeply is bad input, not a crash
+        raise ValueError("nested too deeply") from None
+
+
+def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
+    """Histories from a published site: its manifest says which reports exist there."""
+    import requests  # imported here: only --history-from with a URL needs it
+
+    from reportrunner.errors import ReportRunnerError
+    from reportrunner.fetch.bounded import new_session
+    from reportrunner.fetch.client import USER_AGENT
+
+    loaded = LoadedHistory()
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    manifest_url = urljoin(base, "manifest.json")
+    with new_session() as session:
+        session.headers["User-Agent"] = USER_AGENT
+        try:
+            manifest = get_json(session, manifest_url)
+            published = {entry["id"] for entry in manifest["reports"] if isinstance(entry, dict)}
+        except (
+            requests.RequestException,
+            ReportRunnerError,
+            ValueError,
+            KeyError,
+            TypeError,
+        ) as exc:
+            loaded.warnings.append(
+                redact(
+                    f"--history-from: could not read {manifest_url} ({exc}); "
+                    "continuing without the earlier history."
+                )
+            )
+            return loaded
+        for report_id in ids:
+            if report_id not in published:
+                continue
+            # Always our own layout, never a path taken from the remote manifest: the old site
+            # decides which reports exist, not which URLs we fetch.
+            url = urljoin(base, "history/" + quote(report_id, safe="") + ".json")
+            try:
+                loaded.snapshots[report_id] = parse_document(
+                    get_json(session, url), report_id, url, warnings=loaded.warnings
+                )
+            except (requests.RequestException, ReportRunnerError, ValueError) as exc:
+                loaded.warnings.append(
+                    redact(f"--history-from: skipped {url} ({exc}); its trend restarts here.")
+                )
+    return loaded
+
+
+def read_source(source: str, ids: Iterable[str], now: datetime | None = None) -> LoadedHistory:
+    """`--history-from`: an http(s) URL of a published site, or a site folder."""
+    wanted = list(ids)
+    if urlsplit(source).scheme in ("http", "https"):
+        return read_url(source, wanted)
+    folder = Path(source).expanduser()
+    if not folder.is_dir():
+        return LoadedHistory(
+            warnings=[
+                f"--history-from: {source} is neither a folder nor an http(s) URL; "
+                "continuing without the earlier history."
+            ]
+        )
+    return read_folder(folder, wanted, now)
