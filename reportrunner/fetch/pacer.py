@@ -19,6 +19,13 @@ requests the server would admit, anchored at the moment each answered request wa
   without one (never one request at a time for good);
 - while nothing is known (the first answer of a scope) one request probes alone.
 
+Several keys of one organisation (close-api.md §4: a limit per key and one shared by all,
+3x as high) each have their scope, and one more scope, the organisation's, sees every
+request of every key. Nothing about the shared limit is assumed: it exists for the pacer once
+an answer announces a `limit` above the one its key has shown (the header describes the
+limit closest to being hit, so that answer is the shared one's), and from then on every
+request waits for both its key and the organisation.
+
 Clock and sleep are injected so tests never wait for real.
 """
 
@@ -29,7 +36,7 @@ import statistics
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -50,6 +57,8 @@ RECENT_ANSWERS = 512
 MARGIN = 0.01
 #: Without RateLimit headers: the rate cut on each 429, and its growth per second without one.
 DECREASE = 0.85
+#: The scope of the limit shared by every key (a name no key can have: keys are visible ASCII).
+SHARED = "\x00organisation"
 #: The endpoint group most requests go to (ratelimit.scope_of).
 PRIMARY_GROUP = "reports"
 #: The measured rate is used at this fraction: its error is a percent or two either way.
@@ -208,10 +217,21 @@ class Pacer:
             scope = self._scopes[name] = _Scope()
         return scope
 
+    def _wait(self, key: str, now: float) -> float:
+        """Seconds before a request of `key` may go: its own limit and, once an answer has
+        shown it, the limit every key shares."""
+        wait = self._scope(key).wait(now)
+        shared = self._scopes.get(SHARED)
+        if shared is None:
+            return wait
+        if shared.anchor_remaining is not None or shared.rate is not None:
+            return max(wait, shared.wait(now))
+        return max(wait, shared.not_before - now)
+
     def peek(self, key: str = "", *, group: str = "") -> float:
         """Seconds a request would have to wait right now (no reservation made)."""
         with self._lock:
-            return self._scope(key).wait(self._clock())
+            return self._wait(key, self._clock())
 
     def estimated_rate(self, key: str = "", *, group: str = "") -> float | None:
         """The refill rate measured so far (requests a second), for stats and tests."""
@@ -224,6 +244,14 @@ class Pacer:
         `key` names the limit (one per API key), `group` the endpoint group the request
         belongs to. With `max_wait`, raise `WaitTooLong` instead of sleeping past that long.
         """
+        return self.acquire_any((key,), group=group, max_wait=max_wait)[1]
+
+    def acquire_any(
+        self, keys: Sequence[str], *, group: str = "", max_wait: float | None = None
+    ) -> tuple[str, float]:
+        """`acquire` for whichever of `keys` frees a slot first (ties: the first listed):
+        (that key, seconds waited). A worker waits for every key at once, not in the queue of
+        one it picked early while another key fell idle."""
         # Waited time is read off the clock, not summed from the sleeps asked for: an injected
         # sleep may return early (or at once), and summing would then run the budget out.
         start = self._clock()
@@ -232,18 +260,18 @@ class Pacer:
             with self._lock:
                 now = self._clock()
                 waited = max(0.0, now - start)
-                scope = key
-                state = self._scope(scope)
-                wait = state.wait(now)
+                wait, scope = min((self._wait(k, now), n, k) for n, k in enumerate(keys))[::2]
                 if wait <= 0:
                     seq = self._next_seq
                     self._next_seq += 1
-                    state.in_flight[seq] = now
-                    state.grants.append((seq, now))
-                    state.last_grant = now
+                    # The shared scope counts every key's requests, whether known yet or not.
+                    for state in (self._scope(scope), self._scope(SHARED)):
+                        state.in_flight[seq] = now
+                        state.grants.append((seq, now))
+                        state.last_grant = now
                     self._local.request = (scope, group, seq)
                     self.total_wait += waited
-                    return waited
+                    return scope, waited
             if max_wait is not None and waited + wait > max_wait:
                 with self._lock:
                     self.total_wait += waited
@@ -260,21 +288,44 @@ class Pacer:
         self._local.request = None
         if request is None:
             return
-        name, group, seq = request
-        self._local.last_scope = name
+        key, group, seq = request
+        self._local.last_scope = key
         with self._lock:
-            state = self._scopes.get(name)
-            sent = state.in_flight.pop(seq, None) if state is not None else None
-            if state is None or sent is None:
+            own = self._scopes.get(key)
+            sent = own.in_flight.pop(seq, None) if own is not None else None
+            shared = self._scope(SHARED)
+            shared.in_flight.pop(seq, None)
+            if own is None or sent is None:
                 return
             now = self._clock()
+            # An answer about a larger limit than a key's describes the shared one. Keys of one
+            # organisation have one key limit (close-api.md §4), so the smallest any key has
+            # shown is each key's: a key whose first answer came from the shared limit is not
+            # misled by it. Only the main group's answers count: a look-up's larger limit may
+            # be that group's own (the look-ups' answers only ever lower an estimate).
+            name = key
+            known = [s.limit for n, s in self._scopes.items() if n != SHARED and s.limit]
+            key_limit = min(known, default=None)
+            if (
+                info is not None
+                and info.limit
+                and key_limit
+                and info.limit > key_limit
+                and group == PRIMARY_GROUP
+            ):
+                name = SHARED
+                own.limit = min(own.limit or key_limit, key_limit)
+            self._local.last_scope = name
+            state = self._scopes[name]
+            if refused:  # a refused request took nothing from either limit
+                for other in (own, shared):
+                    other.refused.add(seq)
+                    other.older_in_flight.discard(seq)
             if info is not None:
                 state.round_trips.append(now - sent)
             if info is not None and (info.limit is not None or info.remaining is not None):
                 state.announced = True
             if refused:
-                state.refused.add(seq)
-                state.older_in_flight.discard(seq)  # it took nothing
                 self._on_refusal(state, seq, sent, info, now)
             elif info is not None and info.remaining is not None:
                 state.groups[group] = state.groups.get(group, 0) + 1
@@ -284,7 +335,8 @@ class Pacer:
                     self._on_other_group(state, seq, sent, info, now)
             elif info is not None or not state.announced:
                 self._on_silent_success(state, sent, now, answered=info is not None)
-            self._forget(state)
+            self._forget(own)
+            self._forget(shared)
 
     def hold(self, seconds: float) -> None:
         """A 429 said to wait: every worker of this thread's last scope waits until then."""
@@ -469,6 +521,9 @@ class Pacer:
     def _forget(self, state: _Scope) -> None:
         """Drop grants and refusals no estimate needs any more."""
         keep = min([state.anchor_seq, *state.in_flight, *(a.seq for a in state.answers)])
+        if state.anchor_remaining is None and state.rate is None:
+            # Nothing learned yet (the shared scope of a lone key): only the unanswered count.
+            keep = min(state.in_flight, default=self._next_seq)
         while state.grants and state.grants[0][0] < keep:
             state.grants.popleft()
         state.refused = {s for s in state.refused if s >= keep}
