@@ -16,7 +16,8 @@ requests the server would admit, anchored at the moment each answered request wa
   between them): from then on nothing refills until the window's end, when the full limit does;
 - a server that sends no RateLimit header at all is paced by the rate its 429s reveal:
   slow start until the first 429, then that rate less 15 % on every 429 and 1 % more a second
-  without one (never one request at a time for good);
+  without one, up to 97 % of the rate that drew the last 429 and past it only 0.1 % a second
+  (never one request at a time for good);
 - while nothing is known (the first answer of a scope) one request probes alone.
 
 Several keys of one organisation (close-api.md §4: a limit per key and one shared by all,
@@ -64,6 +65,11 @@ PRIMARY_GROUP = "reports"
 #: The measured rate is used at this fraction: its error is a percent or two either way.
 SAFETY = 0.99
 INCREASE_PER_SECOND = 0.01
+#: Without RateLimit headers the rate grows back to this share of the rate that last drew a
+#: 429 (the ceiling) at `INCREASE_PER_SECOND`, and past it only at `PROBE_PER_SECOND`: a
+#: sawtooth that climbs 1 %/s past the limit would draw a 429 every half minute.
+CEILING_SHARE = 0.97
+PROBE_PER_SECOND = 0.001
 
 
 @dataclass
@@ -99,6 +105,7 @@ class _Scope:
     #: Sent before the anchor and unanswered when it was set: the server may count them after.
     older_in_flight: set[int] = field(default_factory=set)
     grants: deque[tuple[int, float]] = field(default_factory=deque)  # (seq, sent) since anchor
+    answered: dict[int, float] = field(default_factory=dict)  # when each grant's answer came
     answers: deque[_Answer] = field(default_factory=lambda: deque(maxlen=RECENT_ANSWERS))
     refused: set[int] = field(default_factory=set)
     # Header-less pacing (a server that says only Retry-After).
@@ -110,6 +117,7 @@ class _Scope:
     successes: deque[float] = field(default_factory=deque)  # send times of successful requests
     last_grant: float = -math.inf
     rate_grown_at: float = 0.0
+    ceiling: float | None = None  # header-less: the rate in use when the last 429 came
 
     def granted_after(self, seq: int, since: float | None = None) -> int:
         """Requests granted after `seq` (and at or after `since`) that were not refused."""
@@ -136,9 +144,7 @@ class _Scope:
         if self.anchor_remaining is None:
             return None
         if self.sliding and self.window is not None and self.limit is not None:
-            since = now - self.window - MARGIN
-            recent = sum(1 for s, sent in self.grants if sent > since and s not in self.refused)
-            return min(self.limit - recent, self.limit)
+            return float(self.limit - len(self.window_log(now)))
         end = self.anchor_end
         if end is not None:
             end += self.end_margin()
@@ -158,6 +164,30 @@ class _Scope:
             credit = min(credit, float(self.limit - unanswered))
         return credit
 
+    def window_log(self, now: float) -> list[float]:
+        """A sliding window's requests still in it when one sent now is counted: when each
+        leaves it (inf: unanswered, so perhaps not even counted yet), oldest first.
+
+        A request is counted between its send and its answer; one sent now is counted no
+        sooner than the fastest round trip allows. So a request leaves the window `window`
+        after its *answer*, less that fastest round trip: exact when the server counts at a
+        fixed delay after the send or before the answer, and safe under any jitter of the
+        others (a log of send times alone lets a slow request count late and overflow).
+        """
+        assert self.window is not None
+        lead = min(self.round_trips) if self.round_trips else 0.0
+        leaves = []
+        for seq, sent in self.grants:
+            if seq in self.refused:
+                continue
+            if seq in self.in_flight:
+                leaves.append(math.inf)
+                continue
+            leave = self.answered.get(seq, sent + lead) + self.window - lead + MARGIN
+            if leave > now:
+                leaves.append(leave)
+        return sorted(leaves)
+
     def wait(self, now: float) -> float:
         """Seconds before one more request may be sent (0: now)."""
         if now < self.not_before:
@@ -174,6 +204,12 @@ class _Scope:
         if credit >= 1.0:
             return 0.0
         candidates = [ANSWER_POLL] if self.in_flight else []
+        if self.sliding and self.window is not None and self.limit is not None:
+            leaves = self.window_log(now)
+            over = len(leaves) - self.limit  # this many must leave before one more may go
+            if 0 <= over < len(leaves) and math.isfinite(leaves[over]):
+                # An answer cannot free a slot sooner (it stays in the window): no polling.
+                return leaves[over] - now
         if self.rate is not None and not self.stepped and not self.sliding:
             candidates.append((1.0 - credit) / (self.rate * SAFETY))
         if self.anchor_end is not None and now < self.anchor_end + self.end_margin():
@@ -298,6 +334,7 @@ class Pacer:
             if own is None or sent is None:
                 return
             now = self._clock()
+            own.answered[seq] = shared.answered[seq] = now
             # An answer about a larger limit than a key's describes the shared one. Keys of one
             # organisation have one key limit (close-api.md §4), so the smallest any key has
             # shown is each key's: a key whose first answer came from the shared limit is not
@@ -424,15 +461,27 @@ class Pacer:
 
     def _learn_window(self, state: _Scope, answer: _Answer, reset: float | None) -> None:
         """A sliding window shows itself by a reset of 0 while requests are left; when full,
-        its reset is when the oldest of the last `limit` counted requests leaves it."""
+        its reset is when the oldest of the last `limit` counted requests leaves it.
+
+        Which requests the server counted before this one shows in the order of their
+        answers, not of their sends (requests sent together are counted in any order), so the
+        window is measured between answers: this one's, and the `limit`-th latest before it.
+        """
         if reset == 0 and answer.remaining > 0:
             state.sliding, state.stepped = True, False
         if not state.sliding or not reset or answer.remaining > 0 or state.limit is None:
             return
-        counted = [sent for s, sent in state.grants if s <= answer.seq and s not in state.refused]
+        this = state.answered.get(answer.seq)
+        if this is None:
+            return
+        counted = sorted(
+            at
+            for s, _ in state.grants
+            if s not in state.refused and (at := state.answered.get(s)) is not None and at <= this
+        )
         if len(counted) >= state.limit:
             oldest = counted[-state.limit]
-            state.windows.append(answer.sent + reset - oldest)
+            state.windows.append(this + reset - oldest)
             state.window = statistics.median(state.windows)  # one late count skews one
 
     def _measure(self, state: _Scope, answer: _Answer) -> None:
@@ -499,8 +548,10 @@ class Pacer:
         if state.rate is None and observed is None:
             state.slow_start = 1.0  # refused before anything got through: start again
         elif state.rate is None:
-            state.rate = max(observed or 0.0, 0.1) * DECREASE
+            state.ceiling = max(observed or 0.0, 0.1)
+            state.rate = state.ceiling * DECREASE
         else:
+            state.ceiling = state.rate
             state.rate = max(0.01, state.rate * DECREASE)
         state.rate_grown_at = now
 
@@ -515,7 +566,12 @@ class Pacer:
             state.slow_start += 1.0 / state.slow_start  # one more in flight per round trip
         else:
             elapsed = now - state.rate_grown_at
-            state.rate *= 1.0 + INCREASE_PER_SECOND * elapsed
+            below = state.ceiling is not None and state.rate < state.ceiling * CEILING_SHARE
+            step = INCREASE_PER_SECOND if below or state.ceiling is None else PROBE_PER_SECOND
+            grown = state.rate * (1.0 + step * elapsed)
+            if below and state.ceiling is not None:
+                grown = min(grown, state.ceiling * CEILING_SHARE)
+            state.rate = grown
             state.rate_grown_at = now
 
     def _forget(self, state: _Scope) -> None:
@@ -525,7 +581,7 @@ class Pacer:
             # Nothing learned yet (the shared scope of a lone key): only the unanswered count.
             keep = min(state.in_flight, default=self._next_seq)
         while state.grants and state.grants[0][0] < keep:
-            state.grants.popleft()
+            state.answered.pop(state.grants.popleft()[0], None)
         state.refused = {s for s in state.refused if s >= keep}
 
 
