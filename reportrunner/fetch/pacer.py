@@ -15,8 +15,8 @@ requests the server would admit, anchored at the moment each answered request wa
 - a fixed window shows itself (two answers announce the same window end and nothing refilled
   between them): from then on nothing refills until the window's end, when the full limit does;
 - a server that sends no RateLimit header at all is paced by the rate its 429s reveal:
-  slow start until the first 429, then that rate less 15 % on every 429 and 1 % more a second
-  without one, up to 97 % of the rate that drew the last 429 and past it only 0.1 % a second
+  slow start until the first 429, then that rate less 15 % on every 429 and 5 % more a second
+  without one, up to 97 % of the rate that drew the last 429 and past it only 0.02 % a second
   (never one request at a time for good);
 - while nothing is known (the first answer of a scope) one request probes alone.
 
@@ -64,12 +64,12 @@ SHARED = "\x00organisation"
 PRIMARY_GROUP = "reports"
 #: The measured rate is used at this fraction: its error is a percent or two either way.
 SAFETY = 0.99
-INCREASE_PER_SECOND = 0.01
+INCREASE_PER_SECOND = 0.05
 #: Without RateLimit headers the rate grows back to this share of the rate that last drew a
 #: 429 (the ceiling) at `INCREASE_PER_SECOND`, and past it only at `PROBE_PER_SECOND`: a
 #: sawtooth that climbs 1 %/s past the limit would draw a 429 every half minute.
 CEILING_SHARE = 0.97
-PROBE_PER_SECOND = 0.001
+PROBE_PER_SECOND = 0.0002
 
 
 @dataclass
@@ -551,8 +551,11 @@ class Pacer:
             state.ceiling = max(observed or 0.0, 0.1)
             state.rate = state.ceiling * DECREASE
         else:
-            state.ceiling = state.rate
-            state.rate = max(0.01, state.rate * DECREASE)
+            # A bucket's reserve lets a too-high rate through for a while: over a long enough
+            # span, the rate that got through is the better measure of what the server allows.
+            sustained = observed if observed is not None and horizon >= RATE_SPAN else math.inf
+            state.ceiling = min(state.rate, sustained)
+            state.rate = max(0.01, state.ceiling * DECREASE)
         state.rate_grown_at = now
 
     def _on_silent_success(self, state: _Scope, sent: float, now: float, *, answered: bool) -> None:
