@@ -3,7 +3,7 @@
 requests' `timeout` bounds each socket read, not the request: a server that sends one byte
 every half second keeps a "2 s timeout" request alive indefinitely, and `response.content`
 inflates a gzip bomb in full. So every call to Close (`CloseClient`) and to an earlier site
-(`history.read_url`) goes through `send`, which:
+(`fetch/earlier.read_url`) goes through `send`, which:
 
 - arms the session's watchdog (watchdog.py) for `deadline` seconds, from sending to the last
   byte: when time is up it shuts the connection down, which ends a read blocked mid-headers
