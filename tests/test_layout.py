@@ -144,3 +144,48 @@ def test_the_scans_would_see_a_breach(source: str, caught: str) -> None:
         assert [name for _, name in _imports(tree)] == ["click"]
     else:
         assert [what for _, what in _reads_environment(tree)] == ["os.environ"]
+
+
+#: Exceptions that never leave their stage: each is caught next to where it is raised and
+#: becomes a warning, a 400 or a careful path, so it needs no place in the tree.
+INTERNAL_EXCEPTIONS = {
+    "kinds/__init__.py": {"UnknownKind"},  # data.json of an unknown kind: that report fails
+    "spec/fastcheck.py": {"_Unsure"},  # the fast check hands over to jsonschema
+    "emulator/scope.py": {"RequestInvalid"},  # the emulator answers 400
+    "fetch/earlier.py": {"HttpStatus"},  # an earlier site not there: a warning
+    "site/snapshots.py": {"BadSnapshot"},  # a snapshot left out, with a warning
+}
+
+
+def _exception_classes(tree: ast.Module) -> Iterator[str]:
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            bases = {getattr(b, "id", getattr(b, "attr", "")) for b in node.bases}
+            if any(b.endswith(("Error", "Exception", "Exceeded", "Large")) for b in bases) or (
+                bases & {"ValueError", "Exception", "ReportRunnerError"}
+            ):
+                yield node.name
+
+
+def test_one_exception_tree_in_errors_py() -> None:
+    """Every exception a stage raises for another stage or the CLI is defined in errors.py."""
+    outside = {
+        str(path.relative_to(PACKAGE)): set(_exception_classes(tree))
+        for path, tree in _modules(outside=())
+        if path.name != "errors.py" or path.parent != PACKAGE
+    }
+    found = {where: names for where, names in outside.items() if names}
+    assert found == INTERNAL_EXCEPTIONS
+
+
+def test_every_user_facing_exception_derives_from_the_root() -> None:
+    import inspect
+
+    from reportrunner import errors
+
+    classes = [
+        c for _, c in inspect.getmembers(errors, inspect.isclass) if c.__module__ == errors.__name__
+    ]
+    exceptions = [c for c in classes if issubclass(c, BaseException)]
+    assert len(exceptions) >= 15
+    assert all(issubclass(c, errors.ReportRunnerError) for c in exceptions)

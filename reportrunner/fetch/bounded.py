@@ -30,7 +30,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3.exceptions
 
-from reportrunner.errors import ReportRunnerError
+from reportrunner.errors import AnswerTooLarge as AnswerTooLarge
+from reportrunner.errors import DeadlineExceeded as DeadlineExceeded
 from reportrunner.fetch import watchdog
 from reportrunner.fetch.watchdog import new_session
 
@@ -42,23 +43,6 @@ CHUNK = 64 * 1024
 MAX_REDIRECTS = 5
 #: Only what we can decode within the size cap (no brotli or zstd from a hostile server).
 ACCEPT_ENCODING = "gzip, deflate"
-
-
-class DeadlineExceeded(ReportRunnerError):
-    """The whole exchange took longer than its deadline (a stalled or dripping server)."""
-
-    def __init__(self, deadline: float) -> None:
-        super().__init__(f"no answer within the timeout ({deadline:g} s, connect to last byte)")
-        self.deadline = deadline
-
-
-class AnswerTooLarge(ReportRunnerError):
-    """The answer is (or decodes to) more than the cap; it is never retried."""
-
-    def __init__(self, limit: int, *, declared: int | None = None) -> None:
-        said = f"; its Content-Length says {declared}" if declared is not None else ""
-        super().__init__(f"the answer is larger than {limit} bytes, the limit{said}")
-        self.limit = limit
 
 
 @dataclass(frozen=True)
