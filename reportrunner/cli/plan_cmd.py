@@ -98,9 +98,9 @@ def _plan_text(plan: RequestPlan, base_url: str, now: datetime) -> str:
 
 
 def execute(options: PlanOptions) -> ExitStatus:
+    from reportrunner.cli._env import url_from_env
     from reportrunner.cli._project import stop_if_invalid
     from reportrunner.cli.output import format_text
-    from reportrunner.fetch.apikey import url_from_env
     from reportrunner.fetch.plan import build_plan
     from reportrunner.spec.validate import validate_paths
 

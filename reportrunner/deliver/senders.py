@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from reportrunner.errors import ReportRunnerError
+from reportrunner.errors import DeliveryFailed as DeliveryFailed
 from reportrunner.fetch.ratelimit import parse_retry_after
 
 Sleep = Callable[[float], None]
@@ -27,10 +27,6 @@ TIMEOUT = (5.0, 20.0)  # connect, read: a slow webhook must not stall the run
 MAX_RETRY_AFTER = 60.0
 #: Hosts a password may be sent to without TLS (a relay on the same machine).
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-class DeliveryFailed(ReportRunnerError):
-    """One delivery could not be sent; the site is published anyway and the next run retries."""
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ def read_url(base_url: str) -> DeliveryState:
     from reportrunner.errors import ReportRunnerError
     from reportrunner.fetch.bounded import new_session
     from reportrunner.fetch.client import USER_AGENT
-    from reportrunner.site.history import HttpStatus, get_json  # the same bounded, timed-out GET
+    from reportrunner.fetch.earlier import HttpStatus, get_json  # the same bounded, timed-out GET
 
     url = urljoin(base_url if base_url.endswith("/") else base_url + "/", FILE.as_posix())
     with new_session() as session:

@@ -17,30 +17,10 @@ import requests
 import urllib3.exceptions
 
 from reportrunner.errors import ApiError, ApiUnreachable, AuthError
+from reportrunner.errors import RequestRejected as RequestRejected
 from reportrunner.redact import redact
 
 _BODY_EXCERPT = 300
-
-
-class RequestRejected(ApiError):
-    """Close refused the request itself (400, 404, other 4xx): only this report fails.
-
-    `field_errors` and `errors` are Close's validation details, already redacted.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        url: str,
-        status: int,
-        body: str | None,
-        field_errors: dict[str, str],
-        errors: list[str],
-    ) -> None:
-        super().__init__(message, url=url, status=status, body=body)
-        self.field_errors = field_errors
-        self.errors = errors
 
 
 def safe_url(url: str) -> str:

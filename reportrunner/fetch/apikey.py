@@ -1,5 +1,5 @@
-"""The Close API key(s): read from the environment, checked that HTTP can carry them,
-registered for redaction before anything could print them.
+"""The Close API key(s): checked that HTTP can carry them, registered for redaction before
+anything could print them. The CLI reads them from the environment (cli/_env.py).
 
 `CLOSE_API_KEY` may hold several keys of one organisation separated by commas and/or
 whitespace (spaces, tabs, line breaks): none of these can occur in a key, which is visible
@@ -12,29 +12,12 @@ emulator command its --api-key, without importing requests.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import unicodedata
 
 from reportrunner.errors import ConfigError
 from reportrunner.redact import register_secret
-
-
-def key_and_url_from_env(default_url: str, *, needed_for: str, hint: str) -> tuple[str, str]:
-    """The API key(s) from CLOSE_API_KEY and the base URL: CLOSE_API_URL, else `default_url`.
-
-    Every key is registered for redaction before anything could print it. Several keys come
-    back joined by commas (`split_keys` takes them apart again). Unset, a ConfigError names
-    the variable and says what the key is `needed_for`; nothing was sent yet.
-    """
-    raw = os.environ.get("CLOSE_API_KEY", "")
-    if not raw.strip():
-        raise ConfigError(
-            f"CLOSE_API_KEY is not set; {needed_for} (no request was made)", hint=hint
-        )
-    keys = split_keys(raw, source="CLOSE_API_KEY")
-    return ",".join(keys), url_from_env(default_url)
 
 
 def split_keys(raw: str, *, source: str = "the API key") -> tuple[str, ...]:
@@ -71,11 +54,6 @@ def split_keys(raw: str, *, source: str = "the API key") -> tuple[str, ...]:
                 "pasted key often picks up a '…', a quote or a line break.",
             )
     return tuple(parts)
-
-
-def url_from_env(default_url: str) -> str:
-    """The API base URL `run` uses: CLOSE_API_URL, else `default_url` (api.base_url)."""
-    return os.environ.get("CLOSE_API_URL", "").strip() or default_url
 
 
 def key_problem(key: str) -> str | None:

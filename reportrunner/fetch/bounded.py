@@ -3,7 +3,7 @@
 requests' `timeout` bounds each socket read, not the request: a server that sends one byte
 every half second keeps a "2 s timeout" request alive indefinitely, and `response.content`
 inflates a gzip bomb in full. So every call to Close (`CloseClient`) and to an earlier site
-(`history.read_url`) goes through `send`, which:
+(`fetch/earlier.read_url`) goes through `send`, which:
 
 - arms the session's watchdog (watchdog.py) for `deadline` seconds, from sending to the last
   byte: when time is up it shuts the connection down, which ends a read blocked mid-headers
@@ -30,7 +30,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3.exceptions
 
-from reportrunner.errors import ReportRunnerError
+from reportrunner.errors import AnswerTooLarge as AnswerTooLarge
+from reportrunner.errors import DeadlineExceeded as DeadlineExceeded
 from reportrunner.fetch import watchdog
 from reportrunner.fetch.watchdog import new_session
 
@@ -42,23 +43,6 @@ CHUNK = 64 * 1024
 MAX_REDIRECTS = 5
 #: Only what we can decode within the size cap (no brotli or zstd from a hostile server).
 ACCEPT_ENCODING = "gzip, deflate"
-
-
-class DeadlineExceeded(ReportRunnerError):
-    """The whole exchange took longer than its deadline (a stalled or dripping server)."""
-
-    def __init__(self, deadline: float) -> None:
-        super().__init__(f"no answer within the timeout ({deadline:g} s, connect to last byte)")
-        self.deadline = deadline
-
-
-class AnswerTooLarge(ReportRunnerError):
-    """The answer is (or decodes to) more than the cap; it is never retried."""
-
-    def __init__(self, limit: int, *, declared: int | None = None) -> None:
-        said = f"; its Content-Length says {declared}" if declared is not None else ""
-        super().__init__(f"the answer is larger than {limit} bytes, the limit{said}")
-        self.limit = limit
 
 
 @dataclass(frozen=True)

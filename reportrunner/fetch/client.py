@@ -38,7 +38,7 @@ from reportrunner.fetch.answers import (
     rejected,
     safe_url,
 )
-from reportrunner.fetch.apikey import emulator_key, key_and_url_from_env, key_problem, split_keys
+from reportrunner.fetch.apikey import emulator_key, key_problem, split_keys
 from reportrunner.fetch.bounded import AnswerTooLarge, DeadlineExceeded
 from reportrunner.fetch.callstats import CallStats, WaitBudget
 from reportrunner.fetch.ratelimit import (
@@ -58,7 +58,6 @@ __all__ = [
     "RequestRejected",
     "WaitBudget",
     "emulator_key",
-    "key_and_url_from_env",
     "key_problem",
     "safe_url",
 ]

@@ -41,7 +41,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from reportrunner.errors import ReportRunnerError
+from reportrunner.errors import WaitTooLong as WaitTooLong
 
 if TYPE_CHECKING:  # ratelimit.py re-exports the Pacer: no import cycle at run time
     from reportrunner.fetch.ratelimit import RateLimitInfo
@@ -586,15 +586,3 @@ class Pacer:
         while state.grants and state.grants[0][0] < keep:
             state.answered.pop(state.grants.popleft()[0], None)
         state.refused = {s for s in state.refused if s >= keep}
-
-
-class WaitTooLong(ReportRunnerError):
-    """The pacer would have to wait longer than the caller's budget allows.
-
-    The client catches it and raises an `ApiError` naming the URL and the report.
-    """
-
-    def __init__(self, waited: float, needed: float) -> None:
-        super().__init__(f"rate-limit wait of {needed:.1f} s exceeds the remaining budget")
-        self.waited = waited
-        self.needed = needed

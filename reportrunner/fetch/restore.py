@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from reportrunner.errors import ReportRunnerError
+from reportrunner.errors import Unusable as Unusable
 from reportrunner.redact import redact
 from reportrunner.site.files import data_problem, id_problem
 
@@ -31,14 +32,6 @@ from reportrunner.site.files import data_problem, id_problem
 MAX_BYTES = 20_000_000
 #: Connect timeout and overall deadline of each file fetched from a URL.
 TIMEOUT = (5.0, 30.0)
-
-
-class Unusable(ReportRunnerError):
-    """A file of the previous site that is missing, unreadable or not ours."""
-
-    def __init__(self, message: str, *, missing: bool = False) -> None:
-        super().__init__(message)
-        self.missing = missing  # simply not there (404): no earlier site, nothing to warn about
 
 
 @dataclass

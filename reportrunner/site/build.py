@@ -121,14 +121,14 @@ def _fresh_snapshot(item: ReportItem, now: datetime, warnings: list[str]) -> lis
 def _merge_histories(
     out: Path,
     items: Sequence[ReportItem],
-    history_from: str | None,
+    earlier: history.LoadedHistory | None,
     warnings: list[str],
     now: datetime,
 ) -> dict[str, list[history.Snapshot]]:
     ids = [item.id for item in items if not id_problem(item.id)]
     empty = history.LoadedHistory()
     local = history.read_folder(out, ids, now) if out.is_dir() else empty
-    earlier = history.read_source(history_from, ids, now) if history_from else empty
+    earlier = earlier or empty
     warnings.extend(local.warnings + earlier.warnings)
     merged: dict[str, list[history.Snapshot]] = {}
     for item in items:
@@ -162,7 +162,7 @@ def publish(
     project: Project,
     outcomes: Sequence[ReportOutcome],
     *,
-    history_from: str | None = None,
+    earlier: history.LoadedHistory | None = None,
     now: datetime | None = None,
     keep: Iterable[str] = (),
     secrets: Sequence[str] = (),
@@ -175,15 +175,17 @@ def publish(
     status and history are carried over from the previous site as they were. Every other
     report of the previous site is gone from the new one. `secrets` are masked in every file
     written. `lock` is the lock `claim(out)` took before fetching; without it, publish takes
-    the lock itself. `marks` are extra top-level keys of manifest.json (`shard`).
+    the lock itself. `marks` are extra top-level keys of manifest.json (`shard`). `earlier`
+    is an earlier site's history (`--history-from`), read by the caller before publishing
+    (fetch/earlier.py): publishing itself reads only local files.
     """
     now = now or datetime.now(timezone.utc)
     if lock is not None:
         if lock.folder != destination(out):
             raise ValueError(f"the lock held is for {lock.folder}, not for {out}")
-        return _publish(lock.folder, project, outcomes, history_from, now, keep, secrets, marks)
+        return _publish(lock.folder, project, outcomes, earlier, now, keep, secrets, marks)
     with claim(out) as held:
-        return _publish(held.folder, project, outcomes, history_from, now, keep, secrets, marks)
+        return _publish(held.folder, project, outcomes, earlier, now, keep, secrets, marks)
 
 
 @contextmanager
@@ -207,7 +209,7 @@ def _publish(
     out: Path,
     project: Project,
     outcomes: Sequence[ReportOutcome],
-    history_from: str | None,
+    earlier: history.LoadedHistory | None,
     now: datetime,
     keep: Iterable[str],
     secrets: Sequence[str],
@@ -225,7 +227,7 @@ def _publish(
         for outcome, item in zip(outcomes, items, strict=False)
         if outcome.status == "ok" and item.status != "ok"
     ]
-    histories = _merge_histories(out, items, history_from, warnings, now)
+    histories = _merge_histories(out, items, earlier, warnings, now)
     return build_site(out, project, items, histories, warnings, now, secrets, marks=marks)
 
 

@@ -132,7 +132,7 @@ def test_a_hostile_state_url_is_a_warning_never_a_crash(tmp_path: Path) -> None:
     import http.server
     import threading
 
-    from reportrunner.site.history import MAX_BYTES
+    from reportrunner.fetch.earlier import MAX_BYTES
 
     cases = {
         "big": b"[" + b"1," * (MAX_BYTES // 2) + b"1]",

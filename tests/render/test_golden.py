@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from reportrunner import __version__
+from reportrunner.fetch.earlier import read_source
 from reportrunner.model import Project, ReportOutcome
 from reportrunner.site.build import publish
 
@@ -48,7 +49,10 @@ def site(
     (earlier / "history" / f"{data['id']}.json").write_text(json.dumps(document))
     out = tmp_path / "site"
     failed = make_outcome(id="renewals-q4", title="Renewals — Q4", source="specs/renewals.yaml")
-    publish(out, project, [make_outcome(data), failed], history_from=str(earlier), now=now)
+    ids = [data["id"], failed.id]
+    publish(
+        out, project, [make_outcome(data), failed], earlier=read_source(str(earlier), ids), now=now
+    )
     return out
 
 
