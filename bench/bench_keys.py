@@ -21,8 +21,8 @@ from datetime import datetime, timezone
 
 from bench_run import KEY, emulator_process, generate_specs
 
+from reportrunner.cli._env import key_and_url_from_env
 from reportrunner.cli.emulator_cmd import organisation_keys
-from reportrunner.fetch.apikey import key_and_url_from_env
 from reportrunner.fetch.runner import RunSettings, run_reports
 
 LATENCY = 0.25
