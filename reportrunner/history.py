@@ -22,7 +22,17 @@ from urllib.parse import quote, urljoin, urlsplit
 from reportrunner.redact import redact
 from reportrunner.snapshots import HEADLINE_KEYS, Snapshot, checked, fetched_moment
 
-__all__ = ["HEADLINE_KEYS", "MAX_SNAPSHOTS", "LoadedHistory", "Snapshot", "merge", "read_source"]
+__all__ = [
+    "HEADLINE_KEYS",
+    "MAX_SNAPSHOTS",
+    "History",
+    "LoadedHistory",
+    "Snapshot",
+    "Unread",
+    "merge",
+    "read_source",
+    "resolve",
+]
 MAX_SNAPSHOTS = 500
 #: A history file larger than this is not read (500 snapshots are about 300 KB).
 MAX_FILE_BYTES = 5_000_000
@@ -149,6 +159,36 @@ def read_folder(site: Path, ids: Iterable[str], now: datetime | None = None) -> 
                 f"ignored the history in {path}: {reason}; the trend restarts from this run."
             )
     return loaded
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A report's history in a site folder, to be read where its pages are built.
+
+    `rerender` hands these to the worker processes instead of the checked snapshots: reading
+    and checking 200 histories of 365 snapshots was serial work in the main process, and
+    sending the snapshots to the workers cost as much again in pickling. `load` is exactly
+    what `read_folder` and `merge` do for this one report (the same checks and warnings).
+    """
+
+    site: Path
+    report_id: str
+    now: datetime
+
+    def load(self) -> tuple[list[Snapshot], list[str]]:
+        loaded = read_folder(self.site, [self.report_id], self.now)
+        return merge(loaded.snapshots.get(self.report_id, [])), loaded.warnings
+
+
+#: A report's history as the site builder takes it: checked snapshots, or a file to read.
+History = list[Snapshot] | Unread
+
+
+def resolve(given: History | None) -> tuple[list[Snapshot], list[str]]:
+    """The snapshots of `given` and the warnings reading them gave (none when already read)."""
+    if isinstance(given, Unread):
+        return given.load()
+    return given or [], []
 
 
 class HttpStatus(ValueError):

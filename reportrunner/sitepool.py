@@ -21,7 +21,7 @@ import pickle
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -70,19 +70,21 @@ def build_one(
     writer: Sink,
     renderer: Renderer,
     item: ReportItem,
-    snapshots: list[history.Snapshot] | None,
+    given: history.History | None,
     site: Path,
-) -> tuple[PublishedReport, IndexEntry]:
-    """One report's folder and its history file (the same in a worker and in-process)."""
-    report, entry = build_report(writer, renderer, item, snapshots or [], site)
+) -> tuple[PublishedReport, IndexEntry, list[str]]:
+    """One report's folder and its history file (the same in a worker and in-process), and
+    the warnings reading its history gave (`history.Unread` is read here)."""
+    snapshots, warnings = history.resolve(given)
+    report, entry = build_report(writer, renderer, item, snapshots, site)
     if snapshots and not id_problem(item.id):
         document = history.document(item.id, snapshots)
         writer.json(("history", f"{item.id}.json"), document, None)
-    return report, entry
+    return report, entry, warnings
 
 
-Job = tuple[ReportItem, "list[history.Snapshot] | None", Path]
-Built = tuple[PublishedReport, IndexEntry, Recorder]
+Job = tuple[ReportItem, "history.History | None", Path]
+Built = tuple[PublishedReport, IndexEntry, list[str], Recorder]
 
 
 class _Worker:
@@ -124,15 +126,15 @@ def _worker_start(parent: int) -> None:
 
 
 def _build(job: Job) -> Built | None:
-    item, snapshots, site = job
+    item, given, site = job
     if _Worker.renderer is None:  # pragma: no cover - set before the fork
         return None
     recorder = Recorder()
     try:
-        report, entry = build_one(recorder, _Worker.renderer, item, snapshots, site)
+        report, entry, warnings = build_one(recorder, _Worker.renderer, item, given, site)
     except Exception:
         return None
-    return report, entry, recorder
+    return report, entry, warnings, recorder
 
 
 def workers(reports: int) -> int:
@@ -194,10 +196,11 @@ class Builder:
         self,
         writer: Sink,
         items: Sequence[ReportItem],
-        histories: dict[str, list[history.Snapshot]],
+        histories: Mapping[str, history.History],
         site: Path,
-    ) -> Iterator[tuple[PublishedReport, IndexEntry]]:
-        """Every report's folder and history file, in `items` order."""
+    ) -> Iterator[tuple[PublishedReport, IndexEntry, list[str]]]:
+        """Every report's folder and history file, in `items` order, with the warnings of
+        reading its history."""
         done = 0
         if self._pool is not None:
             jobs = [(item, histories.get(item.id), site) for item in items]
@@ -207,8 +210,8 @@ class Builder:
                         item = items[done]
                         yield build_one(writer, self.renderer, item, histories.get(item.id), site)
                     else:
-                        built[2].replay(writer)
-                        yield built[0], built[1]
+                        built[3].replay(writer)
+                        yield built[0], built[1], built[2]
                     done += 1
             except (BrokenProcessPool, pickle.PicklingError):
                 pass  # a worker died (killed, out of memory): the rest is built here
