@@ -12,6 +12,7 @@ trend points is better than losing this run's pages.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -177,7 +178,16 @@ class Unread:
 
     def load(self) -> tuple[list[Snapshot], list[str]]:
         loaded = read_folder(self.site, [self.report_id], self.now)
-        return merge(loaded.snapshots.get(self.report_id, [])), loaded.warnings
+        return _merged(loaded.snapshots.get(self.report_id, [])), loaded.warnings
+
+
+def _merged(snapshots: list[Snapshot]) -> list[Snapshot]:
+    """`merge(snapshots)` of checked snapshots: as they are when already in strict time order
+    (as reportrunner writes them), which merging would not change."""
+    moments = [fetched_moment(item["fetched_at"]) for item in snapshots]
+    if all(map(operator.lt, moments, moments[1:])):
+        return snapshots[-MAX_SNAPSHOTS:]
+    return merge(snapshots)
 
 
 #: A report's history as the site builder takes it: checked snapshots, or a file to read.

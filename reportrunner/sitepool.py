@@ -14,6 +14,7 @@ whole); a worker that dies leaves the rest of the reports to the main process.""
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import multiprocessing
 import os
@@ -153,6 +154,37 @@ def workers(reports: int) -> int:
     return min(cpus or 1, 8)
 
 
+#: The youngest generation's threshold while a site is built (Python's default is 700): a
+#: history of 365 snapshots decodes into some 20,000 objects, none of them in a cycle, and
+#: each default collection walked them again.
+BUILD_THRESHOLD = 50_000
+
+
+def _fewer_collections() -> tuple[tuple[int, int, int], bool]:
+    """Collect cyclic garbage less often while a site is built; returns the old thresholds.
+
+    What exists when the build starts (the fetched data, compiled templates) lives through it:
+    frozen (`gc.freeze`), collections skip it, and a forked worker's collections do not touch
+    (and copy) the pages it shares with the main process. Reference counting still frees
+    everything else at once; the cycle collector still runs, only less often. Measured on
+    the rebuild of 200 reports x 365 snapshots: 10-15% less CPU. Returns the thresholds to
+    restore and whether this call froze (objects a caller froze stay frozen).
+    """
+    previous = gc.get_threshold()
+    froze = gc.get_freeze_count() == 0
+    if froze:
+        gc.freeze()
+    gc.set_threshold(BUILD_THRESHOLD, *previous[1:])
+    return previous, froze
+
+
+def _restore_collections(saved: tuple[tuple[int, int, int], bool]) -> None:
+    thresholds, froze = saved
+    gc.set_threshold(*thresholds)
+    if froze:
+        gc.unfreeze()
+
+
 class Builder:
     """Builds report folders, in worker processes when `workers` says so (a context manager:
     enter it before anything starts a thread, such as the site writer)."""
@@ -161,8 +193,10 @@ class Builder:
         self.renderer = renderer
         self._count = workers(reports)
         self._pool: ProcessPoolExecutor | None = None
+        self._collections: tuple[tuple[int, int, int], bool] | None = None
 
     def __enter__(self) -> Builder:
+        self._collections = _fewer_collections()
         if self._count:
             _Worker.renderer = self.renderer
             # A signal landing during the fork would be swallowed by the at-fork handlers
@@ -191,6 +225,9 @@ class Builder:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         _Worker.renderer = None
+        if self._collections is not None:
+            _restore_collections(self._collections)
+            self._collections = None
 
     def build(
         self,
