@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from bench_run import KEY, emulator_process, generate_specs
 
 from reportrunner.emulator.limiters import LIMITERS
-from reportrunner.runner import RunSettings, run_reports
+from reportrunner.fetch.runner import RunSettings, run_reports
 
 LATENCY = 0.25
 

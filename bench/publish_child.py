@@ -23,10 +23,10 @@ from typing import Any
 
 from bench_run import generate_specs
 
-from reportrunner import site
 from reportrunner.emulator import Emulator
+from reportrunner.fetch.runner import RunSettings, run_reports
 from reportrunner.model import Project
-from reportrunner.runner import RunSettings, run_reports
+from reportrunner.site import build as site
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 KEY = "bench-key"

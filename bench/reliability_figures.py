@@ -61,9 +61,9 @@ from relhelp import (  # noqa: E402  (the tests' harness, shared on purpose)
 )
 
 from reportrunner.emulator import Emulator, Fault  # noqa: E402
+from reportrunner.fetch.runner import RunSettings, run_reports  # noqa: E402
 from reportrunner.model import Project, Spec  # noqa: E402
-from reportrunner.runner import RunSettings, run_reports  # noqa: E402
-from reportrunner.site import publish  # noqa: E402
+from reportrunner.site.build import publish  # noqa: E402
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 KEY = "figures-key"

@@ -153,3 +153,69 @@ class Interrupted(ReportRunnerError):
     """SIGINT or SIGTERM arrived; raised so that cleanup runs and the old site stays."""
 
     exit_status = ExitStatus.INTERRUPTED
+
+
+class DeadlineExceeded(ReportRunnerError):
+    """The whole exchange took longer than its deadline (a stalled or dripping server)."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__(f"no answer within the timeout ({deadline:g} s, connect to last byte)")
+        self.deadline = deadline
+
+
+class AnswerTooLarge(ReportRunnerError):
+    """The answer is (or decodes to) more than the cap; it is never retried."""
+
+    def __init__(self, limit: int, *, declared: int | None = None) -> None:
+        said = f"; its Content-Length says {declared}" if declared is not None else ""
+        super().__init__(f"the answer is larger than {limit} bytes, the limit{said}")
+        self.limit = limit
+
+
+class RequestRejected(ApiError):
+    """Close refused the request itself (400, 404, other 4xx): only this report fails.
+
+    `field_errors` and `errors` are Close's validation details, already redacted.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str,
+        status: int,
+        body: str | None,
+        field_errors: dict[str, str],
+        errors: list[str],
+    ) -> None:
+        super().__init__(message, url=url, status=status, body=body)
+        self.field_errors = field_errors
+        self.errors = errors
+
+
+class WaitTooLong(ReportRunnerError):
+    """The pacer would have to wait longer than the caller's budget allows.
+
+    The client catches it and raises an `ApiError` naming the URL and the report.
+    """
+
+    def __init__(self, waited: float, needed: float) -> None:
+        super().__init__(f"rate-limit wait of {needed:.1f} s exceeds the remaining budget")
+        self.waited = waited
+        self.needed = needed
+
+
+class DeliveryFailed(ReportRunnerError):
+    """One delivery could not be sent; the site is published anyway and the next run retries."""
+
+
+class QueueTimeout(ReportRunnerError):
+    """An earlier run was still going after the allowed wait; this run publishes nothing."""
+
+
+class Unusable(ReportRunnerError):
+    """A file of the previous site that is missing, unreadable or not ours."""
+
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing  # simply not there (404): no earlier site, nothing to warn about

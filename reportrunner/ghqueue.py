@@ -18,16 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportrunner.errors import QueueTimeout as QueueTimeout
 from reportrunner.errors import ReportRunnerError
 
 #: Statuses of a workflow run that has not finished (GitHub's list, including approvals).
 ACTIVE = frozenset({"queued", "in_progress", "waiting", "requested", "pending"})
 POLL_SECONDS = 15.0
 MAX_API_ERRORS = 4
-
-
-class QueueTimeout(ReportRunnerError):
-    """An earlier run was still going after the allowed wait; this run publishes nothing."""
 
 
 @dataclass(frozen=True)

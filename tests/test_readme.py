@@ -36,11 +36,11 @@ def test_quick_start_is_exactly_two_commands_and_ci_runs_the_second() -> None:
     commands = [line.split("#")[0].strip() for line in block.group(1).splitlines()]
     assert commands == [
         "pip install . && reportrunner run --emulator",
-        "pip install -e '.[test]' && pytest",
+        "pip install -e '.[test]' && pytest -n auto",
     ]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install --quiet -e "$root[test]"' in ci
-    assert ci.rstrip().splitlines()[-1] == "pytest"
+    assert ci.rstrip().splitlines()[-1] == "pytest -n auto"
 
 
 def test_quick_start_run_with_the_emulator_builds_the_site(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from reportrunner.client import ClientSettings, emulator_key, key_and_url_from_env
+from reportrunner.cli._env import key_and_url_from_env
+from reportrunner.fetch.client import ClientSettings, emulator_key
 
 KEY_HINT = (
     "export CLOSE_API_KEY=… (Close: Settings → Developer → API Keys), or add --emulator to "

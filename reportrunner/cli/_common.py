@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
+from reportrunner.cli.output import command_safe
 from reportrunner.errors import ExitStatus, ReportRunnerError
-from reportrunner.output import command_safe
 from reportrunner.redact import redact
 
 

@@ -19,12 +19,12 @@ from urllib.parse import unquote, urlsplit
 import click
 
 from reportrunner.cli._common import say
+from reportrunner.cli.output import github_annotation
 from reportrunner.deliver.config import Delivery
 from reportrunner.deliver.entry import DeliverSettings, DeliveryResult, ReportInput, deliver
 from reportrunner.deliver.state import DeliveryState, write
 from reportrunner.deliver.summary import markdown, outcome_line, result_json
 from reportrunner.model import Project
-from reportrunner.output import github_annotation
 from reportrunner.redact import redact, register_secret
 
 
@@ -102,7 +102,7 @@ def run_deliveries(
         for outcome in result.outcomes:
             say(outcome_line(outcome), err=outcome.status == "failed")
     if github:
-        from reportrunner.output import append_step_summary
+        from reportrunner.cli.output import append_step_summary
 
         for outcome in result.failed:
             message = redact(f"{outcome.label}: {outcome.error}")

@@ -34,7 +34,7 @@ def stop_if_invalid(diagnostics: Sequence[Diagnostic], consequence: str) -> None
 
 def valid_project(root: Path, consequence: str) -> Project:
     """reportrunner.yaml in `root` (defaults when absent), or stop as `stop_if_invalid` says."""
-    from reportrunner.validate import check_project
+    from reportrunner.spec.validate import check_project
 
     project, diagnostics = check_project(root)
     stop_if_invalid(diagnostics, consequence)

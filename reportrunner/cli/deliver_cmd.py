@@ -18,8 +18,8 @@ import click
 
 from reportrunner.cli._common import translate_errors
 from reportrunner.cli._project import stop_if_invalid
+from reportrunner.cli.output import command_safe
 from reportrunner.errors import ExitStatus, UsageError
-from reportrunner.output import command_safe
 from reportrunner.redact import redact
 
 
@@ -39,9 +39,9 @@ def execute(options: DeliverOptions) -> ExitStatus:
     from reportrunner.cli._deliver import json_outcomes, run_deliveries
     from reportrunner.deliver.entry import ReportInput
     from reportrunner.deliver.state import read_previous
-    from reportrunner.site import claim
-    from reportrunner.sitefiles import manifest_entries, stored_data
-    from reportrunner.validate import validate_paths
+    from reportrunner.site.build import claim
+    from reportrunner.site.files import manifest_entries, stored_data
+    from reportrunner.spec.validate import validate_paths
 
     entries = manifest_entries(options.site)
     if entries is None:

@@ -56,8 +56,8 @@ def serve(
     stop: threading.Event | None = None,
 ) -> None:
     """Run the emulator until `stop` is set (or KeyboardInterrupt); `on_ready(url, key)`."""
-    from reportrunner.apikey import key_problem
     from reportrunner.emulator import Emulator
+    from reportrunner.fetch.apikey import key_problem
 
     problem = key_problem(options.api_key)
     if problem:

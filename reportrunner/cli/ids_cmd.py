@@ -42,10 +42,10 @@ def command(kinds: tuple[str, ...], fmt: str, emulator: bool) -> None:
       reportrunner ids pipelines groups
       reportrunner ids users --format json
     """
-    from reportrunner.account import KINDS, Kind, read_account
     from reportrunner.cli._account import account_settings
+    from reportrunner.cli._idtables import Format, format_ids
     from reportrunner.cli._project import valid_project
-    from reportrunner.idtables import Format, format_ids
+    from reportrunner.fetch.account import KINDS, Kind, read_account
     from reportrunner.redact import redact
 
     with translate_errors():

@@ -14,12 +14,12 @@ from reportrunner.cli._common import say, translate_errors
 from reportrunner.errors import UsageError
 
 if TYPE_CHECKING:
-    from reportrunner.account import Account
+    from reportrunner.fetch.account import Account
 
 
 def _zone(account: Account, wanted: str | None) -> tuple[str, str | None]:
     """The time zone to write, and a note when it is not the one asked for or found."""
-    from reportrunner.checks import timezone_problem
+    from reportrunner.spec.checks import timezone_problem
 
     if wanted is not None:
         problem = timezone_problem(wanted)
@@ -37,8 +37,8 @@ def _zone(account: Account, wanted: str | None) -> tuple[str, str | None]:
 
 def _foreign_specs(root: Path, written: list[Path], account: Account) -> list[str]:
     """Diagnostics of specs init did not write that name ids this account does not have."""
-    from reportrunner.online import check_specs
-    from reportrunner.validate import validate_paths
+    from reportrunner.spec.online import check_specs
+    from reportrunner.spec.validate import validate_paths
 
     specs_dir = root / "specs"
     if not specs_dir.is_dir():
@@ -51,8 +51,8 @@ def _foreign_specs(root: Path, written: list[Path], account: Account) -> list[st
 
 def _schemas() -> dict[str, str]:
     """schema/*.json as shipped, for a folder that has none (a fork has them already)."""
-    from reportrunner.checks import PROJECT_SCHEMA, SPEC_SCHEMA
     from reportrunner.resources import schema_dir
+    from reportrunner.spec.checks import PROJECT_SCHEMA, SPEC_SCHEMA
 
     return {
         f"schema/{name}": (schema_dir() / name).read_text(encoding="utf-8")
@@ -106,10 +106,15 @@ def command(
       export CLOSE_API_KEY=api_…      # Close: Settings → Developer → API Keys
       reportrunner init --force && reportrunner validate --online && reportrunner run
     """
-    from reportrunner.account import read_account
     from reportrunner.cli._account import account_settings
-    from reportrunner.idtables import one_line
-    from reportrunner.starter import DEFAULT_API_URL, StarterOptions, starter_files, write_files
+    from reportrunner.cli._idtables import one_line
+    from reportrunner.fetch.account import read_account
+    from reportrunner.spec.starter import (
+        DEFAULT_API_URL,
+        StarterOptions,
+        starter_files,
+        write_files,
+    )
 
     with translate_errors():
         if not currency.isalpha() or len(currency) != 3 or not currency.isupper():

@@ -20,10 +20,10 @@ import click
 from reportrunner.cli import EXIT_STATUS_HELP
 from reportrunner.cli._common import translate_errors
 from reportrunner.errors import UsageError
-from reportrunner.placeholders import PLACEHOLDERS
+from reportrunner.spec.placeholders import PLACEHOLDERS
 
 if TYPE_CHECKING:
-    from reportrunner.account import Account
+    from reportrunner.fetch.account import Account
 
 TEMPLATE = """\
 # yaml-language-server: $schema={schema}
@@ -61,7 +61,7 @@ class Filled:
 
 
 def _from_account(account: Account, wanted: str | None, default: str | None) -> Filled:
-    from reportrunner.idtables import one_line
+    from reportrunner.cli._idtables import one_line
 
     pipeline = account.find_pipeline(wanted or default or "") or (
         None if wanted else account.pipelines[0] if account.pipelines else None
@@ -109,9 +109,9 @@ def write_new_spec(
     pipeline: str | None = None,
 ) -> Path:
     """Create `folder/ID.yaml` with the account's ids, the project default, or placeholders."""
-    from reportrunner.checks import SPEC_SCHEMA
     from reportrunner.cli._project import valid_project
     from reportrunner.resources import load_schema
+    from reportrunner.spec.checks import SPEC_SCHEMA
 
     # The schema holds the id rule (one source of truth with `validate`).
     id_rule = load_schema(SPEC_SCHEMA)["properties"]["id"]
@@ -149,9 +149,9 @@ def _account(emulator: bool, root: Path) -> Account | None:
     """The account when a key (or --emulator) is at hand; None: work offline."""
     if not emulator and not os.environ.get("CLOSE_API_KEY", "").strip():
         return None
-    from reportrunner.account import read_account
     from reportrunner.cli._account import account_settings
     from reportrunner.cli._project import valid_project
+    from reportrunner.fetch.account import read_account
 
     project = valid_project(root, "no spec was written")
     with account_settings(

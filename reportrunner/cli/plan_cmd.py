@@ -16,7 +16,7 @@ from reportrunner.cli._common import say, translate_errors
 from reportrunner.errors import ExitStatus, UsageError
 
 if TYPE_CHECKING:
-    from reportrunner.plan import RequestPlan
+    from reportrunner.fetch.plan import RequestPlan
 
 
 @dataclass(frozen=True)
@@ -98,11 +98,11 @@ def _plan_text(plan: RequestPlan, base_url: str, now: datetime) -> str:
 
 
 def execute(options: PlanOptions) -> ExitStatus:
-    from reportrunner.apikey import url_from_env
+    from reportrunner.cli._env import url_from_env
     from reportrunner.cli._project import stop_if_invalid
-    from reportrunner.output import format_text
-    from reportrunner.plan import build_plan
-    from reportrunner.validate import validate_paths
+    from reportrunner.cli.output import format_text
+    from reportrunner.fetch.plan import build_plan
+    from reportrunner.spec.validate import validate_paths
 
     now = options.at or datetime.now(timezone.utc)
     result = validate_paths(options.paths, root=options.root)

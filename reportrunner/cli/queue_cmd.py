@@ -25,7 +25,7 @@ def _api_get(base: str, token: str) -> Any:
     """A GET on the Actions API through the bounded reader; the token is never printed."""
     import json
 
-    from reportrunner import bounded
+    from reportrunner.fetch import bounded
 
     session = bounded.new_session()
     session.headers.update(
@@ -64,8 +64,8 @@ def command(max_wait: float) -> None:
     Example (in a workflow step, with GITHUB_TOKEN: ${{ github.token }}):
       python -m reportrunner.cli.queue_cmd --max-wait 6000
     """
+    from reportrunner.cli.output import command_safe, github_annotation
     from reportrunner.ghqueue import EarlierRun, wait_turn
-    from reportrunner.output import command_safe, github_annotation
     from reportrunner.redact import register_secret
 
     names = ("GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_TOKEN")

@@ -4,7 +4,7 @@ No network and no API key. With one --from, every page is rendered again from `<
 and `history/<id>.json`, with the templates and locale of reportrunner.yaml in the current
 folder: this is how template changes are previewed and how a secret-free copy of a site is made.
 With several, the outputs of `run --shard K/N` (and at most one earlier site) are merged into
-the --out site (reportrunner/sitemerge.py).
+the --out site (reportrunner/site/merge.py).
 """
 
 from __future__ import annotations
@@ -39,13 +39,13 @@ class RenderOptions:
 def execute(options: RenderOptions) -> ExitStatus:
     """Re-render or merge; raises ReportRunnerError subclasses for the CLI to translate."""
     from reportrunner.cli._project import valid_project
-    from reportrunner.site import rerender
+    from reportrunner.site.build import rerender
 
     root = options.root.absolute()
     project = valid_project(root, "nothing was rendered")
     # No key is needed here, but one in the environment is still never written to the copy.
     if options.more:
-        from reportrunner.sitemerge import merge_sites
+        from reportrunner.site.merge import merge_sites
 
         if options.out is None:
             raise UsageError(

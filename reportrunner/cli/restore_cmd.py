@@ -1,7 +1,7 @@
 """`python -m reportrunner.cli.restore_cmd SOURCE DEST`: the publish workflow's restore step.
 
 Not a `reportrunner` subcommand: it exists for reports-publish.yml, which runs it before
-`reportrunner run` (docs/github-actions.md). The logic is `reportrunner.restore`; this only
+`reportrunner run` (docs/github-actions.md). The logic is `reportrunner.fetch.restore`; this only
 prints its warnings as GitHub annotations and always exits 0, since a previous site that
 cannot be restored means "start afresh", never a failed publish.
 """
@@ -25,8 +25,8 @@ def command(source: str, dest: Path) -> None:
     Example:
       python -m reportrunner.cli.restore_cmd https://acme.github.io/reports/ _site
     """
-    from reportrunner.output import command_safe, github_annotation
-    from reportrunner.restore import restore
+    from reportrunner.cli.output import command_safe, github_annotation
+    from reportrunner.fetch.restore import restore
 
     with translate_errors():
         result = restore(source, dest)

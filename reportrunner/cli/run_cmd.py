@@ -1,8 +1,9 @@
 """`reportrunner run`: validate the specs, fetch every report from Close, publish the site.
 
-The command parses options into `RunOptions` and calls `execute`, which chains the pipeline
-stages (validate → key → run_reports → site.publish) and returns the exit status; all printing
-happens here, never in the core. SIGTERM is turned into the same path as Ctrl-C: the run stops
+The command parses options into `RunOptions`; `execute` turns them into `PipelineSettings`, a
+way to connect (the emulator, or the key and URL of the environment) and the printing hooks,
+calls `pipeline.run_pipeline` and returns its exit status; all printing happens here, never in
+the core. SIGTERM is turned into the same path as Ctrl-C: the run stops
 promptly, nothing is published, and the previous site stays as it was (exit 130).
 """
 
@@ -11,10 +12,10 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -31,10 +32,11 @@ from reportrunner.redact import redact
 if TYPE_CHECKING:  # imported lazily at run time: `--help` must not pay for them
     from reportrunner.deliver.entry import DeliveryResult
     from reportrunner.deliver.state import DeliveryState
+    from reportrunner.fetch.runtypes import RunResult
     from reportrunner.model import Project
-    from reportrunner.runtypes import RunResult
-    from reportrunner.staging import SiteLock
-    from reportrunner.validate import RejectedSpec, ValidationResult
+    from reportrunner.pipeline import Connection
+    from reportrunner.site.report import SiteResult
+    from reportrunner.spec.validate import ValidationResult
 
 
 #: --timeout's documented range (docs/running.md): below it nothing answers, above it a
@@ -55,21 +57,7 @@ class RunOptions:
     timeout: float = 60.0
     format: str = "text"
     history_from: str | None = None
-    shard: str | None = None  # "K/N": fetch only this share (reportrunner/shard.py)
-
-
-def _rejected_outcome(rejected: RejectedSpec) -> ReportOutcome:
-    errors = [d for d in rejected.diagnostics if d.severity == "error"]
-    first = str(errors[0]) if errors else "the spec is invalid"
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return ReportOutcome(
-        id=rejected.id or Path(rejected.file).stem,
-        title=rejected.title or rejected.id or rejected.file,
-        source=rejected.file,
-        status="failed",
-        error=f"invalid spec: {first}{more}; fix it and run `reportrunner validate`",
-        diagnostics=list(rejected.diagnostics),
-    )
+    shard: str | None = None  # "K/N": fetch only this share (reportrunner/fetch/shard.py)
 
 
 @contextmanager
@@ -95,203 +83,147 @@ def _echo_err(text: str) -> None:
 
 def execute(options: RunOptions) -> ExitStatus:
     """Run the whole pipeline; raises ReportRunnerError subclasses for the CLI to translate."""
-    from reportrunner.validate import validate_paths
+    from reportrunner.errors import UsageError
+    from reportrunner.pipeline import PipelineHooks, PipelineSettings, run_pipeline
 
-    paths = options.paths or (Path("specs"),)
-    validation = validate_paths(list(paths), root=Path.cwd())
+    if options.shard is not None and options.only:
+        raise UsageError(
+            "--shard and --only cannot be combined",
+            hint="a shard fetches its whole share; refresh single reports with --only alone.",
+        )
+    settings = PipelineSettings(
+        out=options.out,
+        paths=options.paths or (Path("specs"),),
+        root=Path.cwd(),
+        jobs=options.jobs,
+        only=options.only,
+        timeout=options.timeout,
+        history_from=options.history_from,
+        shard=options.shard,
+    )
+    from reportrunner.cli._progress import ProgressPrinter
+
+    printer = ProgressPrinter(sys.stderr, tty=sys.stderr.isatty())
+    hooks = PipelineHooks(
+        on_validated=_print_validation,
+        on_event=printer,
+        on_shard=lambda text: _echo_err(
+            f"{text}; merge the shard outputs with "
+            "`reportrunner render --from DIR --from DIR --out SITE`."
+        ),
+        on_published=lambda run, site: _print_published(options, run, site),
+    )
+    delivery = _CliDelivery(options)
+    with _sigterm_as_interrupt():
+        try:
+            result = run_pipeline(settings, _connect(options), hooks=hooks, delivery=delivery)
+        finally:
+            printer.finish()
+    if options.format == "json":  # one document, deliveries included
+        _print_result(options, result.run, result.delivered)
+    return result.exit_status
+
+
+def _print_published(options: RunOptions, run: RunResult, site: SiteResult) -> None:
+    for warning in site.warnings:
+        _echo_err(f"warning: {warning}")
+    if options.format != "json":
+        _print_result(options, run)
+
+
+def _print_validation(validation: ValidationResult) -> None:
     if not validation.project_ok:
         stop_if_invalid(validation.project_diagnostics, "no report was fetched")
     for rejected in validation.rejected:
         for diagnostic in rejected.diagnostics:
             _echo_err(str(diagnostic))
-    marks: dict[str, object] = {}
-    if options.shard is not None:
-        validation, marks = _narrow_to_shard(options, validation)
-    project = validation.project
-    now = datetime.now(timezone.utc)
-    # Imported now rather than after fetching: a Ctrl-C or SIGTERM landing inside this slow
-    # import (Jinja2, Babel) made `python -m reportrunner` end by SIGINT instead of exit 130
-    # (RELIABILITY.md; bench/reliability_figures.py --boundary-rounds).
-    from reportrunner.site import claim
-
-    # The output folder is checked and locked before the first API call, until the swap: a
-    # second run against it, or a folder that is not a site, is refused with nothing fetched.
-    with _sigterm_as_interrupt(), claim(options.out) as lock:
-        result, key = _fetch_with(options, validation, now)
-        # With --only, every other report keeps its previous pages (site.publish carries them).
-        every_id = [spec.id for spec in validation.specs] + [o.id for o in result.outcomes]
-        keep = sorted(set(every_id) - set(options.only)) if options.only else []
-        # Read before the swap: the new site is built without the old delivery state.
-        state = _delivery_state(options, validation)
-        unpublished = _publish(options, project, result.outcomes, now, keep, lock, key, marks)
-        if options.format != "json":
-            _print_result(options, result)
-        # Still under the lock: delivering records what was sent in the site's history.
-        delivered = _deliver(options, validation, result.outcomes, unpublished, state, now)
-    if options.format == "json":  # one document, deliveries included
-        _print_result(options, result, delivered)
-    # A report fetched fine but not publishable (its data could not be rendered) failed too.
-    if result.failed or unpublished:
-        return ExitStatus.FAILED
-    return ExitStatus.DELIVERY if delivered is not None and delivered.failed else ExitStatus.OK
 
 
-def _narrow_to_shard(
-    options: RunOptions, validation: ValidationResult
-) -> tuple[ValidationResult, dict[str, object]]:
-    """`--shard K/N`: this job's share of the specs, and the mark its manifest carries."""
-    from reportrunner.errors import UsageError
-    from reportrunner.shard import parse_shard, select
+def _connect(options: RunOptions) -> Callable[[Project], AbstractContextManager[Connection]]:
+    """The built-in emulator (started for the fetch, stopped before publishing) or Close."""
 
-    shard = parse_shard(options.shard or "")
-    if options.only:
-        raise UsageError(
-            "--shard and --only cannot be combined",
-            hint="a shard fetches its whole share; refresh single reports with --only alone.",
-        )
-    narrowed, share = select(validation, shard)
-    _echo_err(
-        f"shard {shard}: {len(share.ids)} report(s), {share.requests} distinct request(s); "
-        "merge the shard outputs with `reportrunner render --from DIR --from DIR --out SITE`."
-    )
-    return narrowed, {"shard": share.mark()}
+    @contextmanager
+    def connect(project: Project) -> Iterator[Connection]:
+        from reportrunner.fetch.apikey import emulator_key
+        from reportrunner.pipeline import Connection
 
-
-def _delivery_state(options: RunOptions, validation: ValidationResult) -> DeliveryState | None:
-    """The previous delivery state, or None when nothing is to be delivered this run."""
-    wanted = validation.project.deliver or any(spec.deliver for spec in validation.specs)
-    if wanted and options.shard is not None and not options.emulator:
-        _echo_err(
-            "note: nothing delivered by a shard: deliver from the merged site with "
-            "`reportrunner deliver --site SITE` (docs/running.md)."
-        )
-        return None
-    if not wanted or options.emulator:
-        return None
-    from reportrunner.deliver.state import read_previous
-
-    return read_previous(options.out, options.history_from)
-
-
-def _deliver(
-    options: RunOptions,
-    validation: ValidationResult,
-    outcomes: list[ReportOutcome],
-    unpublished: list[str],
-    state: DeliveryState | None,
-    now: datetime,
-) -> DeliveryResult | None:
-    """Deliver this run's reports that were fetched and published fine (docs/delivery.md)."""
-    if options.emulator and (
-        validation.project.deliver or any(spec.deliver for spec in validation.specs)
-    ):
-        _echo_err(
-            "note: nothing delivered: emulator numbers are never announced; preview the "
-            "messages with `reportrunner deliver --site DIR --dry-run`."
-        )
-    if state is None:
-        return None
-    from reportrunner.cli._deliver import run_deliveries
-    from reportrunner.deliver.entry import ReportInput
-
-    own = {spec.id: spec.deliver for spec in validation.specs}
-    reports = [
-        ReportInput(outcome.id, outcome.data, own.get(outcome.id, ()))
-        for outcome in outcomes
-        if outcome.status == "ok" and outcome.data is not None and outcome.id not in unpublished
-    ]
-    delivered = run_deliveries(
-        validation.project, reports, site=options.out, state=state, now=now,
-        output_format=options.format,
-    )  # fmt: skip
-    return delivered
-
-
-def _fetch_with(
-    options: RunOptions, validation: ValidationResult, now: datetime
-) -> tuple[RunResult, str]:
-    """Fetch from the emulator (started here, stopped before publishing) or from Close.
-
-    Returns the result and the key, which publishing masks in every file it writes.
-    """
-    from reportrunner.client import emulator_key, key_and_url_from_env
-
-    with ExitStack() as stack:
         if options.emulator:
             from reportrunner.emulator import Emulator
 
             key = emulator_key()
-            emulator = stack.enter_context(Emulator(api_key=key))
-            base_url = emulator.base_url
-        else:
-            key, base_url = key_and_url_from_env(
-                validation.project.api_base_url,
-                needed_for="reportrunner needs a Close API key to fetch reports",
-                hint="export CLOSE_API_KEY=… (in GitHub Actions: a repository secret passed as "
-                "an env variable), or use --emulator to run against the built-in Close emulator.",
+            with Emulator(api_key=key) as emulator:
+                yield Connection(emulator.base_url, key)
+            return
+        from reportrunner.cli._env import key_and_url_from_env
+
+        key, base_url = key_and_url_from_env(
+            project.api_base_url,
+            needed_for="reportrunner needs a Close API key to fetch reports",
+            hint="export CLOSE_API_KEY=… (in GitHub Actions: a repository secret passed as "
+            "an env variable), or use --emulator to run against the built-in Close emulator.",
+        )
+        yield Connection(base_url, key)
+
+    return connect
+
+
+class _CliDelivery:
+    """Delivery as `run` does it: not from the emulator nor a shard, printed as it goes."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+
+    def prepare(self, validation: ValidationResult) -> DeliveryState | None:
+        """The previous delivery state, or None when nothing is to be delivered this run."""
+        options = self.options
+        wanted = validation.project.deliver or any(spec.deliver for spec in validation.specs)
+        if wanted and options.shard is not None and not options.emulator:
+            _echo_err(
+                "note: nothing delivered by a shard: deliver from the merged site with "
+                "`reportrunner deliver --site SITE` (docs/running.md)."
             )
-        return _fetch(options, validation, key, base_url, now), key
+            return None
+        if wanted and options.emulator:
+            _echo_err(
+                "note: nothing delivered: emulator numbers are never announced; preview the "
+                "messages with `reportrunner deliver --site DIR --dry-run`."
+            )
+        if not wanted or options.emulator:
+            return None
+        from reportrunner.deliver.state import read_previous
 
+        return read_previous(options.out, options.history_from)
 
-def _fetch(
-    options: RunOptions, validation: ValidationResult, key: str, base_url: str, now: datetime
-) -> RunResult:
-    from reportrunner.progress import ProgressPrinter
-    from reportrunner.runner import RunSettings, run_reports
+    def deliver(
+        self,
+        validation: ValidationResult,
+        outcomes: Sequence[ReportOutcome],
+        unpublished: Sequence[str],
+        prepared: DeliveryState | None,
+        now: datetime,
+    ) -> DeliveryResult | None:
+        """Deliver this run's reports that were fetched and published fine (docs/delivery.md)."""
+        if prepared is None:
+            return None
+        from reportrunner.cli._deliver import run_deliveries
+        from reportrunner.deliver.entry import ReportInput
 
-    settings = RunSettings(
-        specs=validation.specs,
-        base_url=base_url,
-        api_key=key,
-        jobs=options.jobs or validation.project.jobs,
-        timeout=options.timeout,
-        only=options.only,
-        now=now,
-        rejected=[_rejected_outcome(rejected) for rejected in validation.rejected],
-    )
-    printer = ProgressPrinter(sys.stderr, tty=sys.stderr.isatty())
-    try:
-        return run_reports(settings, on_event=printer)
-    finally:
-        printer.finish()
-
-
-def _publish(
-    options: RunOptions,
-    project: Project,
-    outcomes: list[ReportOutcome],
-    now: datetime,
-    keep: list[str],
-    lock: SiteLock,
-    key: str,
-    marks: dict[str, object],
-) -> list[str]:
-    """Publish the site; returns the ids of this run's ok reports that could not be published."""
-    from reportrunner.site import publish
-
-    site = publish(
-        options.out,
-        project,
-        outcomes,
-        history_from=options.history_from,
-        now=now,
-        keep=keep,
-        secrets=(key,),
-        lock=lock,
-        marks=marks,
-    )
-    for warning in site.warnings:
-        _echo_err(f"warning: {warning}")
-    fetched_ok = {outcome.id for outcome in outcomes if outcome.status == "ok"}
-    return [
-        report.id for report in site.reports if report.id in fetched_ok and report.status != "ok"
-    ]
+        own = {spec.id: spec.deliver for spec in validation.specs}
+        reports = [
+            ReportInput(outcome.id, outcome.data, own.get(outcome.id, ()))
+            for outcome in outcomes
+            if outcome.status == "ok" and outcome.data is not None and outcome.id not in unpublished
+        ]
+        return run_deliveries(
+            validation.project, reports, site=self.options.out, state=prepared, now=now,
+            output_format=self.options.format,
+        )  # fmt: skip
 
 
 def _print_result(
     options: RunOptions, result: RunResult, delivered: DeliveryResult | None = None
 ) -> None:
-    from reportrunner.progress import github_errors, github_summary, result_json, summary_table
+    from reportrunner.cli._progress import github_errors, github_summary, result_json, summary_table
 
     if options.format == "json":
         import json
@@ -305,7 +237,7 @@ def _print_result(
     click.echo(summary_table(result))
     say(f"site written to {options.out}/")
     if options.format == "github":
-        from reportrunner.output import append_step_summary
+        from reportrunner.cli.output import append_step_summary
 
         for line in github_errors(result.outcomes):
             click.echo(line)

@@ -20,8 +20,8 @@ def command(project: bool) -> None:
       reportrunner schema > schema/report-spec.schema.json
       reportrunner schema --project > schema/project.schema.json
     """
-    from reportrunner.checks import PROJECT_SCHEMA, SPEC_SCHEMA
     from reportrunner.resources import load_schema
+    from reportrunner.spec.checks import PROJECT_SCHEMA, SPEC_SCHEMA
 
     with translate_errors():
         schema = load_schema(PROJECT_SCHEMA if project else SPEC_SCHEMA)

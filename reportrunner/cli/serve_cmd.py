@@ -24,9 +24,9 @@ POLL = 0.5
 
 def _sources(root: Path) -> list[Path]:
     """What a rebuild depends on: specs, reportrunner.yaml, the user's and built-in templates."""
-    from reportrunner.render import user_templates
     from reportrunner.resources import templates_dir
-    from reportrunner.validate import check_project
+    from reportrunner.site.render import user_templates
+    from reportrunner.spec.validate import check_project
 
     paths = [root / "specs", root / "reportrunner.yaml", root / "templates", templates_dir()]
     project, _ = check_project(root)
@@ -58,7 +58,7 @@ def _rebuild(folder: Path, emulator: bool) -> None:
 
 def serve(folder: Path, port: int, watch: bool, emulator: bool, stop: threading.Event) -> None:
     from reportrunner.cli._project import valid_project
-    from reportrunner.preview import PreviewServer, Watcher
+    from reportrunner.site.preview import PreviewServer, Watcher
 
     root = Path.cwd()
     valid_project(root, "nothing was served")

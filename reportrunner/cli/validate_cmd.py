@@ -30,15 +30,15 @@ class ValidateOptions:
 
 def execute(options: ValidateOptions) -> ExitStatus:
     """Validate, print in the chosen format, and derive the exit status from the result."""
-    from reportrunner import output
-    from reportrunner.validate import validate_paths
+    from reportrunner.cli import output
+    from reportrunner.spec.validate import validate_paths
 
     result = validate_paths(options.paths, root=options.root, strict=options.strict)
     diagnostics = result.diagnostics
     valid = len(result.specs)
     if (options.online or options.emulator) and result.project_ok and result.specs:
         from reportrunner.cli._account import account_settings
-        from reportrunner.online import OnlineSettings, check_online
+        from reportrunner.spec.online import OnlineSettings, check_online
 
         with account_settings(
             emulator=options.emulator,
@@ -46,7 +46,7 @@ def execute(options: ValidateOptions) -> ExitStatus:
             needed_for="validate --online needs a Close API key to look ids up",
         ) as client:
             found = check_online(result.specs, OnlineSettings(client.base_url, client.api_key))
-        from reportrunner.onlinemetrics import is_metric_warning
+        from reportrunner.kinds.activity.online import is_metric_warning
 
         # The account's catalogue has the last word on metric keys: no offline guess beside it.
         offline = [d for d in diagnostics if not (found.metrics_checked and is_metric_warning(d))]

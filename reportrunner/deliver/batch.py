@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from reportrunner.deliver.config import Delivery, Threshold
 from reportrunner.deliver.digest import Digest
 from reportrunner.deliver.rules import Decision
-from reportrunner.filters import Formatter
-from reportrunner.metrics import TOTALS_FIELDS
+from reportrunner.kinds.funnel.metrics import TOTALS_FIELDS
+from reportrunner.site.filters import Formatter
 
 _FIELDS = {key: (label, kind) for key, label, kind, _ in TOTALS_FIELDS}
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reportrunner.messages import Problem
+from reportrunner.spec.messages import Problem
 
 Channel = Literal["slack", "email"]
 When = Literal["always", "changed", "threshold"]

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportrunner.escaping import plain_text
-from reportrunner.filters import Formatter
-from reportrunner.history import HEADLINE_KEYS
 from reportrunner.kinds import kind_of_data
+from reportrunner.site.filters import Formatter
+from reportrunner.site.history import HEADLINE_KEYS
 
 #: The headline numbers a message shows, in this order (the threshold metric is added).
 SHOWN_KEYS: tuple[str, ...] = ("count", "count_total_won", "value_total_won", "count_win_rate")

@@ -31,8 +31,8 @@ from reportrunner.deliver.senders import (
     SmtpServer,
 )
 from reportrunner.deliver.state import DeliveryState, Sent
-from reportrunner.filters import Formatter
 from reportrunner.redact import register_secret
+from reportrunner.site.filters import Formatter
 from reportrunner.windows import iso_z
 
 Status = Literal["sent", "skipped", "failed", "written"]

@@ -19,18 +19,14 @@ from email.message import EmailMessage
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from reportrunner.errors import ReportRunnerError
-from reportrunner.ratelimit import parse_retry_after
+from reportrunner.errors import DeliveryFailed as DeliveryFailed
+from reportrunner.fetch.ratelimit import parse_retry_after
 
 Sleep = Callable[[float], None]
 TIMEOUT = (5.0, 20.0)  # connect, read: a slow webhook must not stall the run
 MAX_RETRY_AFTER = 60.0
 #: Hosts a password may be sent to without TLS (a relay on the same machine).
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-class DeliveryFailed(ReportRunnerError):
-    """One delivery could not be sent; the site is published anyway and the next run retries."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,7 @@ class SlackSender:
     def send(self, body: dict[str, Any]) -> None:
         import requests
 
-        from reportrunner.client import USER_AGENT
+        from reportrunner.fetch.client import USER_AGENT
 
         wait = self._retry.backoff
         problem = ""

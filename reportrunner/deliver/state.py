@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from reportrunner.history import HEADLINE_KEYS
 from reportrunner.redact import redact
+from reportrunner.site.history import HEADLINE_KEYS
 from reportrunner.windows import parse_rfc3339
 
 if TYPE_CHECKING:
-    from reportrunner.sitewriter import SiteWriter
+    from reportrunner.site.writer import SiteWriter
 
 #: A name no report id can take (ids have no dot), so it never meets `history/<id>.json`.
 FILE = Path("history") / "deliveries.state.json"
@@ -144,10 +144,10 @@ def read_url(base_url: str) -> DeliveryState:
     """The state of a published site; a site without one (404) simply has none yet."""
     import requests  # only --history-from with a URL needs it
 
-    from reportrunner.bounded import new_session
-    from reportrunner.client import USER_AGENT
     from reportrunner.errors import ReportRunnerError
-    from reportrunner.history import HttpStatus, get_json  # the same bounded, timed-out GET
+    from reportrunner.fetch.bounded import new_session
+    from reportrunner.fetch.client import USER_AGENT
+    from reportrunner.fetch.earlier import HttpStatus, get_json  # the same bounded, timed-out GET
 
     url = urljoin(base_url if base_url.endswith("/") else base_url + "/", FILE.as_posix())
     with new_session() as session:

@@ -1,7 +1,7 @@
 """The activity metric catalogue the emulator serves, and what each key measures.
 
 `CATALOGUE` is what `GET /report/activity/metrics/` answers: the documented keys (the project's
-one list, `reportrunner.activitymetrics`: the 50 keys of Close's example,
+one list, `reportrunner.kinds.activity.catalogue`: the 50 keys of Close's example,
 close-reporting-endpoints.md §5.4) plus a few keys Close's live catalogue has beyond its
 example (it reports 114), marked as emulator extensions in their description.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from reportrunner import activitymetrics
+from reportrunner.kinds.activity import catalogue as activitymetrics
 
 Aggregation = Literal["count", "sum", "avg", "distinct"]
 

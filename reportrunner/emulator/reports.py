@@ -2,7 +2,7 @@
 
 `answer_report` takes the raw POST body and headers of `/report/funnel/opportunity/totals/` or
 `/stages/` and returns the status, content type and bytes to send. Requests are checked with the
-project's own rules (`reportrunner.validate.request_problems`: the JSON Schema in schema/ plus
+project's own rules (`reportrunner.spec.validate.request_problems`: the JSON Schema in schema/ plus
 the semantic checks), so the emulator and `reportrunner validate` always agree; unknown ids are
 checked here against the dataset. Errors use Close's 400 shape
 `{"errors": [...], "field-errors": {field: message}}`. `answer_activity` does the same for
@@ -83,7 +83,7 @@ def request_errors(
     """
     # Imported here: validate brings the YAML and spec machinery, which only report requests
     # need (jsonschema itself is loaded by validate only for an invalid body).
-    from reportrunner.validate import request_problems
+    from reportrunner.spec.validate import request_problems
 
     errors: list[str] = []
     field_errors: dict[str, str] = {}

@@ -14,10 +14,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # types only: the registry must stay importable without jinja2 or requests
-    from reportrunner.filters import Formatter
+    from reportrunner.fetch.plan import ReportPlan
     from reportrunner.model import Spec
-    from reportrunner.plan import ReportPlan
-    from reportrunner.snapshots import Snapshot
+    from reportrunner.site.filters import Formatter
+    from reportrunner.site.snapshots import Snapshot
 
 
 class PageView(Protocol):

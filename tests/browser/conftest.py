@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:  # --import-mode=importlib: make demosite.py importable

@@ -18,7 +18,7 @@ import pytest
 import test_pages
 
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 pytestmark = pytest.mark.browser
 #: The page checks and the `open_page` fixture of test_pages.py, shared with it.

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from reportrunner.preview import PreviewServer
+from reportrunner.site.preview import PreviewServer
 
 GUARD_MS = 30_000  # a hang guard far above a reload on a loaded machine
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reportrunner.validate import validate_paths
+from reportrunner.spec.validate import validate_paths
 
 SPEC = """\
 id: one

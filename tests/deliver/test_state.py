@@ -9,7 +9,7 @@ import pytest
 
 from reportrunner.deliver import state as state_file
 from reportrunner.deliver.state import DeliveryState, Sent
-from reportrunner.history import HEADLINE_KEYS
+from reportrunner.site.history import HEADLINE_KEYS
 
 GOOD = {"sent_at": "2026-12-01T07:00:00Z", "numbers": dict.fromkeys(HEADLINE_KEYS, 1)}
 
@@ -98,7 +98,7 @@ def test_a_rebuilt_site_keeps_the_checked_state_only(tmp_path: Path) -> None:
     from datetime import datetime, timezone
 
     from reportrunner.model import Project
-    from reportrunner.site import publish, rerender
+    from reportrunner.site.build import publish, rerender
 
     out = tmp_path / "site"
     publish(out, Project(root=tmp_path), [], now=datetime(2026, 12, 1, tzinfo=timezone.utc))
@@ -115,7 +115,7 @@ def test_a_symlinked_state_is_never_carried(tmp_path: Path) -> None:
     from datetime import datetime, timezone
 
     from reportrunner.model import Project
-    from reportrunner.site import publish
+    from reportrunner.site.build import publish
 
     out = tmp_path / "site"
     publish(out, Project(root=tmp_path), [], now=datetime(2026, 12, 1, tzinfo=timezone.utc))
@@ -132,7 +132,7 @@ def test_a_hostile_state_url_is_a_warning_never_a_crash(tmp_path: Path) -> None:
     import http.server
     import threading
 
-    from reportrunner.history import MAX_BYTES
+    from reportrunner.fetch.earlier import MAX_BYTES
 
     cases = {
         "big": b"[" + b"1," * (MAX_BYTES // 2) + b"1]",

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import requests
 
-from reportrunner import activitymetrics
 from reportrunner.emulator import Emulator
+from reportrunner.kinds.activity import catalogue as activitymetrics
 from reportrunner.windows import RELATIVE_RANGES, parse_offset_header, resolve_relative
 
 ACTIVITY = "/report/activity/"

@@ -11,8 +11,8 @@ from typing import Any
 import requests
 
 from reportrunner.emulator import Emulator
+from reportrunner.fetch.plan import build_plan
 from reportrunner.model import Spec
-from reportrunner.plan import build_plan
 
 TOTALS = "/report/funnel/opportunity/totals/"
 

@@ -8,7 +8,7 @@ import requests
 from reportrunner.cli import emulator_cmd
 from reportrunner.emulator import Emulator
 from reportrunner.emulator.limiters import LIMITERS, build, group_of
-from reportrunner.ratelimit import parse_headers
+from reportrunner.fetch.ratelimit import parse_headers
 
 
 class Clock:

@@ -154,7 +154,7 @@ def test_stages_csv_flattens_user_by_stage(emulator: Emulator) -> None:
 
 
 def test_400_words_are_validates_words(emulator: Emulator) -> None:
-    from reportrunner.validate import request_problems
+    from reportrunner.spec.validate import request_problems
 
     body = _body(emulator, cohort_relative_range="next-week", users="not-a-list")
     expected = {p.field: p.message for p in request_problems(body) if p.severity == "error"}

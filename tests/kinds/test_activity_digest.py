@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from reportrunner.deliver.digest import digest_of
-from reportrunner.filters import Formatter
+from reportrunner.site.filters import Formatter
 
 FIXTURES = Path(__file__).resolve().parents[1] / "render" / "fixtures"
 

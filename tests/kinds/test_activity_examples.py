@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from reportrunner import activitymetrics
 from reportrunner.cli import main
 from reportrunner.emulator.org import GROUPS
+from reportrunner.kinds.activity import catalogue as activitymetrics
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {

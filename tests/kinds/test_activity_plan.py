@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from reportrunner.fetch.plan import build_plan
 from reportrunner.model import Spec
-from reportrunner.plan import build_plan
 
 METRICS = ["calls.outbound.all.count", "emails.sent.all.count"]
 WEDNESDAY = datetime(2026, 12, 2, 9, 30, tzinfo=timezone.utc)  # 10:30 in Berlin

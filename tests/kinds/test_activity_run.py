@@ -9,9 +9,9 @@ from typing import Any
 
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.emulator.org import GROUPS, PIPELINES
+from reportrunner.fetch.runner import RunSettings, run_reports
 from reportrunner.model import Project, Spec
-from reportrunner.runner import RunSettings, run_reports
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)  # a Wednesday
 KEY = "test-key"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish, rerender
+from reportrunner.site.build import publish, rerender
 
 FIXTURES = Path(__file__).resolve().parents[1] / "render" / "fixtures"
 NOW = datetime(2026, 12, 2, 9, 30, 5, tzinfo=timezone.utc)

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from reportrunner.filters import Formatter
 from reportrunner.kinds import kind_named
 from reportrunner.kinds.activity.view import ActivityView, activity_view
+from reportrunner.site.filters import Formatter
 
 FIXTURES = Path(__file__).resolve().parents[1] / "render" / "fixtures"
 FMT = Formatter("en_US")
@@ -185,7 +185,7 @@ def test_csv_cells_stay_text_in_a_spreadsheet(comparison: dict[str, Any]) -> Non
     comparison["names"]["users"]["user_liam"] = '=HYPERLINK("http://x","y")'
     kind = kind_named("activity")
     view = kind.view(comparison, FMT)
-    from reportrunner.filters import csv_row
+    from reportrunner.site.filters import csv_row
 
     lines = [csv_row(row) for row in view.csv.rows]
     assert any(line.startswith("user_liam,\"'=HYPERLINK(") for line in lines), lines

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from reportrunner.cli import main
 from reportrunner.cli.serve_cmd import serve
-from reportrunner.preview import CHANGES
+from reportrunner.site.preview import CHANGES
 
 ROOT = Path(__file__).resolve().parents[2]
 GUARD = 60  # seconds: a hang guard, not a timing assertion
@@ -163,7 +163,7 @@ def test_a_page_that_leaves_mid_poll_prints_no_traceback(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """A reload drops the page's long-poll; answering it then must not print a traceback."""
-    from reportrunner.preview import PreviewServer
+    from reportrunner.site.preview import PreviewServer
 
     (tmp_path / "index.html").write_text("<html><body></body></html>", encoding="utf-8")
     with PreviewServer(tmp_path) as server:
@@ -183,7 +183,7 @@ def test_a_page_that_leaves_mid_poll_prints_no_traceback(
 
 def test_only_this_servers_own_names_are_answered(tmp_path: Path) -> None:
     """A page on another site that rebinds its name to 127.0.0.1 must not read the numbers."""
-    from reportrunner.preview import PreviewServer
+    from reportrunner.site.preview import PreviewServer
 
     (tmp_path / "index.html").write_text("<html><body>numbers</body></html>", encoding="utf-8")
     with PreviewServer(tmp_path) as server:

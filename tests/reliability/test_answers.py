@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportrunner.answershape import shape_problem
+from reportrunner.kinds.funnel.shape import shape_problem
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 NOW = datetime(2026, 11, 30, tzinfo=timezone.utc)
 BASE = json.loads((Path(__file__).parents[1] / "render/fixtures/data.json").read_text())

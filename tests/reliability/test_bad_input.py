@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportrunner.resources import load_schema
-from reportrunner.validate import ValidationResult, validate_paths
+from reportrunner.spec.validate import ValidationResult, validate_paths
 
 #: A hang guard, not a speed figure (bench/ has those): one small file validates in tens of
 #: milliseconds, so only a pathological case (backtracking, an alias bomb) comes near this.

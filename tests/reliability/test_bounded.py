@@ -16,10 +16,10 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from reportrunner import bounded, history
-from reportrunner.client import ClientSettings, CloseClient
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.errors import ApiError
+from reportrunner.fetch import bounded, earlier
+from reportrunner.fetch.client import ClientSettings, CloseClient
 
 KEY = "bounded-key"
 DEADLINE = 1.0
@@ -131,11 +131,11 @@ def test_history_urls_use_the_same_bounds(
 ) -> None:
     sized = name in ("gzip bomb", "endless")
     # The size cases get time to spare: the emulator compresses the bomb first.
-    monkeypatch.setattr(history, "TIMEOUT", (DEADLINE, 30.0 if sized else DEADLINE))
+    monkeypatch.setattr(earlier, "TIMEOUT", (DEADLINE, 30.0 if sized else DEADLINE))
     site = f"http://127.0.0.1:{emu.port}/site/"
     emu.inject(HISTORY_FAULTS[name], path="/site/manifest.json")
     started = time.monotonic()
-    loaded = history.read_url(site, ["a"])
+    loaded = earlier.read_url(site, ["a"])
     assert time.monotonic() - started < (60 if sized else HANG_GUARD), name
     assert loaded.snapshots == {}
     (warning,) = loaded.warnings

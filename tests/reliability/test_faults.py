@@ -32,9 +32,9 @@ from relhelp import (
 )
 
 from reportrunner.emulator import Emulator, Fault
+from reportrunner.fetch.runner import RunResult, RunSettings, run_reports
 from reportrunner.model import Project, Spec
-from reportrunner.runner import RunResult, RunSettings, run_reports
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 KEY = "fault-key"

@@ -25,9 +25,10 @@ import pytest
 from relhelp import CANARY, cli_env, run_cli, spec_yaml, write_specs
 
 from reportrunner.emulator import Emulator
-from reportrunner.history import MAX_FILE_BYTES
+from reportrunner.fetch.earlier import read_source
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
+from reportrunner.site.history import MAX_FILE_BYTES
 
 FIXTURE = Path(__file__).parents[1] / "render/fixtures/data.json"
 ID = "new-business-this-month"
@@ -221,7 +222,7 @@ def test_a_bad_history_file_from_a_url_is_skipped(served: tuple[Path, str], case
     (root / "history" / f"{ID}.json").write_bytes(BAD_FILES[case])
     manifest = {"format": "reportrunner-site", "format_version": 1, "reports": [{"id": ID}]}
     (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    result = _publish(root.parent / "site", history_from=url)
+    result = _publish(root.parent / "site", earlier=read_source(url, [ID]))
     assert [r.status for r in result.reports] == ["ok"]
     assert any(f"history/{ID}.json" in w and "skipped" in w for w in result.warnings), result
 
@@ -308,7 +309,7 @@ def test_a_tampered_manifest_entry_is_carried_sanely(
 
 def test_known_parts_are_kept_and_unknown_ones_left_out() -> None:
     """Stage counts and the to-date window survive the check; a later version's extras do not."""
-    from reportrunner.snapshots import clean
+    from reportrunner.site.snapshots import clean
 
     window = {"kind": "to-date", "value": None, "start": "2026-10-01T00:00:00Z", "end": None}
     item = {

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from relhelp import CANARY, cli_env, run_cli, spec_yaml, write_specs
 
-from reportrunner.checks import SPEC_SCHEMA
 from reportrunner.emulator import Emulator
 from reportrunner.resources import load_schema
-from reportrunner.sitefiles import id_problem
-from reportrunner.validate import validate_paths
+from reportrunner.site.files import id_problem
+from reportrunner.spec.checks import SPEC_SCHEMA
+from reportrunner.spec.validate import validate_paths
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 NEWLINES = ["evil\n", "evil\r\n", "evil\n\n", "a\nb", "\nevil", "evil\x0b", "evil\u2028"]

@@ -35,7 +35,7 @@ from relhelp import (
 
 from reportrunner.emulator import Emulator
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 COHORTS = ["this-month", "last-month", "this-quarter", "last-quarter", "this-year", "last-year"]
@@ -218,7 +218,7 @@ def test_crash_while_rendering_changes_nothing(
         raise RuntimeError("a bug while building the index")
 
     with monkeypatch.context() as patch:
-        patch.setattr("reportrunner.site.index_view", crash)
+        patch.setattr("reportrunner.site.build.index_view", crash)
         with pytest.raises(RuntimeError):  # what matters is what is left
             publish(out, project, outcomes, now=NOW)
     assert tree_snapshot(out) == before

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from reportrunner.cli import main
 from reportrunner.cli._common import FiniteFloat
-from reportrunner.client import ClientSettings, CloseClient, key_problem
 from reportrunner.emulator import Emulator
 from reportrunner.errors import ConfigError
+from reportrunner.fetch.client import ClientSettings, CloseClient, key_problem
 
 #: (command, option, bad values). Values inside the documented range are not listed.
 BAD_VALUES: list[tuple[str, str, tuple[str, ...]]] = [

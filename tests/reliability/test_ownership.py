@@ -20,7 +20,7 @@ from relhelp import CANARY, CliRun, cli_env, run_cli, spec_yaml, tree_snapshot, 
 
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.errors import UsageError
-from reportrunner.staging import check_destination, exclusive
+from reportrunner.site.staging import check_destination, exclusive
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 WEB_APP = {"name": "Shop", "short_name": "Shop", "start_url": "/", "icons": []}

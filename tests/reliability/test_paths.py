@@ -20,7 +20,7 @@ from relhelp import CANARY, cli_env, run_cli, spec_yaml, tree_snapshot, write_sp
 from reportrunner.cli import main
 from reportrunner.emulator import Emulator
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 HOSTILE_IDS = [

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from reportrunner.cli.restore_cmd import command as restore_command
 from reportrunner.emulator import Emulator, Fault
-from reportrunner.restore import restore
+from reportrunner.fetch.restore import restore
 
 FETCHED = "2026-11-30T09:00:00Z"
 
@@ -111,7 +111,7 @@ MANIFEST_FAULTS = {
 def test_a_bad_manifest_means_every_report_starts_afresh(
     emu: Emulator, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reportrunner import restore as restore_module
+    from reportrunner.fetch import restore as restore_module
 
     monkeypatch.setattr(restore_module, "TIMEOUT", (1.0, 1.0))
     fault, reason = MANIFEST_FAULTS[name]

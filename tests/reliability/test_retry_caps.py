@@ -14,12 +14,12 @@ from datetime import datetime, timezone
 import pytest
 from relhelp import NEW_BUSINESS, VirtualTime
 
-from reportrunner.client import ClientSettings, CloseClient
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.errors import ApiError
+from reportrunner.fetch.client import ClientSettings, CloseClient
+from reportrunner.fetch.ratelimit import MIN_WAIT
+from reportrunner.fetch.runner import RunSettings, run_reports
 from reportrunner.model import Spec
-from reportrunner.ratelimit import MIN_WAIT
-from reportrunner.runner import RunSettings, run_reports
 
 KEY = "retry-key"
 SETTINGS = ClientSettings(base_url="", api_key=KEY)

@@ -18,10 +18,10 @@ from relhelp import CANARY, CliRun, cli_env, files_containing, run_cli, spec_yam
 
 from reportrunner.emulator import Emulator
 from reportrunner.errors import TemplateSandboxError
-from reportrunner.filters import Formatter
 from reportrunner.model import Project
-from reportrunner.render import Renderer
-from reportrunner.viewmodel import report_view
+from reportrunner.site.filters import Formatter
+from reportrunner.site.render import Renderer
+from reportrunner.site.viewmodel import report_view
 
 FIXTURE = Path(__file__).parents[1] / "render/fixtures/data.json"
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from relhelp import run_cli, spec_yaml, write_specs
 
-from reportrunner.checks import PROJECT_SCHEMA, SPEC_SCHEMA
 from reportrunner.resources import load_schema
+from reportrunner.spec.checks import PROJECT_SCHEMA, SPEC_SCHEMA
 
 ENDINGS = ["\n", "\r\n", "\n\n"]
 

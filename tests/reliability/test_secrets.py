@@ -32,11 +32,11 @@ from relhelp import (
     write_specs,
 )
 
-from reportrunner.client import ClientSettings, CloseClient
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.errors import ApiError, AuthError
+from reportrunner.fetch.client import ClientSettings, CloseClient
+from reportrunner.fetch.runner import RunSettings, run_reports
 from reportrunner.model import Spec
-from reportrunner.runner import RunSettings, run_reports
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 BASIC = base64.b64encode(f"{CANARY}:".encode()).decode()

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from reportrunner import __version__
+from reportrunner.fetch.earlier import read_source
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden" / "activity"
@@ -81,7 +82,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
     out = root / "site"
     project = Project(root=root, site_title="Acme Robotics — activity")
-    result = publish(out, project, outcomes, history_from=str(old), now=NOW)
+    result = publish(
+        out, project, outcomes, earlier=read_source(str(old), [o.id for o in outcomes]), now=NOW
+    )
     assert result.warnings == [] and [r.status for r in result.reports] == ["ok", "ok"]
     return out
 

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reportrunner.compareview import comparison_view
-from reportrunner.filters import Formatter
-from reportrunner.indexview import index_entry
+from reportrunner.fetch.plan import build_plan
 from reportrunner.model import Spec
-from reportrunner.plan import build_plan
-from reportrunner.validate import request_problems
-from reportrunner.viewmodel import report_view
+from reportrunner.site.compareview import comparison_view
+from reportrunner.site.filters import Formatter
+from reportrunner.site.indexview import index_entry
+from reportrunner.site.viewmodel import report_view
+from reportrunner.spec.validate import request_problems
 
 FMT = Formatter()
 FIXTURE = Path(__file__).parent / "fixtures" / "data.json"

@@ -23,17 +23,17 @@ from typing import Any
 import jinja2
 import pytest
 
-from reportrunner import history, snapshots
 from reportrunner.errors import UsageError
-from reportrunner.filters import Formatter, csv_cell, csv_row
-from reportrunner.history import Unread, merge, read_folder
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.render import Renderer
-from reportrunner.site import publish, rerender
-from reportrunner.sitewriter import SiteWriter
-from reportrunner.snapshots import checked, clean
-from reportrunner.trendview import Lazy, trends
-from reportrunner.viewmodel import report_view
+from reportrunner.site import history, snapshots
+from reportrunner.site.build import publish, rerender
+from reportrunner.site.filters import Formatter, csv_cell, csv_row
+from reportrunner.site.history import Unread, merge, read_folder
+from reportrunner.site.render import Renderer
+from reportrunner.site.snapshots import checked, clean
+from reportrunner.site.trendview import Lazy, trends
+from reportrunner.site.viewmodel import report_view
+from reportrunner.site.writer import SiteWriter
 
 Outcome = Callable[..., ReportOutcome]
 
@@ -306,9 +306,9 @@ def test_trend_charts_from_lazy_texts_match_every_run_formatted(
         item["fetched_at"] = (now - step[spacing] * (150 - number)).isoformat()
     fmt = Formatter()
     charts = trends([("stat_a", "Lead")], items, fmt, "USD", "Europe/Paris")
-    from reportrunner.charts import run_chart
-    from reportrunner.snapshots import fetched_moment
-    from reportrunner.trendview import run_labels
+    from reportrunner.site.charts import run_chart
+    from reportrunner.site.snapshots import fetched_moment
+    from reportrunner.site.trendview import run_labels
 
     moments = [fetched_moment(item["fetched_at"]) for item in items]
     texts = [fmt.moment(moment, "Europe/Paris") for moment in moments]

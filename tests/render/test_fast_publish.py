@@ -19,14 +19,14 @@ from typing import Any
 
 import pytest
 
-from reportrunner import sitepool
 from reportrunner.errors import RenderError, UsageError
 from reportrunner.model import Project, ReportOutcome
 from reportrunner.redact import MASK
-from reportrunner.render import Renderer
-from reportrunner.site import publish, rerender
-from reportrunner.sitewriter import SiteWriter
-from reportrunner.snapshots import BadSnapshot, checked, clean
+from reportrunner.site import pool as sitepool
+from reportrunner.site.build import publish, rerender
+from reportrunner.site.render import Renderer
+from reportrunner.site.snapshots import BadSnapshot, checked, clean
+from reportrunner.site.writer import SiteWriter
 
 Outcome = Callable[..., ReportOutcome]
 CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

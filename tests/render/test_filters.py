@@ -10,7 +10,7 @@ import pytest
 
 from reportrunner.errors import UsageError
 from reportrunner.escaping import markdown_escape, plain_text
-from reportrunner.filters import Formatter, csv_cell, csv_row
+from reportrunner.site.filters import Formatter, csv_cell, csv_row
 
 US = Formatter("en_US")
 

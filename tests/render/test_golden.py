@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 from reportrunner import __version__
+from reportrunner.fetch.earlier import read_source
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("REPORTRUNNER_UPDATE_GOLDEN") == "1"
@@ -48,7 +49,10 @@ def site(
     (earlier / "history" / f"{data['id']}.json").write_text(json.dumps(document))
     out = tmp_path / "site"
     failed = make_outcome(id="renewals-q4", title="Renewals — Q4", source="specs/renewals.yaml")
-    publish(out, project, [make_outcome(data), failed], history_from=str(earlier), now=now)
+    ids = [data["id"], failed.id]
+    publish(
+        out, project, [make_outcome(data), failed], earlier=read_source(str(earlier), ids), now=now
+    )
     return out
 
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from reportrunner import history
+from reportrunner.fetch import earlier as earlier_site
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site import history
+from reportrunner.site.build import publish
 
 ID = "new-business-this-month"
 
@@ -107,11 +108,18 @@ def test_history_from_a_folder_is_merged(
         json.dumps(history.document(ID, earlier_snapshots)), encoding="utf-8"
     )
     out = tmp_path / "site"
-    result = publish(out, project, [make_outcome(data)], history_from=str(earlier))
+    result = publish(
+        out, project, [make_outcome(data)], earlier=earlier_site.read_source(str(earlier), [ID])
+    )
     assert result.warnings == []
     document = json.loads((out / "history" / f"{ID}.json").read_text(encoding="utf-8"))
     assert len(document["snapshots"]) == 4
-    missing = publish(out, project, [make_outcome(data)], history_from=str(tmp_path / "nope"))
+    missing = publish(
+        out,
+        project,
+        [make_outcome(data)],
+        earlier=earlier_site.read_source(str(tmp_path / "nope"), [ID]),
+    )
     assert "neither a folder nor an http(s) URL" in missing.warnings[0]
 
 
@@ -157,7 +165,9 @@ def test_history_from_a_published_url_is_merged(
         else:
             target.write_bytes(path.read_bytes())
     out = tmp_path / "site"
-    result = publish(out, project, [make_outcome(data)], history_from=url)
+    result = publish(
+        out, project, [make_outcome(data)], earlier=earlier_site.read_source(url, [ID])
+    )
     assert result.warnings == []
     document = json.loads((out / "history" / f"{ID}.json").read_text(encoding="utf-8"))
     assert [s["fetched_at"] for s in document["snapshots"]] == [
@@ -166,7 +176,9 @@ def test_history_from_a_published_url_is_merged(
     ]
     # A broken history file on the server is a warning, not a crash.
     (root / "reports" / "history" / f"{ID}.json").write_text("<html>oops</html>")
-    result = publish(out, project, [make_outcome(data)], history_from=url + "/")
+    result = publish(
+        out, project, [make_outcome(data)], earlier=earlier_site.read_source(url + "/", [ID])
+    )
     assert len(result.warnings) == 1 and f"history/{ID}.json" in result.warnings[0]
 
 
@@ -178,11 +190,16 @@ def test_unreachable_history_url_is_a_warning(
     make_outcome: Callable[..., ReportOutcome],
 ) -> None:
     url, _ = served  # nothing published there: manifest.json answers 404
-    result = publish(tmp_path / "site", project, [make_outcome(data)], history_from=url)
+    result = publish(
+        tmp_path / "site",
+        project,
+        [make_outcome(data)],
+        earlier=earlier_site.read_source(url, [ID]),
+    )
     assert len(result.warnings) == 1
     assert "could not read" in result.warnings[0] and "HTTP 404" in result.warnings[0]
     assert result.reports[0].status == "ok"
-    refused = history.read_url("http://127.0.0.1:9/", [ID])  # discard port: refused
+    refused = earlier_site.read_url("http://127.0.0.1:9/", [ID])  # discard port: refused
     assert "continuing without the earlier history" in refused.warnings[0]
 
 
@@ -195,9 +212,9 @@ def test_oversized_remote_history_is_refused(
     (root / "reports" / "manifest.json").write_text(json.dumps({"reports": [{"id": ID}]}))
     big = history.document(ID, [_snap(f"2026-11-{day:02d}T09:00:00Z") for day in range(1, 29)])
     (root / "reports" / "history" / f"{ID}.json").write_text(json.dumps(big))
-    monkeypatch.setattr(history, "MAX_BYTES", 1000)
-    loaded = history.read_url(url, [ID, "not-published"])
+    monkeypatch.setattr(earlier_site, "MAX_BYTES", 1000)
+    loaded = earlier_site.read_url(url, [ID, "not-published"])
     assert loaded.snapshots == {}
     assert len(loaded.warnings) == 1 and "larger than 1000 bytes" in loaded.warnings[0]
-    monkeypatch.setattr(history, "MAX_BYTES", 1_000_000)
-    assert len(history.read_url(url, [ID]).snapshots[ID]) == 28
+    monkeypatch.setattr(earlier_site, "MAX_BYTES", 1_000_000)
+    assert len(earlier_site.read_url(url, [ID]).snapshots[ID]) == 28

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from reportrunner.indexview import SCRIPT, SCRIPT_HASH
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
+from reportrunner.site.indexview import SCRIPT, SCRIPT_HASH
 
 HOSTILE = [
     '<script>alert("x")</script>',

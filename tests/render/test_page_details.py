@@ -9,12 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reportrunner.filters import Formatter
-from reportrunner.history import snapshot_of
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.render import Renderer
-from reportrunner.site import publish
-from reportrunner.viewmodel import report_view
+from reportrunner.site.build import publish
+from reportrunner.site.filters import Formatter
+from reportrunner.site.history import snapshot_of
+from reportrunner.site.render import Renderer
+from reportrunner.site.viewmodel import report_view
 
 FMT = Formatter()
 
@@ -94,7 +94,7 @@ def test_index_times_are_in_the_site_zone_and_each_page_keeps_its_own(
 
 
 def test_site_timezone_and_comparison_are_validated(tmp_path: Path) -> None:
-    from reportrunner.validate import validate_paths
+    from reportrunner.spec.validate import validate_paths
 
     (tmp_path / "specs").mkdir()
     (tmp_path / "reportrunner.yaml").write_text("site:\n  timezone: Europe/Berln\n", "utf-8")

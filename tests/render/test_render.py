@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from reportrunner.errors import RenderError, UsageError
-from reportrunner.filters import Formatter
 from reportrunner.model import Project
-from reportrunner.render import Renderer
-from reportrunner.viewmodel import report_view
+from reportrunner.site.filters import Formatter
+from reportrunner.site.render import Renderer
+from reportrunner.site.viewmodel import report_view
 
 
 def _renderer(tmp_path: Path, files: dict[str, str]) -> Renderer:

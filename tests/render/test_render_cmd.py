@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from reportrunner.cli import main
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish
+from reportrunner.site.build import publish
 
 ID = "new-business-this-month"
 

@@ -12,8 +12,8 @@ import pytest
 
 from reportrunner.errors import RenderError, UsageError
 from reportrunner.model import Project, ReportOutcome
-from reportrunner.site import publish, rerender
-from reportrunner.staging import exclusive
+from reportrunner.site.build import publish, rerender
+from reportrunner.site.staging import exclusive
 
 Outcome = Callable[..., ReportOutcome]
 ID = "new-business-this-month"

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from reportrunner.charts import LINE_COLUMNS, downsample, trend_chart
-from reportrunner.describe import coverage, filters_in_words
-from reportrunner.filters import Formatter
 from reportrunner.model import Project
-from reportrunner.render import Renderer
-from reportrunner.viewmodel import report_view
+from reportrunner.site.charts import LINE_COLUMNS, downsample, trend_chart
+from reportrunner.site.describe import coverage, filters_in_words
+from reportrunner.site.filters import Formatter
+from reportrunner.site.render import Renderer
+from reportrunner.site.viewmodel import report_view
 
 FMT = Formatter()
 

@@ -10,10 +10,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from reportrunner.client import CallStats, ClientSettings, CloseClient, RequestRejected, WaitBudget
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.emulator.org import PIPELINES
 from reportrunner.errors import ApiError, ApiUnreachable, AuthError
+from reportrunner.fetch.client import (
+    CallStats,
+    ClientSettings,
+    CloseClient,
+    RequestRejected,
+    WaitBudget,
+)
 
 KEY = "canary_client_key_7c1f0e"
 TOTALS = "/report/funnel/opportunity/totals/"

@@ -7,11 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from reportrunner.apikey import key_and_url_from_env, split_keys
-from reportrunner.client import ClientSettings, CloseClient
+from reportrunner.cli._env import key_and_url_from_env
 from reportrunner.emulator import Emulator
 from reportrunner.emulator.org import PIPELINES
 from reportrunner.errors import AuthError, ConfigError
+from reportrunner.fetch.apikey import split_keys
+from reportrunner.fetch.client import ClientSettings, CloseClient
 from reportrunner.redact import redact
 
 TOTALS = "/report/funnel/opportunity/totals/"

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from reportrunner.client import ClientSettings, CloseClient
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.emulator.org import GROUPS, PIPELINES, SAVED_SEARCHES, USERS
 from reportrunner.errors import AuthError
-from reportrunner.names import fetch_names
+from reportrunner.fetch.client import ClientSettings, CloseClient
+from reportrunner.fetch.names import fetch_names
 
 KEY = "names_test_key"
 

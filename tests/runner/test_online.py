@@ -11,7 +11,7 @@ from reportrunner.cli import main
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.emulator.org import GROUPS, PIPELINES, SAVED_SEARCHES, USERS
 from reportrunner.model import Location, Spec
-from reportrunner.online import OnlineSettings, validate_online
+from reportrunner.spec.online import OnlineSettings, validate_online
 
 GOOD = f"""\
 id: good

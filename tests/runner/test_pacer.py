@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pytest
 
 from reportrunner.emulator import faults, limiters
-from reportrunner.pacer import ANSWER_POLL, Pacer, WaitTooLong
-from reportrunner.ratelimit import RateLimitInfo, parse_headers, retry_wait
+from reportrunner.fetch.pacer import ANSWER_POLL, Pacer, WaitTooLong
+from reportrunner.fetch.ratelimit import RateLimitInfo, parse_headers, retry_wait
 
 LATENCY = 0.25
 

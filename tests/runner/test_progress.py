@@ -5,17 +5,17 @@ from __future__ import annotations
 import io
 import json
 
-from reportrunner.client import CallStats
-from reportrunner.model import Diagnostic, ReportOutcome
-from reportrunner.progress import (
+from reportrunner.cli._progress import (
     ProgressPrinter,
     github_errors,
     github_summary,
     result_json,
     summary_table,
 )
+from reportrunner.fetch.client import CallStats
+from reportrunner.fetch.runner import RunEvent, RunResult
+from reportrunner.model import Diagnostic, ReportOutcome
 from reportrunner.redact import register_secret
-from reportrunner.runner import RunEvent, RunResult
 
 OK = ReportOutcome(
     id="alpha", title="Alpha", source="specs/a.yaml", status="ok", requests=4, seconds=1.25, data={}

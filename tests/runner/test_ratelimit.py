@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from reportrunner.ratelimit import (
+from reportrunner.fetch.ratelimit import (
     DEFAULT_RETRY_WAIT,
     MIN_WAIT,
     RateLimitInfo,

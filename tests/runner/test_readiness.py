@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportrunner.plan import ReportPlan
-from reportrunner.readiness import Readiness
+from reportrunner.fetch.plan import ReportPlan
+from reportrunner.fetch.readiness import Readiness
 
 
 class _Request:

@@ -11,8 +11,8 @@ import pytest
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.emulator.org import GROUPS, PIPELINES, SAVED_SEARCHES, USERS
 from reportrunner.errors import ApiUnreachable, AuthError, Interrupted, UsageError
+from reportrunner.fetch.runner import RunEvent, RunSettings, run_reports
 from reportrunner.model import Location, ReportOutcome, Spec
-from reportrunner.runner import RunEvent, RunSettings, run_reports
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 KEY = "test-key"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from click.testing import CliRunner, Result
 
 from reportrunner.cli import main
 from reportrunner.emulator import Emulator, Fault
-from reportrunner.history import MAX_SNAPSHOTS
+from reportrunner.site.history import MAX_SNAPSHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,6 +113,9 @@ def test_a_report_failed_in_its_shard_keeps_the_earlier_page(
 ) -> None:
     assert cli("run", "--out", "previous").exit_code == 0
     earlier = manifest(project / "previous")
+    # Snapshots are told apart by their fetch time, to the second: the next run must not
+    # fetch within the same second as this one.
+    time.sleep(1.05 - time.time() % 1)
     emulator.inject(Fault.status(400), path="/report/")  # one report request fails, once
     shards = run_shards(2, "--history-from", "previous")
     failed = [i for s in shards for i, e in manifest(project / s).items() if e["status"] != "ok"]

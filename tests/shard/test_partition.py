@@ -1,4 +1,4 @@
-"""`run --shard K/N`'s partition (reportrunner/shard.py): complete, grouped, balanced, stable."""
+"""`run --shard K/N`'s partition (fetch/shard.py): complete, grouped, balanced, stable."""
 
 from __future__ import annotations
 
@@ -15,9 +15,17 @@ import pytest
 
 from reportrunner.emulator.org import PIPELINES
 from reportrunner.errors import UsageError
+from reportrunner.fetch.plan import plan_report
+from reportrunner.fetch.shard import (
+    MAX_SHARDS,
+    REFERENCE,
+    Shard,
+    assign,
+    groups,
+    parse_shard,
+    share,
+)
 from reportrunner.model import Spec
-from reportrunner.plan import plan_report
-from reportrunner.shard import MAX_SHARDS, REFERENCE, Shard, assign, groups, parse_shard, share
 
 
 def make_specs(count: int, *, first: int = 0) -> list[Spec]:

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reportrunner.cli import main
-from reportrunner.validate import ValidationResult, validate_paths
+from reportrunner.spec.validate import ValidationResult, validate_paths
 
 PIPE = "pipe_4vukv2FUlFh9FDiVYAop1U"
 

@@ -14,7 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportrunner.checks import (
+from reportrunner.resources import load_schema
+from reportrunner.spec.checks import (
     PROJECT_SCHEMA,
     SCHEMA_KINDS,
     SPEC_SCHEMA,
@@ -23,9 +24,8 @@ from reportrunner.checks import (
     is_rfc3339,
     kind_schema,
 )
-from reportrunner.fastcheck import Check, compile_check
-from reportrunner.messages import unescape_token
-from reportrunner.resources import load_schema
+from reportrunner.spec.fastcheck import Check, compile_check
+from reportrunner.spec.messages import unescape_token
 
 from .schemadocs import Entry, corpus, places_of
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from reportrunner.checks import _schemas, kind_schema, validator
-from reportrunner.fastcheck import Check
+from reportrunner.spec.checks import _schemas, kind_schema, validator
+from reportrunner.spec.fastcheck import Check
 
 Path = tuple[str | int, ...]
 OTHER_TYPES: list[Any] = [None, True, 0, -1, 2.5, "x", "", [], {}]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from reportrunner.validate import request_problems
+from reportrunner.spec.validate import request_problems
 
 USER = "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"
 GROUP = "group_57P6QUf8b4BlepZJYgRj5W"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reportrunner import activitymetrics
+from reportrunner.kinds.activity import catalogue as activitymetrics
 from reportrunner.resources import load_schema
 
 #: A few entries of the reference's table (§5.4), as Close names them.

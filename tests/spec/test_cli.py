@@ -73,7 +73,7 @@ def test_github_format_and_step_summary(tmp_path: Path) -> None:
 
 
 def test_github_escapes_newlines_and_percent() -> None:
-    from reportrunner.output import github_annotation
+    from reportrunner.cli.output import github_annotation
 
     line = github_annotation("error", "100% bad\nnext", file="a,b:c.yaml", line=3, column=1)
     assert line == "::error file=a%2Cb%3Ac.yaml,line=3,col=1::100%25 bad%0Anext"
@@ -202,8 +202,8 @@ def test_help_and_validate_do_not_import_requests_or_jinja2(tmp_path: Path) -> N
 
 
 def test_step_summary_escapes_markup_in_messages() -> None:
+    from reportrunner.cli.output import markdown_summary
     from reportrunner.model import Diagnostic
-    from reportrunner.output import markdown_summary
 
     text = markdown_summary(
         "reportrunner validate",

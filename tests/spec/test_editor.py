@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from reportrunner import activitymetrics
+from reportrunner.kinds.activity import catalogue as activitymetrics
 from reportrunner.resources import schema_dir
-from reportrunner.validate import validate_paths
+from reportrunner.spec.validate import validate_paths
 
 from .yamlls import ROOT, SERVER, YamlLanguageServer
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import requests
 
 from reportrunner.emulator import Emulator
-from reportrunner.plan import build_plan
-from reportrunner.validate import validate_paths
+from reportrunner.fetch.plan import build_plan
+from reportrunner.spec.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 

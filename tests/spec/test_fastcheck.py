@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportrunner.checks import fast_check, validator
-from reportrunner.fastcheck import compile_check
+from reportrunner.spec.checks import fast_check, validator
+from reportrunner.spec.fastcheck import compile_check
 
 from .test_request_problems import INVALID, VALID
 

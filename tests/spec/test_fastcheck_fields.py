@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportrunner.checks import SCHEMA_KINDS, fast_check
+from reportrunner.spec.checks import SCHEMA_KINDS, fast_check
 
 from .mutants import Mutant, killer, mutants
 from .schemadocs import corpus

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from reportrunner.emulator import Emulator, Fault
-from reportrunner.onlinemetrics import METRICS_PATH, parse_catalogue
+from reportrunner.kinds.activity.online import METRICS_PATH, parse_catalogue
 
 from .conftest import explain, invoke, write
 

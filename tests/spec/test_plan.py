@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from reportrunner import __version__
+from reportrunner.fetch.plan import build_plan
 from reportrunner.model import Spec
-from reportrunner.plan import build_plan
 
 PIPE = "pipe_4vukv2FUlFh9FDiVYAop1U"
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reportrunner.validate import request_problems
+from reportrunner.spec.validate import request_problems
 
 PIPE = "pipe_4vukv2FUlFh9FDiVYAop1U"
 USER = "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"

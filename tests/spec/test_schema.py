@@ -86,7 +86,7 @@ def _failing(tool: str, schema: Path, folder: Path) -> set[str]:
 def test_check_jsonschema_agrees_on_request_level_cases(tmp_path: Path) -> None:
     """check-jsonschema with the shipped schema: the file view (what an editor sees) and the
     complete view (the file view plus definitions/complete, what validate checks on a draft)."""
-    from reportrunner.checks import validator
+    from reportrunner.spec.checks import validator
 
     tool = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
     valid_dir, invalid_dir = tmp_path / "valid", tmp_path / "invalid"
@@ -124,7 +124,7 @@ def test_check_jsonschema_agrees_on_request_level_cases(tmp_path: Path) -> None:
 
 def test_the_project_schema_references_the_spec_schema() -> None:
     # Relative $refs resolve in editors (next to each other) and in our validator (registry).
-    from reportrunner.checks import schema_problems
+    from reportrunner.spec.checks import schema_problems
 
     ok = {"defaults": {"timezone": "UTC", "request": {"pipeline": "pipe_a", "users": []}}}
     assert schema_problems("project", ok) == []

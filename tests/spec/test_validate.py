@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportrunner.errors import UsageError
-from reportrunner.validate import validate_paths
+from reportrunner.spec.validate import validate_paths
 
 from .conftest import PIPE, Project
 

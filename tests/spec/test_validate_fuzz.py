@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportrunner.validate import validate_paths
+from reportrunner.spec.validate import validate_paths
 
 KEYS = st.sampled_from(
     ["id", "title", "description", "endpoints", "formats", "currency", "timezone", "tags",

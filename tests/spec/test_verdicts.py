@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reportrunner.messages import did_you_mean
+from reportrunner.spec.messages import did_you_mean
 
 from .conftest import PIPE, Project, explain, invoke, write
 

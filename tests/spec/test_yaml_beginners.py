@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from reportrunner.errors import SpecError
-from reportrunner.validate import validate_paths
-from reportrunner.yamlload import loads
+from reportrunner.spec.validate import validate_paths
+from reportrunner.spec.yamlload import loads
 
 REQUEST = "request:\n  pipeline: pipe_4vukv2FUlFh9FDiVYAop1U\n  type: created-cohort\n"
 

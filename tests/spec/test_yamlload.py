@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportrunner.errors import SpecError
-from reportrunner.yamlload import MAX_BYTES, decode, load_file, loads
+from reportrunner.spec.yamlload import MAX_BYTES, decode, load_file, loads
 
 
 def error_of(text: str) -> SpecError:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from wfcommands import parse_kv
 
-from reportrunner.output import append_github_output, github_output_entry
+from reportrunner.cli.output import append_github_output, github_output_entry
 
 HOSTILE = [
     "a b c",

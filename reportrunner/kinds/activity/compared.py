@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportrunner.compareview import ComparisonView, days_text
 from reportrunner.comparison import decide
-from reportrunner.filters import Formatter
+from reportrunner.fetch.plan import as_window
 from reportrunner.kinds.activity.periods import compare_words, span_words
-from reportrunner.plan import as_window
+from reportrunner.site.compareview import ComparisonView, days_text
+from reportrunner.site.filters import Formatter
 from reportrunner.windows import parse_rfc3339
 
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from reportrunner.fetch.plan import ReportPlan
 from reportrunner.kinds.activity.plan import ENDPOINT, PATH, plan_activity
 from reportrunner.kinds.activity.shape import shape_problem
 from reportrunner.kinds.base import Kind
 from reportrunner.model import Spec
-from reportrunner.plan import ReportPlan
 
 if TYPE_CHECKING:  # the plan stage must not import Babel or Jinja2
-    from reportrunner.filters import Formatter
-    from reportrunner.snapshots import Snapshot
+    from reportrunner.site.filters import Formatter
+    from reportrunner.site.snapshots import Snapshot
 
 #: Spec format → (file in the report folder, template).
 OUTPUTS: dict[str, tuple[str, str]] = {

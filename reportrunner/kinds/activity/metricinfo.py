@@ -1,8 +1,8 @@
 """What the pages need to know of one activity metric, from the one catalogue.
 
-`reportrunner.activitymetrics` (the spec stage's module) holds every documented metric: name,
-unit and whether a rise is good news. A key Close serves but the catalogue does not document
-(`validate --online` accepts it) still gets its unit from its aggregation; its label is the key
+`catalogue.py` (beside this module) holds every documented metric: name, unit and whether a
+rise is good news. A key Close serves but the catalogue does not document (`validate --online`
+accepts it) still gets its unit from its aggregation; its label is the key
 and its direction is unknown, so its change is shown but never coloured better or worse.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportrunner import activitymetrics
+from reportrunner.kinds.activity import catalogue as activitymetrics
 
 #: Formatter kinds (filters.Formatter.metric) of the catalogue's units.
 _FORMAT = {"count": "count", "duration": "duration", "money": "money"}

@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from reportrunner.comparison import decide
+from reportrunner.fetch.plan import PlannedRequest, ReportPlan, planned_request
 from reportrunner.kinds.activity.periods import compared_window
 from reportrunner.model import Spec
-from reportrunner.plan import PlannedRequest, ReportPlan, planned_request
 from reportrunner.windows import (
     Window,
     datetime_window,

@@ -11,11 +11,11 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from reportrunner.charts import TrendChart, trend_chart
-from reportrunner.filters import Formatter
 from reportrunner.kinds.activity.metricinfo import MetricInfo
-from reportrunner.snapshots import Snapshot
-from reportrunner.trendview import run_labels
+from reportrunner.site.charts import TrendChart, trend_chart
+from reportrunner.site.filters import Formatter
+from reportrunner.site.snapshots import Snapshot
+from reportrunner.site.trendview import run_labels
 from reportrunner.windows import parse_rfc3339
 
 

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from reportrunner.csvtables import CsvTable
 from reportrunner.escaping import plain_text
-from reportrunner.filters import Formatter
 from reportrunner.kinds.activity.metricinfo import MetricInfo
+from reportrunner.site.csvtables import CsvTable
+from reportrunner.site.filters import Formatter
 from reportrunner.windows import parse_rfc3339
 
 _UNIT_SUFFIX = {"money": "_cents", "duration": "_seconds", "count": ""}

@@ -16,12 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportrunner import __version__
-from reportrunner.charts import TrendChart, trend_chart
-from reportrunner.compareview import ComparisonView, base_progress
-from reportrunner.csvtables import CsvTable
-from reportrunner.describe import filters_in_words
 from reportrunner.escaping import plain_text
-from reportrunner.filters import Formatter, zone_info
 from reportrunner.kinds.activity.compared import activity_comparison
 from reportrunner.kinds.activity.metricinfo import MetricInfo, metric_info
 from reportrunner.kinds.activity.runs import metric_trends
@@ -34,8 +29,13 @@ from reportrunner.kinds.activity.tables import (
     users_csv,
 )
 from reportrunner.kinds.activity.words import coverage
-from reportrunner.statuswords import stale_words
-from reportrunner.viewmodel import MetricView, StageView
+from reportrunner.site.charts import TrendChart, trend_chart
+from reportrunner.site.compareview import ComparisonView, base_progress
+from reportrunner.site.csvtables import CsvTable
+from reportrunner.site.describe import filters_in_words
+from reportrunner.site.filters import Formatter, zone_info
+from reportrunner.site.statuswords import stale_words
+from reportrunner.site.viewmodel import MetricView, StageView
 from reportrunner.windows import offset_zone, parse_rfc3339
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportrunner.compareview import so_far
-from reportrunner.filters import Formatter
 from reportrunner.kinds.activity.periods import compare_words
+from reportrunner.site.compareview import so_far
+from reportrunner.site.filters import Formatter
 from reportrunner.windows import datetime_window, parse_rfc3339, progress
 
 _SUBJECT = {"overview": "Activity", "comparison": "Activity per user"}

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from reportrunner.fetch.plan import ReportPlan, plan_report
 from reportrunner.kinds.base import Kind
 from reportrunner.model import ENDPOINT_PATHS, Spec
-from reportrunner.plan import ReportPlan, plan_report
 
 if TYPE_CHECKING:  # the plan stage must not import Babel or Jinja2
-    from reportrunner.filters import Formatter
-    from reportrunner.snapshots import Snapshot
+    from reportrunner.site.filters import Formatter
+    from reportrunner.site.snapshots import Snapshot
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class FunnelKind:
         return plan_report(spec, now)
 
     def shape_problem(self, endpoint: str, answer: Any) -> str | None:
-        from reportrunner.answershape import shape_problem
+        from reportrunner.kinds.funnel.shape import shape_problem
 
         return shape_problem(endpoint, answer)
 
@@ -38,17 +38,17 @@ class FunnelKind:
         status: str = "ok",
         error: str | None = None,
     ) -> Any:
-        from reportrunner.viewmodel import report_view
+        from reportrunner.site.viewmodel import report_view
 
         return report_view(data, fmt, history=history, status=status, error=error)
 
     def outputs(self, view: Any, formats: Sequence[str]) -> list[tuple[str, str]]:
-        from reportrunner.render import Renderer
+        from reportrunner.site.render import Renderer
 
         return Renderer.outputs(view, list(formats))
 
     def snapshot(self, data: dict[str, Any]) -> Snapshot:
-        from reportrunner.history import snapshot_of
+        from reportrunner.site.history import snapshot_of
 
         return snapshot_of(data)
 

@@ -1,0 +1,474 @@
+"""One shared `Pacer` that grants every worker its send slots, robust to any honest limiter.
+
+Close documents its headers, not how its limiter refills (close-api.md §4), so nothing here
+assumes one model. Per scope (a key's endpoint group) the pacer keeps an estimate of the
+requests the server would admit, anchored at the moment each answered request was *sent*
+(the server's clock and ours differ by the same send-to-count delay for every request):
+
+- an answer's `remaining` is the truth at its send time, less every request granted after it;
+- its `reset` promises at least one more request at send time + reset (true of a fixed window,
+  a token bucket whose reset is the next token, a sliding window, and one whose reset is the
+  time to a full bucket);
+- between answers the estimate refills at the *measured* rate: refill between two answers
+  sent at least `RATE_HORIZON` apart is their difference in `remaining` plus the requests
+  granted between them;
+- a fixed window shows itself (two answers announce the same window end and nothing refilled
+  between them): from then on nothing refills until the window's end, when the full limit does;
+- a server that sends no RateLimit header at all is paced by the rate its 429s reveal:
+  slow start until the first 429, then that rate less 15 % on every 429 and 1 % more a second
+  without one (never one request at a time for good);
+- while nothing is known (the first answer of a scope) one request probes alone.
+
+Clock and sleep are injected so tests never wait for real.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from reportrunner.errors import WaitTooLong as WaitTooLong
+
+if TYPE_CHECKING:  # ratelimit.py re-exports the Pacer: no import cycle at run time
+    from reportrunner.fetch.ratelimit import RateLimitInfo
+
+#: How often a waiting worker looks again while the pacer waits for an answer to learn from.
+ANSWER_POLL = 0.01
+#: Shortest span between two answers whose difference measures the refill rate (seconds).
+RATE_HORIZON = 1.0
+#: The span over which a measured rate replaces the previous estimate outright (seconds).
+RATE_SPAN = 5.0
+#: Answers remembered per scope for the rate measurement.
+RECENT_ANSWERS = 512
+#: Safety margin added to every `reset` wait: the send-to-count delay varies a little.
+MARGIN = 0.01
+#: Without RateLimit headers: the rate cut on each 429, and its growth per second without one.
+DECREASE = 0.85
+#: The endpoint group most requests go to (ratelimit.scope_of).
+PRIMARY_GROUP = "reports"
+#: The measured rate is used at this fraction: its error is a percent or two either way.
+SAFETY = 0.99
+INCREASE_PER_SECOND = 0.01
+
+
+@dataclass
+class _Answer:
+    seq: int
+    sent: float
+    remaining: int
+    full: bool  # the server's bucket was (nearly) full: refill beyond it was lost, not counted
+    end: float | None = None  # send time + reset
+
+
+@dataclass
+class _Scope:
+    """What the pacer knows of one limit (one key's endpoint group)."""
+
+    limit: int | None = None
+    rate: float | None = None  # measured refill, requests a second
+    stepped: bool = False  # a fixed window: nothing refills until its end
+    #: A sliding window (a reset of 0 while requests are left): each request sent comes
+    #: back `window` seconds later, so at most `limit` go in any `window` seconds.
+    window: float | None = None
+    windows: deque[float] = field(default_factory=lambda: deque(maxlen=9))
+    sliding: bool = False
+    # The anchor: `remaining` of the newest applied answer, at its send time.
+    anchor_seq: int = -1
+    anchor_sent: float = 0.0
+    anchor_remaining: float | None = None
+    anchor_end: float | None = None  # send time + reset of the anchor
+    anchor_answer: int | None = None  # the `remaining` the anchor's answer said
+    anchor_rtt: float | None = None  # the anchor's round trip
+    not_before: float = 0.0  # a 429 asked everyone to wait until then
+    in_flight: dict[int, float] = field(default_factory=dict)
+    #: Sent before the anchor and unanswered when it was set: the server may count them after.
+    older_in_flight: set[int] = field(default_factory=set)
+    grants: deque[tuple[int, float]] = field(default_factory=deque)  # (seq, sent) since anchor
+    answers: deque[_Answer] = field(default_factory=lambda: deque(maxlen=RECENT_ANSWERS))
+    refused: set[int] = field(default_factory=set)
+    # Header-less pacing (a server that says only Retry-After).
+    groups: dict[str, int] = field(default_factory=dict)  # answers with a count, per group
+    round_trips: deque[float] = field(default_factory=lambda: deque(maxlen=32))
+    announced: bool = False
+    slow_start: float = 1.0  # requests allowed in flight before the first 429
+    cut_at: float = -math.inf  # when a 429 last cut the rate
+    successes: deque[float] = field(default_factory=deque)  # send times of successful requests
+    last_grant: float = -math.inf
+    rate_grown_at: float = 0.0
+
+    def granted_after(self, seq: int, since: float | None = None) -> int:
+        """Requests granted after `seq` (and at or after `since`) that were not refused."""
+        return sum(
+            1
+            for s, sent in self.grants
+            if s > seq and s not in self.refused and (since is None or sent >= since)
+        )
+
+    def granted_between(self, first: int, last: int) -> int:
+        """Requests granted after `first` up to `last` (sequence numbers) and not refused."""
+        return sum(1 for s, _ in self.grants if first < s <= last and s not in self.refused)
+
+    def end_margin(self) -> float:
+        """How late to act on the anchor's `reset`: by as much as its answer was slower than
+        the fastest round trip (a request counted late under load makes its reset end late),
+        at least `MARGIN`."""
+        if self.anchor_rtt is None or not self.round_trips:
+            return MARGIN
+        return max(MARGIN, min(0.25, self.anchor_rtt - min(self.round_trips)))
+
+    def credit(self, now: float) -> float | None:
+        """Estimated requests the server would admit now; None when nothing is known."""
+        if self.anchor_remaining is None:
+            return None
+        if self.sliding and self.window is not None and self.limit is not None:
+            since = now - self.window - MARGIN
+            recent = sum(1 for s, sent in self.grants if sent > since and s not in self.refused)
+            return min(self.limit - recent, self.limit)
+        end = self.anchor_end
+        if end is not None:
+            end += self.end_margin()
+        if self.stepped and end is not None and now >= end and self.limit is not None:
+            # A new window: the full limit, less what was sent since it began.
+            return self.limit - self.granted_after(self.anchor_seq, since=end)
+        spent = self.granted_after(self.anchor_seq) + len(self.older_in_flight)
+        credit = self.anchor_remaining - spent
+        if self.rate is not None and not self.stepped:
+            credit += self.rate * SAFETY * max(0.0, now - self.anchor_sent - MARGIN)
+        if end is not None and now >= end:
+            credit = max(credit, self.anchor_remaining + 1.0 - spent)  # `reset` promised one
+        if self.limit is not None:
+            # A bucket holds at most `limit`, and what is in flight will take its share.
+            unanswered = sum(1 for s in self.in_flight if s > self.anchor_seq)
+            unanswered += len(self.older_in_flight & self.in_flight.keys())
+            credit = min(credit, float(self.limit - unanswered))
+        return credit
+
+    def wait(self, now: float) -> float:
+        """Seconds before one more request may be sent (0: now)."""
+        if now < self.not_before:
+            return self.not_before - now
+        credit = self.credit(now)
+        if credit is None:
+            if not self.announced and self.rate is not None:  # header-less: a learned rate
+                return max(0.0, self.last_grant + 1.0 / self.rate - now)
+            if not self.in_flight:
+                return 0.0  # nothing known: one request probes
+            if self.announced:
+                return ANSWER_POLL  # a probe's answer is on its way
+            return 0.0 if len(self.in_flight) < self.slow_start else ANSWER_POLL
+        if credit >= 1.0:
+            return 0.0
+        candidates = [ANSWER_POLL] if self.in_flight else []
+        if self.rate is not None and not self.stepped and not self.sliding:
+            candidates.append((1.0 - credit) / (self.rate * SAFETY))
+        if self.anchor_end is not None and now < self.anchor_end + self.end_margin():
+            candidates.append(self.anchor_end + self.end_margin() - now)
+        # Nothing in flight, no rate and no reset to wait for: only a probe can learn more.
+        return min(candidates) if candidates else 0.0
+
+
+def _primary(groups: dict[str, int]) -> str:
+    """The endpoint group whose answers steer the estimate: the reports (the bulk of any run)
+    once one has answered, else the group with the most answers."""
+    if PRIMARY_GROUP in groups:
+        return PRIMARY_GROUP
+    return max(groups, key=groups.__getitem__)
+
+
+class Pacer:
+    """Shared by every worker thread: grants send slots so no announced limit is exceeded.
+
+    Workers call `acquire(scope)` before each request (it sleeps until a slot is free) and
+    `release(info)` after the answer, on the same thread; `hold(seconds)` after a 429.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._local = threading.local()  # (scope, seq) of this thread's request
+        self._scopes: dict[str, _Scope] = {}
+        self._next_seq = 0
+        self.total_wait = 0.0  # seconds spent waiting, summed over workers (for the stats)
+
+    def _scope(self, name: str) -> _Scope:
+        scope = self._scopes.get(name)
+        if scope is None:
+            scope = self._scopes[name] = _Scope()
+        return scope
+
+    def peek(self, key: str = "", *, group: str = "") -> float:
+        """Seconds a request would have to wait right now (no reservation made)."""
+        with self._lock:
+            return self._scope(key).wait(self._clock())
+
+    def estimated_rate(self, key: str = "", *, group: str = "") -> float | None:
+        """The refill rate measured so far (requests a second), for stats and tests."""
+        with self._lock:
+            return self._scope(key).rate
+
+    def acquire(self, key: str = "", *, group: str = "", max_wait: float | None = None) -> float:
+        """Block until a request may be sent, reserve its slot, and return the seconds waited.
+
+        `key` names the limit (one per API key), `group` the endpoint group the request
+        belongs to. With `max_wait`, raise `WaitTooLong` instead of sleeping past that long.
+        """
+        # Waited time is read off the clock, not summed from the sleeps asked for: an injected
+        # sleep may return early (or at once), and summing would then run the budget out.
+        start = self._clock()
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                waited = max(0.0, now - start)
+                scope = key
+                state = self._scope(scope)
+                wait = state.wait(now)
+                if wait <= 0:
+                    seq = self._next_seq
+                    self._next_seq += 1
+                    state.in_flight[seq] = now
+                    state.grants.append((seq, now))
+                    state.last_grant = now
+                    self._local.request = (scope, group, seq)
+                    self.total_wait += waited
+                    return waited
+            if max_wait is not None and waited + wait > max_wait:
+                with self._lock:
+                    self.total_wait += waited
+                raise WaitTooLong(waited, wait)
+            self._sleep(wait)
+
+    def release(self, info: RateLimitInfo | None, *, refused: bool = False) -> None:
+        """Record what the answer to this thread's last request said about the limit.
+
+        `info` None: no answer (a connection error) or no header. `refused` marks a 429;
+        the caller follows up with `hold`.
+        """
+        request: tuple[str, str, int] | None = getattr(self._local, "request", None)
+        self._local.request = None
+        if request is None:
+            return
+        name, group, seq = request
+        self._local.last_scope = name
+        with self._lock:
+            state = self._scopes.get(name)
+            sent = state.in_flight.pop(seq, None) if state is not None else None
+            if state is None or sent is None:
+                return
+            now = self._clock()
+            if info is not None:
+                state.round_trips.append(now - sent)
+            if info is not None and (info.limit is not None or info.remaining is not None):
+                state.announced = True
+            if refused:
+                state.refused.add(seq)
+                state.older_in_flight.discard(seq)  # it took nothing
+                self._on_refusal(state, seq, sent, info, now)
+            elif info is not None and info.remaining is not None:
+                state.groups[group] = state.groups.get(group, 0) + 1
+                if group == _primary(state.groups):
+                    self._on_count(state, seq, sent, info)
+                else:
+                    self._on_other_group(state, seq, sent, info, now)
+            elif info is not None or not state.announced:
+                self._on_silent_success(state, sent, now, answered=info is not None)
+            self._forget(state)
+
+    def hold(self, seconds: float) -> None:
+        """A 429 said to wait: every worker of this thread's last scope waits until then."""
+        name = getattr(self._local, "last_scope", "")
+        with self._lock:
+            state = self._scopes.get(name)
+            if state is None:
+                return
+            state.not_before = max(state.not_before, self._clock() + seconds)
+            if state.anchor_remaining is not None and state.anchor_end is None:
+                # The refused request's send time + the wait: then one request may go.
+                state.anchor_end = state.anchor_sent + seconds
+
+    # -- learning -------------------------------------------------------------------------
+    def _on_other_group(
+        self, state: _Scope, seq: int, sent: float, info: RateLimitInfo, now: float
+    ) -> None:
+        """An answer of a minor endpoint group: it may lower the estimate, never raise it.
+
+        Close documents limits per endpoint group; a server may also share one limit. Pacing
+        every group against the main group's limit is right for both, and the few look-ups'
+        answers (from a limit of their own, or the shared one) only ever make it stricter.
+        """
+        before = state.credit(now)
+        saved = (
+            state.anchor_seq, state.anchor_sent, state.anchor_remaining, state.anchor_end,
+            state.anchor_answer, state.anchor_rtt, set(state.older_in_flight),
+        )  # fmt: skip
+        answers = state.answers.copy()
+        self._on_count(state, seq, sent, info, measure=False)
+        after = state.credit(now)
+        if before is not None and (after is None or after > before):
+            (
+                state.anchor_seq, state.anchor_sent, state.anchor_remaining, state.anchor_end,
+                state.anchor_answer, state.anchor_rtt, state.older_in_flight,
+            ) = saved  # fmt: skip
+        state.answers = answers
+
+    def _on_count(
+        self, state: _Scope, seq: int, sent: float, info: RateLimitInfo, *, measure: bool = True
+    ) -> None:
+        """An answer that says how many requests are left: the new anchor, if it is newer."""
+        assert info.remaining is not None
+        if info.limit is not None and measure:
+            state.limit = info.limit
+        full = state.limit is not None and state.limit > 1 and info.remaining >= state.limit - 1
+        # A reset of 0 with requests left (a sliding window that is not full) says nothing.
+        end = sent + info.reset if info.reset else None
+        answer = _Answer(seq, sent, info.remaining, full, end)
+        if measure:
+            self._measure(state, answer)
+            self._learn_window(state, answer, info.reset)
+        # Servers do not count in send order: requests sent within a round trip before this
+        # one, answered already with fewer left, were counted after it.
+        since = sent - (self._clock() - sent)
+        later = sum(
+            1
+            for a in state.answers
+            if a.seq < seq
+            and a.sent >= since
+            and a.remaining < info.remaining
+            and not (
+                state.stepped and a.end is not None and end is not None and abs(a.end - end) > 0.05
+            )
+        )
+        state.answers.append(answer)
+        while state.answers and state.answers[0].sent < sent - RATE_SPAN:
+            state.answers.popleft()
+        if seq < state.anchor_seq:
+            # Older than the anchor: counted before it (more left) or after it (fewer).
+            if state.anchor_answer is not None and info.remaining > state.anchor_answer:
+                state.older_in_flight.discard(seq)
+            return
+        state.anchor_answer = info.remaining
+        state.anchor_rtt = self._clock() - sent
+        state.anchor_seq = seq
+        state.anchor_sent = sent
+        state.anchor_remaining = float(info.remaining - later)
+        state.anchor_end = end
+        state.older_in_flight = {s for s in state.in_flight if s < seq}
+        if state.rate is None and info.reset and info.remaining < (state.limit or 0):
+            # A first guess until two answers measure it: a bucket's first reset is one
+            # token's time; a window's is the whole window (too slow, so harmless).
+            state.rate = 1.0 / info.reset
+
+    def _learn_window(self, state: _Scope, answer: _Answer, reset: float | None) -> None:
+        """A sliding window shows itself by a reset of 0 while requests are left; when full,
+        its reset is when the oldest of the last `limit` counted requests leaves it."""
+        if reset == 0 and answer.remaining > 0:
+            state.sliding, state.stepped = True, False
+        if not state.sliding or not reset or answer.remaining > 0 or state.limit is None:
+            return
+        counted = [sent for s, sent in state.grants if s <= answer.seq and s not in state.refused]
+        if len(counted) >= state.limit:
+            oldest = counted[-state.limit]
+            state.windows.append(answer.sent + reset - oldest)
+            state.window = statistics.median(state.windows)  # one late count skews one
+
+    def _measure(self, state: _Scope, answer: _Answer) -> None:
+        """Learn whether the limit is a fixed window, and its refill rate, from two answers."""
+        anchor_end = state.anchor_end
+        if (
+            not state.stepped
+            and not state.sliding
+            and anchor_end is not None
+            and state.anchor_remaining is not None
+            and anchor_end
+            <= answer.sent
+            < anchor_end + 0.5 * (anchor_end - state.anchor_sent) + 0.05
+        ):
+            # Sent just after the anchor's reset: a window refills the whole limit at once, a
+            # bucket about one request (plus its rate times the time passed).
+            jump = float(answer.remaining + state.granted_between(state.anchor_seq, answer.seq))
+            jump -= state.anchor_remaining
+            expected = 1.0 + (state.rate or 0.0) * (answer.sent - state.anchor_sent)
+            if jump > expected + max(2.0, 0.25 * (state.limit or 0)):
+                state.stepped = True
+        if state.stepped:
+            return
+        older = None
+        for candidate in reversed(state.answers):  # newest first, back to the last full one
+            if candidate.full:
+                break
+            if answer.sent - candidate.sent >= RATE_HORIZON:
+                older = candidate
+        if older is None:
+            return
+        refill = answer.remaining - older.remaining + state.granted_between(older.seq, answer.seq)
+        span = answer.sent - older.sent
+        sample = max(0.0, refill) / span
+        if sample > 0:
+            weight = min(1.0, span / RATE_SPAN)
+            state.rate = (
+                sample if state.rate is None else (1 - weight) * state.rate + weight * sample
+            )
+
+    def _on_refusal(
+        self, state: _Scope, seq: int, sent: float, info: RateLimitInfo | None, now: float
+    ) -> None:
+        """A 429: the server had nothing left when this request arrived."""
+        first_of_its_kind = sent >= state.cut_at  # the others were in flight already
+        if first_of_its_kind:
+            state.cut_at = now
+        if state.announced:
+            if seq >= state.anchor_seq:
+                state.anchor_seq = seq
+                state.anchor_sent = sent
+                state.anchor_remaining = 0.0
+                state.anchor_end = None  # `hold` sets it from the wait the 429 asked for
+                state.older_in_flight = {s for s in state.in_flight if s < seq}
+            if state.rate is not None and not state.stepped and first_of_its_kind:
+                state.rate *= DECREASE
+            return
+        if not first_of_its_kind:
+            return
+        # No RateLimit header: the rate that drew the 429 was too high.
+        horizon = max(RATE_HORIZON, now - (state.successes[0] if state.successes else now))
+        seen = sum(1 for t in state.successes if t >= now - horizon)
+        observed = seen / horizon if seen else None
+        if state.rate is None and observed is None:
+            state.slow_start = 1.0  # refused before anything got through: start again
+        elif state.rate is None:
+            state.rate = max(observed or 0.0, 0.1) * DECREASE
+        else:
+            state.rate = max(0.01, state.rate * DECREASE)
+        state.rate_grown_at = now
+
+    def _on_silent_success(self, state: _Scope, sent: float, now: float, *, answered: bool) -> None:
+        """An answer without a RateLimit header (or none at all): only header-less pacing."""
+        if not answered or state.announced:
+            return
+        state.successes.append(sent)
+        while state.successes and state.successes[0] < now - 10 * RATE_HORIZON:
+            state.successes.popleft()
+        if state.rate is None:
+            state.slow_start += 1.0 / state.slow_start  # one more in flight per round trip
+        else:
+            elapsed = now - state.rate_grown_at
+            state.rate *= 1.0 + INCREASE_PER_SECOND * elapsed
+            state.rate_grown_at = now
+
+    def _forget(self, state: _Scope) -> None:
+        """Drop grants and refusals no estimate needs any more."""
+        keep = min([state.anchor_seq, *state.in_flight, *(a.seq for a in state.answers)])
+        while state.grants and state.grants[0][0] < keep:
+            state.grants.popleft()
+        state.refused = {s for s in state.refused if s >= keep}

@@ -1,0 +1,197 @@
+"""Run history per report: one snapshot per successful fetch, kept in `OUT/history/<id>.json`.
+
+A snapshot holds when the data was fetched, the windows it covered, the headline metrics and
+the compared headline (docs/data-format.md). Histories merge from the previous site in the
+output folder and, with `--history-from`, from an earlier site given as a folder or as the
+published site's URL (GitHub Pages deploys replace the whole site, so the scheduled workflow
+pulls the old history back in): fetch/earlier.py reads that before publishing, which does no
+network I/O. Merging deduplicates by `fetched_at`, keeps oldest first and caps
+each report at `MAX_SNAPSHOTS`. A history that cannot be read is a warning, never a crash: losing
+trend points is better than losing this run's pages.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from reportrunner.redact import redact
+from reportrunner.site.snapshots import HEADLINE_KEYS, Snapshot, checked, fetched_moment
+
+__all__ = [
+    "HEADLINE_KEYS",
+    "MAX_SNAPSHOTS",
+    "History",
+    "LoadedHistory",
+    "Snapshot",
+    "Unread",
+    "merge",
+    "read_folder",
+    "resolve",
+]
+MAX_SNAPSHOTS = 500
+#: A history file larger than this is not read (500 snapshots are about 300 KB).
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass
+class LoadedHistory:
+    """Histories by report id, plus the warnings collected while reading them."""
+
+    snapshots: dict[str, list[Snapshot]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def headline(aggregations: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The headline metrics out of a totals `aggregations` object (None without one)."""
+    if not isinstance(aggregations, dict):
+        return None
+    return {key: aggregations.get(key) for key in HEADLINE_KEYS}
+
+
+def stage_counts(aggregations: object) -> dict[str, Any]:
+    """{status id: count} of a stages `aggregations` object ({} without one)."""
+    stages = aggregations.get("stages") if isinstance(aggregations, dict) else None
+    counts: dict[str, Any] = {}
+    for stage in stages if isinstance(stages, list) else []:
+        status = stage.get("status") if isinstance(stage, dict) else None
+        if isinstance(status, dict) and isinstance(status.get("id"), str):
+            counts[status["id"]] = stage.get("count")
+    return counts
+
+
+def snapshot_of(data: dict[str, Any]) -> Snapshot:
+    """The snapshot a successful fetch adds to its report's history."""
+    totals = data.get("responses", {}).get("totals") or {}
+    base = totals.get("base") or {}
+    compared = totals.get("compared") or {}
+    stages = ((data.get("responses", {}).get("stages") or {}).get("base") or {}).get("aggregations")
+    return {
+        "fetched_at": data["fetched_at"],
+        "windows": data.get("windows", {}),
+        "headline": headline(base.get("aggregations")) or {},
+        "compared_headline": headline(compared.get("aggregations")),
+        # Stage counts by status id, for the stage trends (absent in older snapshots).
+        "stages": stage_counts(stages),
+    }
+
+
+def _fetched(item: object) -> datetime | None:
+    """When a snapshot was fetched; None when it is not a usable snapshot."""
+    if not isinstance(item, dict) or not isinstance(item.get("fetched_at"), str):
+        return None
+    if not isinstance(item.get("headline"), dict):
+        return None
+    try:
+        return fetched_moment(item["fetched_at"])
+    except ValueError:
+        return None
+
+
+def merge(*sources: Iterable[Snapshot], cap: int = MAX_SNAPSHOTS) -> list[Snapshot]:
+    """Union of snapshot lists, one per `fetched_at` (the later source wins), oldest first."""
+    by_time: dict[datetime, Snapshot] = {}
+    for source in sources:
+        for item in source:
+            moment = _fetched(item)
+            if moment is not None:
+                by_time[moment] = item
+    ordered = [by_time[key] for key in sorted(by_time)]
+    return ordered[-cap:] if cap > 0 else []
+
+
+def parse_document(
+    document: object,
+    report_id: str,
+    where: str,
+    *,
+    warnings: list[str] | None = None,
+    now: datetime | None = None,
+) -> list[Snapshot]:
+    """The checked snapshots of a parsed `history/<id>.json`; ValueError says what is wrong.
+
+    Each snapshot is checked (snapshots.py); bad ones are dropped, with one line in `warnings`.
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("snapshots"), list):
+        raise ValueError(f"{where}: not a history file (expected an object with 'snapshots')")
+    if document.get("id", report_id) != report_id:
+        shown = redact(repr(document.get("id")))[:80]
+        raise ValueError(f"{where}: holds the history of {shown}, not {report_id!r}")
+    good, warning = checked(document["snapshots"], where, now or datetime.now(timezone.utc))
+    if warning and warnings is not None:
+        warnings.append(f"{warning} Their trend points are lost, the reports are not.")
+    return good
+
+
+def document(report_id: str, snapshots: Sequence[Snapshot]) -> dict[str, Any]:
+    """The JSON object written to `history/<id>.json`."""
+    return {"id": report_id, "snapshots": list(snapshots)}
+
+
+def read_folder(site: Path, ids: Iterable[str], now: datetime | None = None) -> LoadedHistory:
+    """Histories from a site folder's `history/`; missing files are simply empty."""
+    loaded = LoadedHistory()
+    for report_id in ids:
+        path = site / "history" / f"{report_id}.json"
+        if not path.is_file():
+            continue
+        try:
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise ValueError(f"it is larger than {MAX_FILE_BYTES} bytes")
+            # ValueError covers bad JSON, bad UTF-8 and integers too long to convert.
+            parsed = json.loads(raw.decode("utf-8"))
+            loaded.snapshots[report_id] = parse_document(
+                parsed, report_id, str(path), warnings=loaded.warnings, now=now
+            )
+        except (OSError, ValueError, RecursionError) as exc:
+            reason = "it is nested too deeply" if isinstance(exc, RecursionError) else exc
+            loaded.warnings.append(
+                f"ignored the history in {path}: {reason}; the trend restarts from this run."
+            )
+    return loaded
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A report's history in a site folder, to be read where its pages are built.
+
+    `rerender` hands these to the worker processes instead of the checked snapshots: reading
+    and checking 200 histories of 365 snapshots was serial work in the main process, and
+    sending the snapshots to the workers cost as much again in pickling. `load` is exactly
+    what `read_folder` and `merge` do for this one report (the same checks and warnings).
+    """
+
+    site: Path
+    report_id: str
+    now: datetime
+
+    def load(self) -> tuple[list[Snapshot], list[str]]:
+        loaded = read_folder(self.site, [self.report_id], self.now)
+        return _merged(loaded.snapshots.get(self.report_id, [])), loaded.warnings
+
+
+def _merged(snapshots: list[Snapshot]) -> list[Snapshot]:
+    """`merge(snapshots)` of checked snapshots: as they are when already in strict time order
+    (as reportrunner writes them), which merging would not change."""
+    moments = [fetched_moment(item["fetched_at"]) for item in snapshots]
+    if all(map(operator.lt, moments, moments[1:])):
+        return snapshots[-MAX_SNAPSHOTS:]
+    return merge(snapshots)
+
+
+#: A report's history as the site builder takes it: checked snapshots, or a file to read.
+History = list[Snapshot] | Unread
+
+
+def resolve(given: History | None) -> tuple[list[Snapshot], list[str]]:
+    """The snapshots of `given` and the warnings reading them gave (none when already read)."""
+    if isinstance(given, Unread):
+        return given.load()
+    return given or [], []
