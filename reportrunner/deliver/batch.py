@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from reportrunner.deliver.config import Delivery, Threshold
 from reportrunner.deliver.digest import Digest
 from reportrunner.deliver.rules import Decision
+from reportrunner.kinds.activity.metricinfo import metric_info
 from reportrunner.kinds.funnel.metrics import TOTALS_FIELDS
 from reportrunner.site.filters import Formatter
 
@@ -39,7 +40,11 @@ class Batch:
 
 def threshold_words(threshold: Threshold, fmt: Formatter, currency: str = "USD") -> str:
     """A threshold in the page's words and units: "Win rate by count below 25%"."""
-    label, kind = _FIELDS.get(threshold.metric, (threshold.metric, "count"))
+    if threshold.metric in _FIELDS:
+        label, kind = _FIELDS[threshold.metric]
+    else:  # an activity metric: its catalogue name and unit, as on its page
+        info = metric_info(threshold.metric)
+        label, kind = info.label, info.kind
     side, line = (
         ("above", threshold.above) if threshold.above is not None else ("below", threshold.below)
     )
