@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from reportrunner.deliver.config import Delivery, Threshold
 from reportrunner.deliver.digest import Digest
 from reportrunner.deliver.rules import Decision
-from reportrunner.kinds.activity.metricinfo import metric_info
 from reportrunner.kinds.funnel.metrics import TOTALS_FIELDS
 from reportrunner.site.filters import Formatter
 
@@ -38,13 +37,17 @@ class Batch:
         return [item.digest.title for item in self.items]
 
 
-def threshold_words(threshold: Threshold, fmt: Formatter, currency: str = "USD") -> str:
-    """A threshold in the page's words and units: "Win rate by count below 25%"."""
-    if threshold.metric in _FIELDS:
-        label, kind = _FIELDS[threshold.metric]
-    else:  # an activity metric: its catalogue name and unit, as on its page
-        info = metric_info(threshold.metric)
-        label, kind = info.label, info.kind
+def threshold_words(
+    threshold: Threshold, fmt: Formatter, currency: str = "USD", digest: Digest | None = None
+) -> str:
+    """A threshold in the page's words and units: "Win rate by count below 25%".
+
+    A funnel headline metric has its fixed name; another kind's metric is named and formatted
+    as its own page shows it (the digest carries that from the kind's view).
+    """
+    units = digest.units if digest is not None else {}
+    fallback = units.get(threshold.metric, (threshold.metric, "count"))
+    label, kind = _FIELDS.get(threshold.metric, fallback)
     side, line = (
         ("above", threshold.above) if threshold.above is not None else ("below", threshold.below)
     )

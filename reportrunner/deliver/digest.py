@@ -9,7 +9,7 @@ different lengths never judged) and its in-progress label therefore reach the me
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportrunner.escaping import plain_text
@@ -51,6 +51,9 @@ class Digest:
 
     #: The report found no opportunity at all (count 0, or every funnel stage empty).
     empty: bool = False
+    #: Each headline metric's page label and formatter unit (count | money | ratio | duration),
+    #: as its kind's view says: how a threshold on it is written.
+    units: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def in_progress(self) -> bool:
@@ -127,4 +130,5 @@ def digest_of(
         lines=tuple(lines),
         numbers=numbers,
         empty=empty,
+        units={metric.key: (metric.label, metric.kind) for metric in view.headline},
     )
