@@ -3,8 +3,8 @@
 A pipeline, user, group or saved-search id that does not exist in the organization would only
 fail the nightly run; checked here, it fails the pull request instead, on the line that wrote
 it. Activity reports' metric keys are checked against the account's catalogue
-(onlinemetrics.py). The look-ups are the run's own (`names.fetch_names`: every page of users,
-deactivated members, groups, pipelines, and each saved search used), so both agree on what
+(kinds/activity/online.py). The look-ups are the run's own (`names.fetch_names`: every page of
+users, deactivated members, groups, pipelines, and each saved search used), so both agree on what
 exists. An id that could not be checked (Close failed to answer that look-up) is a warning,
 not an error.
 """
