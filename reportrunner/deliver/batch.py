@@ -37,9 +37,17 @@ class Batch:
         return [item.digest.title for item in self.items]
 
 
-def threshold_words(threshold: Threshold, fmt: Formatter, currency: str = "USD") -> str:
-    """A threshold in the page's words and units: "Win rate by count below 25%"."""
-    label, kind = _FIELDS.get(threshold.metric, (threshold.metric, "count"))
+def threshold_words(
+    threshold: Threshold, fmt: Formatter, currency: str = "USD", digest: Digest | None = None
+) -> str:
+    """A threshold in the page's words and units: "Win rate by count below 25%".
+
+    A funnel headline metric has its fixed name; another kind's metric is named and formatted
+    as its own page shows it (the digest carries that from the kind's view).
+    """
+    units = digest.units if digest is not None else {}
+    fallback = units.get(threshold.metric, (threshold.metric, "count"))
+    label, kind = _FIELDS.get(threshold.metric, fallback)
     side, line = (
         ("above", threshold.above) if threshold.above is not None else ("below", threshold.below)
     )

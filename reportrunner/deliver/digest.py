@@ -9,7 +9,7 @@ different lengths never judged) and its in-progress label therefore reach the me
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportrunner.escaping import plain_text
@@ -51,6 +51,9 @@ class Digest:
 
     #: The report found no opportunity at all (count 0, or every funnel stage empty).
     empty: bool = False
+    #: Each headline metric's page label and formatter unit (count | money | ratio | duration),
+    #: as its kind's view says: how a threshold on it is written.
+    units: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def in_progress(self) -> bool:
@@ -85,10 +88,13 @@ def digest_of(
     view = kind_of_data(data).view(data, fmt)  # the page's own view model, of its kind
     wanted = SHOWN_KEYS + tuple(key for key in extra if key not in SHOWN_KEYS)
     lines = []
-    # Another kind's headline (no funnel key among its metrics): its first metrics, in order.
     shown = [metric for metric in view.headline if metric.key in wanted]
-    shown = shown or list(view.headline[: len(SHOWN_KEYS)])
-    wanted += tuple(metric.key for metric in shown if metric.key not in wanted)
+    if not any(metric.key in SHOWN_KEYS for metric in shown):
+        # Another kind's headline (no funnel key among its metrics): its first metrics and a
+        # threshold's, in the page's order.
+        first = view.headline[: len(SHOWN_KEYS)]
+        shown = [m for m in view.headline if m in first or m.key in extra]
+        wanted = tuple(metric.key for metric in shown)
     for metric in shown:
         # The page's own verdict: "better"/"worse" only when the periods are like for like,
         # "not judged" when they are not (the change is still said).
@@ -124,4 +130,5 @@ def digest_of(
         lines=tuple(lines),
         numbers=numbers,
         empty=empty,
+        units={metric.key: (metric.label, metric.kind) for metric in view.headline},
     )

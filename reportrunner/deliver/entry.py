@@ -134,7 +134,7 @@ class _Run:
             items.append(Item(digest, decision))
             if decision.reason == "threshold" and delivery.threshold:
                 currency = str(report.data.get("currency") or "USD")
-                words = threshold_words(delivery.threshold, self.fmt, currency)
+                words = threshold_words(delivery.threshold, self.fmt, currency, digest)
                 alerts.setdefault(words, []).append(digest.title)
         alert = "; ".join(
             f"Threshold met: {words} in {', '.join(titles)}" for words, titles in alerts.items()

@@ -16,7 +16,11 @@ from typing import Any
 
 from reportrunner.deliver.config import delivery_problems, parse_deliveries
 from reportrunner.errors import SpecError
-from reportrunner.kinds.activity.checks import compare_problems, metric_problems
+from reportrunner.kinds.activity.checks import (
+    compare_problems,
+    metric_problems,
+    threshold_problems,
+)
 from reportrunner.model import Diagnostic, Project, ReportKind, Severity, Spec
 from reportrunner.spec.checks import (
     request_semantic_problems,
@@ -131,6 +135,7 @@ def _spec_problems(draft: Draft) -> list[Problem]:
         problems += placeholder_problems(data.get("request"))
         if data.get("kind") == "activity":
             problems += metric_problems(data.get("request"), "/request")
+            problems += threshold_problems(data)
     if data.get("kind") == "activity":
         problems += compare_problems(data)
     problems += delivery_problems(data.get("deliver"), "/deliver", in_spec=True)

@@ -259,3 +259,44 @@ def test_completion_offers_the_metric_catalogue(server: YamlLanguageServer, tmp_
     assert set(activitymetrics.KEYS) <= offered, sorted(set(activitymetrics.KEYS) - offered)
     kinds = _labels(server, tmp_path, "k.yaml", "kind: @@\ntitle: T\n", "@@")
     assert {"funnel", "activity"} <= kinds, kinds
+
+
+def test_completion_offers_each_kinds_threshold_metrics(
+    server: YamlLanguageServer, tmp_path: Path
+) -> None:
+    deliver = (
+        "deliver:\n  - to: slack\n    webhook_env: SLACK_WEBHOOK_URL\n    when: threshold\n"
+        "    threshold:\n      metric: @@\n"
+    )
+    activity = "kind: activity\ntitle: T\nrequest:\n  type: overview\n" + deliver
+    offered = _labels(server, tmp_path, "ta.yaml", activity, "@@")
+    assert set(activitymetrics.KEYS) <= offered, sorted(set(activitymetrics.KEYS) - offered)
+    assert "count_win_rate" not in offered, offered
+    funnel = _labels(server, tmp_path, "tf.yaml", "title: T\n" + deliver, "@@")
+    assert {"count", "count_win_rate", "sales_velocity"} <= funnel, funnel
+    assert "calls.outbound.all.count" not in funnel, funnel
+
+
+def test_an_activity_threshold_shows_no_error_and_a_funnel_name_is_flagged(
+    server: YamlLanguageServer, tmp_path: Path
+) -> None:
+    specs = _project(tmp_path)
+    text = """
+        kind: activity
+        title: T
+        request:
+          type: overview
+          relative_range: this-week
+          metrics: [calls.outbound.all.count]
+        deliver:
+          - to: slack
+            webhook_env: SLACK_WEBHOOK_URL
+            when: threshold
+            threshold: {metric: METRIC, above: 10}
+        """
+    good = _write(specs, "good.yaml", text.replace("METRIC", "calls.outbound.all.count"))
+    assert _errors_by_line(tmp_path, good) == set()
+    assert server.diagnostics(server.open(good)) == []
+    bad = _write(specs, "bad.yaml", text.replace("METRIC", "count_win_rate"))
+    assert {d.line for d in server.diagnostics(server.open(bad))} == {12}
+    assert _errors_by_line(tmp_path, bad) == {12}

@@ -53,10 +53,17 @@ def test_every_field_has_title_description_and_examples(name: str) -> None:
     ]
     assert missing == []
     assert schema["title"] and schema["description"]
-    # `true` only admits a key in a kind's branch; the key is documented at the top level.
+    # `true` only admits a key in a kind's branch; the key is documented at the top level, or
+    # (a delivery's threshold metric) in each kind's delivery definition, so that an editor
+    # offers each kind only its own metric names.
     admitted = [path for path, field in fields if field is True]
     top = set(schema.get("properties", {})) | set(schema.get("patternProperties", {}))
-    assert all(path.rsplit("/", 1)[1] in top for path in admitted), admitted
+    per_kind = {"/definitions/deliveryBase/properties/threshold/properties/metric"}
+    assert all(path.rsplit("/", 1)[1] in top or path in per_kind for path in admitted), admitted
+    for path in per_kind & set(admitted):
+        for kind in ("delivery", "activityDelivery"):
+            narrowed = schema["definitions"][kind]["properties"]["threshold"]["properties"]
+            assert {"title", "description", "examples"} <= set(narrowed["metric"]), (path, kind)
 
 
 def _spec_document(body: Any) -> dict[str, Any]:

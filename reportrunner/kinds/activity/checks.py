@@ -67,3 +67,35 @@ def compare_problems(spec: Any) -> list[Problem]:
             )
         ]
     return []
+
+
+def threshold_problems(spec: Any) -> list[Problem]:
+    """A delivery's threshold on an activity report names one of its `request.metrics`.
+
+    The schema accepts any well-formed key there; only a metric the report fetches has a value
+    to compare, and a threshold on any other would silently never be met.
+    """
+    if not isinstance(spec, dict) or not isinstance(spec.get("deliver"), list):
+        return []
+    request = spec.get("request")
+    metrics = request.get("metrics") if isinstance(request, dict) else None
+    if not isinstance(metrics, list):
+        return []  # the schema says the metrics are missing
+    fetched = [key for key in metrics if isinstance(key, str)]
+    found: list[Problem] = []
+    for index, item in enumerate(spec["deliver"]):
+        threshold = item.get("threshold") if isinstance(item, dict) else None
+        metric = threshold.get("metric") if isinstance(threshold, dict) else None
+        if not isinstance(metric, str) or not activitymetrics.is_well_formed(metric):
+            continue  # the schema already says what is wrong with it
+        if metric in fetched:
+            continue
+        hint = did_you_mean(metric, fetched) or "; add it to request.metrics or name one of these"
+        found.append(
+            Problem(
+                f"/deliver/{index}/threshold/metric",
+                f"threshold metric {metric!r} is not one of this report's request.metrics "
+                f"({', '.join(fetched)}){hint}",
+            )
+        )
+    return found
