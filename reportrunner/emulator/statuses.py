@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections import Counter
 from typing import Any
 
-from reportrunner.emulator import statusdata
+from reportrunner.emulator import statusdata, statusqueries
 from reportrunner.emulator.dataset import Dataset, matches_saved_search
 from reportrunner.emulator.getparams import GetParams
 from reportrunner.emulator.statusdata import History
@@ -58,6 +58,8 @@ def report(dataset: Dataset, kind: str, params: GetParams, now: float) -> dict[s
         statuses = [(s.id, s.label) for _, s in statusdata.opportunity_statuses(dataset)]
     start = params.start if params.start is not None else float("-inf")
     end = min(params.end if params.end is not None else now + 1, now + 1)
+    # The queries' bounds: an open start is the organisation's creation.
+    bounds = (max(start, dataset.org_created.timestamp()), end)
     started: Counter[int] = Counter()
     ended: Counter[int] = Counter()
     entered: Counter[int] = Counter()
@@ -100,11 +102,21 @@ def report(dataset: Dataset, kind: str, params: GetParams, now: float) -> dict[s
         else:
             row["ended"] = ended[index]
         row.update(entered=entered[index], left=left[index])
+        queries = statusqueries.overview_queries(kind, label, bounds[0], bounds[1])
+        row["_queries"] = queries
+        row["_leads_page_urls"] = {k: statusqueries.page(q) for k, q in queries.items()}
         overview.append(row)
 
     def transitions(counts: Counter[tuple[int | None, int]]) -> list[dict[str, Any]]:
         out = []
         for (source, target), count in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+            query = statusqueries.transition_query(
+                kind,
+                statuses[source][1] if source is not None else None,
+                statuses[target][1],
+                bounds[0],
+                bounds[1],
+            )
             out.append(
                 {
                     "from_status_id": statuses[source][0] if source is not None else None,
@@ -114,6 +126,8 @@ def report(dataset: Dataset, kind: str, params: GetParams, now: float) -> dict[s
                     "to_status_label": statuses[target][1],
                     "to_status_is_deleted": False,
                     "count": count,
+                    "_query": query,
+                    "_leads_page_url": statusqueries.page(query),
                 }
             )
         return out

@@ -114,3 +114,15 @@ def test_rules_answer_400_in_closes_shape(emu, params: dict[str, str], field: st
 
 def test_lead_report_takes_no_user_id(emu) -> None:
     assert _get(emu, "lead", user_id=org.USERS[0].id).status_code == 400
+
+
+def test_queries_follow_closes_shape(emu) -> None:
+    body = _get(emu, "lead", date_start="2026-01-01", date_end="2026-02-01").json()
+    row = body["status_overview"][0]
+    assert row["_queries"]["started"] == (
+        f'lead_status(status:"{row["status_label"]}" on:"2026-01-01 00:00:00")'
+    )
+    assert row["_queries"]["ended"].endswith('on:"2026-01-31 23:59:59")')
+    assert row["_leads_page_urls"]["ended"].startswith("/search/lead_status%28status%3A%22")
+    opp = _get(emu, "opportunity", date_start="2026-01-01", date_end="2026-02-01").json()
+    assert opp["status_transitions"][0]["_query"].startswith("opportunity(")
