@@ -29,9 +29,14 @@ from typing import Any
 import requests
 
 from reportrunner.emulator.org import GROUPS, PIPELINES, SAVED_SEARCHES, USERS
-from reportrunner.fetch.plan import build_plan
-from reportrunner.fetch.runner import RunSettings, run_reports
 from reportrunner.model import Spec
+
+try:
+    from reportrunner.fetch.plan import build_plan
+    from reportrunner.fetch.runner import RunSettings, run_reports
+except ImportError:  # a revision before the stage packages (bench_publish.py --rev)
+    from reportrunner.plan import build_plan
+    from reportrunner.runner import RunSettings, run_reports
 
 KEY = "bench-key"
 RANGES = ("this-month", "last-month", "this-quarter", "last-quarter", "this-year", "last-week")

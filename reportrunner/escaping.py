@@ -54,3 +54,14 @@ def _markdown_escape(value: object) -> str:
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     text = _MARKDOWN_BLOCK_START.sub(r"\1\\\2", text, count=1)
     return _MARKDOWN_ORDERED_START.sub(r"\1\\\2", text, count=1)
+
+
+#: Names in tables and generated comments are cut to this many characters.
+MAX_NAME = 40
+
+
+def one_line(text: str, limit: int = MAX_NAME) -> str:
+    """`text` as one printable line of at most `limit` characters."""
+    flat = "".join(c if c.isprintable() else " " for c in text)
+    flat = " ".join(flat.split()) or "(no name)"
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

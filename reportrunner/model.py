@@ -18,7 +18,7 @@ Severity = Literal["error", "warning"]
 ReportKind = Literal["funnel", "activity"]
 
 #: The version of OUT/<id>/data.json (docs/data-format.md): written by reportdata.py, checked by
-#: sitefiles.py before a page is rendered from it.
+#: site/files.py before a page is rendered from it.
 DATA_FORMAT_VERSION = 1
 
 ENDPOINT_PATHS: dict[str, str] = {

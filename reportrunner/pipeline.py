@@ -45,7 +45,7 @@ class PipelineSettings:
     """One run's settings; every field is explicit (the core reads no environment)."""
 
     out: Path
-    paths: Sequence[Path] = (Path("specs"),)
+    paths: Sequence[Path] = ()  # spec files or folders; default: ROOT/specs
     root: Path | None = None  # the project folder (reportrunner.yaml); default: the current one
     jobs: int | None = None  # requests in flight; default: api.jobs of reportrunner.yaml
     only: Sequence[str] = ()  # report ids to fetch; the others keep their pages
@@ -136,6 +136,7 @@ def run_pipeline(
     now = settings.now or datetime.now(timezone.utc)
     # Imported before fetching: a Ctrl-C inside this slow import (Jinja2, Babel) must take the
     # same path as one during the fetch (RELIABILITY.md).
+    from reportrunner.fetch.apikey import split_keys
     from reportrunner.fetch.earlier import read_source
     from reportrunner.site.build import claim, publish
 
@@ -146,7 +147,8 @@ def run_pipeline(
         keep = sorted(set(every_id) - set(settings.only)) if settings.only else []
         # Read before the swap: the new site is built without the old delivery state.
         prepared = delivery.prepare(validation) if delivery is not None else None
-        ids = [outcome.id for outcome in run.outcomes]
+        # Every report this site will hold, the kept ones too (`only`): each keeps its trend.
+        ids = list(dict.fromkeys([*(outcome.id for outcome in run.outcomes), *keep]))
         earlier = read_source(settings.history_from, ids, now) if settings.history_from else None
         site = publish(
             settings.out,
@@ -155,7 +157,7 @@ def run_pipeline(
             earlier=earlier,
             now=now,
             keep=keep,
-            secrets=tuple(connection.api_key.split(",")),
+            secrets=split_keys(connection.api_key),
             lock=lock,
             marks=marks,
         )

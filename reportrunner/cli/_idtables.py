@@ -14,18 +14,11 @@ from typing import Any, Literal
 
 import yaml
 
+from reportrunner.escaping import one_line
 from reportrunner.fetch.account import Account, Kind
 
 Format = Literal["text", "json", "yaml"]
 #: A name wider than this is cut (with …) so a table stays readable on a narrow terminal.
-MAX_NAME = 40
-
-
-def one_line(text: str, limit: int = MAX_NAME) -> str:
-    """`text` as one printable line of at most `limit` characters."""
-    flat = "".join(c if c.isprintable() else " " for c in text)
-    flat = " ".join(flat.split()) or "(no name)"
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

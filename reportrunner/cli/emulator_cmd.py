@@ -40,6 +40,17 @@ class EmulatorOptions:
     page_size: int = PAGE_MAX  # default and maximum `_limit` of the lists
     limiter: str = "default"  # one of limiters.LIMITERS
     burst: int | None = None  # requests in reserve; default: the rate, rounded (at least 1)
+    keys: int = 1  # keys of the organisation: the --api-key value, then it + "-2" … "-N"
+
+
+#: Most keys `--keys` may ask for (Close's example: a fourth key already adds nothing).
+MAX_KEYS = 100
+
+
+def organisation_keys(api_key: str, count: int) -> list[str]:
+    """The keys an emulator started with `--keys count` accepts: `api_key` first, then
+    `api_key-2` … `api_key-count` (docs/emulator.md)."""
+    return [api_key, *(f"{api_key}-{n}" for n in range(2, count + 1))]
 
 
 _DEFAULTS = EmulatorOptions()  # the options' defaults, written once
@@ -55,7 +66,8 @@ def serve(
     on_ready: Callable[[str, str], None],
     stop: threading.Event | None = None,
 ) -> None:
-    """Run the emulator until `stop` is set (or KeyboardInterrupt); `on_ready(url, key)`."""
+    """Run the emulator until `stop` is set (or KeyboardInterrupt); `on_ready(url, keys)`
+    (several keys joined by commas, as CLOSE_API_KEY takes them)."""
     from reportrunner.emulator import Emulator
     from reportrunner.fetch.apikey import key_problem
 
@@ -78,6 +90,7 @@ def serve(
             page_size=options.page_size,
             limiter=options.limiter,
             burst=options.burst,
+            other_keys=organisation_keys(options.api_key, options.keys)[1:],
         )
     except ValueError as exc:
         raise UsageError(str(exc), hint="see `reportrunner emulator --help`") from exc
@@ -90,7 +103,7 @@ def serve(
             hint="pick another --port (0 chooses a free one) or stop the program using it",
         ) from exc
     try:
-        on_ready(emulator.base_url, emulator.api_key)
+        on_ready(emulator.base_url, ",".join(organisation_keys(options.api_key, options.keys)))
         while not stop.wait(0.2):
             pass
     except KeyboardInterrupt:
@@ -189,6 +202,16 @@ def _sigterm_stops(stop: threading.Event) -> Iterator[None]:
     metavar="N",
     help="Requests a key may send at once before the rate applies (default: the rate).",
 )
+@click.option(
+    "--keys",
+    type=click.IntRange(1, MAX_KEYS),
+    default=_DEFAULTS.keys,
+    show_default=True,
+    metavar="N",
+    help="Keys of the one organisation to accept: the --api-key value, then that value "
+    "followed by -2 … -N. Each has its own --rate-limit; with --limiter org they also share "
+    "one 3x as high.",
+)
 def command(
     host: str,
     port: int,
@@ -201,6 +224,7 @@ def command(
     page_size: int,
     limiter: str,
     burst: int | None,
+    keys: int,
 ) -> None:
     """Serve a local Close API emulator with a synthetic organization until Ctrl-C.
 
@@ -222,12 +246,14 @@ def command(
         page_size=page_size,
         limiter=limiter,
         burst=burst,
+        keys=keys,
     )
 
     def ready(url: str, key: str) -> None:
         click.echo(f"Close API emulator listening on {url}")
-        click.echo(f"API key: {key}   (HTTP Basic: the key as user name, empty password)")
-        click.echo(f"Try: curl -u {key}: {url}/me/")
+        label = "API keys" if "," in key else "API key"
+        click.echo(f"{label}: {key}   (HTTP Basic: the key as user name, empty password)")
+        click.echo(f"Try: curl -u {key.split(',')[0]}: {url}/me/")
         click.echo("Press Ctrl-C to stop.")
 
     stop = threading.Event()

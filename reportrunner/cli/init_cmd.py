@@ -107,7 +107,7 @@ def command(
       reportrunner init --force && reportrunner validate --online && reportrunner run
     """
     from reportrunner.cli._account import account_settings
-    from reportrunner.cli._idtables import one_line
+    from reportrunner.escaping import one_line
     from reportrunner.fetch.account import read_account
     from reportrunner.spec.starter import (
         DEFAULT_API_URL,

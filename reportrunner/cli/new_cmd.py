@@ -61,7 +61,7 @@ class Filled:
 
 
 def _from_account(account: Account, wanted: str | None, default: str | None) -> Filled:
-    from reportrunner.cli._idtables import one_line
+    from reportrunner.escaping import one_line
 
     pipeline = account.find_pipeline(wanted or default or "") or (
         None if wanted else account.pipelines[0] if account.pipelines else None

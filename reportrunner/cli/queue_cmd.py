@@ -1,7 +1,7 @@
 """`python -m reportrunner.cli.queue_cmd`: the publish workflow's "wait for earlier runs" job.
 
 Not a `reportrunner` subcommand: reports-publish.yml runs it first, so that publishes on a
-branch run one at a time in the order they were started (`reportrunner.ghqueue`,
+branch run one at a time in the order they were started (`reportrunner.cli._ghqueue`,
 docs/github-actions.md). Reads GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID and
 GITHUB_TOKEN (never printed); outside GitHub Actions there is nothing to wait for.
 Exit 0 when it is this run's turn, 1 when an earlier run outlasted --max-wait.
@@ -64,8 +64,8 @@ def command(max_wait: float) -> None:
     Example (in a workflow step, with GITHUB_TOKEN: ${{ github.token }}):
       python -m reportrunner.cli.queue_cmd --max-wait 6000
     """
+    from reportrunner.cli._ghqueue import EarlierRun, wait_turn
     from reportrunner.cli.output import command_safe, github_annotation
-    from reportrunner.ghqueue import EarlierRun, wait_turn
     from reportrunner.redact import register_secret
 
     names = ("GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_TOKEN")

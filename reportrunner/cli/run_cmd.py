@@ -83,14 +83,8 @@ def _echo_err(text: str) -> None:
 
 def execute(options: RunOptions) -> ExitStatus:
     """Run the whole pipeline; raises ReportRunnerError subclasses for the CLI to translate."""
-    from reportrunner.errors import UsageError
     from reportrunner.pipeline import PipelineHooks, PipelineSettings, run_pipeline
 
-    if options.shard is not None and options.only:
-        raise UsageError(
-            "--shard and --only cannot be combined",
-            hint="a shard fetches its whole share; refresh single reports with --only alone.",
-        )
     settings = PipelineSettings(
         out=options.out,
         paths=options.paths or (Path("specs"),),
@@ -105,7 +99,7 @@ def execute(options: RunOptions) -> ExitStatus:
 
     printer = ProgressPrinter(sys.stderr, tty=sys.stderr.isatty())
     hooks = PipelineHooks(
-        on_validated=_print_validation,
+        on_validated=lambda validation: _print_validation(options, validation),
         on_event=printer,
         on_shard=lambda text: _echo_err(
             f"{text}; merge the shard outputs with "
@@ -131,12 +125,19 @@ def _print_published(options: RunOptions, run: RunResult, site: SiteResult) -> N
         _print_result(options, run)
 
 
-def _print_validation(validation: ValidationResult) -> None:
+def _print_validation(options: RunOptions, validation: ValidationResult) -> None:
+    from reportrunner.errors import UsageError
+
     if not validation.project_ok:
         stop_if_invalid(validation.project_diagnostics, "no report was fetched")
     for rejected in validation.rejected:
         for diagnostic in rejected.diagnostics:
             _echo_err(str(diagnostic))
+    if options.shard is not None and options.only:
+        raise UsageError(
+            "--shard and --only cannot be combined",
+            hint="a shard fetches its whole share; refresh single reports with --only alone.",
+        )
 
 
 def _connect(options: RunOptions) -> Callable[[Project], AbstractContextManager[Connection]]:
@@ -172,6 +173,7 @@ class _CliDelivery:
 
     def __init__(self, options: RunOptions) -> None:
         self.options = options
+        self.emulator_note = False
 
     def prepare(self, validation: ValidationResult) -> DeliveryState | None:
         """The previous delivery state, or None when nothing is to be delivered this run."""
@@ -183,11 +185,8 @@ class _CliDelivery:
                 "`reportrunner deliver --site SITE` (docs/running.md)."
             )
             return None
-        if wanted and options.emulator:
-            _echo_err(
-                "note: nothing delivered: emulator numbers are never announced; preview the "
-                "messages with `reportrunner deliver --site DIR --dry-run`."
-            )
+        # Said after the summary, where a reader looks for what happened to the deliveries.
+        self.emulator_note = bool(wanted and options.emulator)
         if not wanted or options.emulator:
             return None
         from reportrunner.deliver.state import read_previous
@@ -203,6 +202,11 @@ class _CliDelivery:
         now: datetime,
     ) -> DeliveryResult | None:
         """Deliver this run's reports that were fetched and published fine (docs/delivery.md)."""
+        if self.emulator_note:
+            _echo_err(
+                "note: nothing delivered: emulator numbers are never announced; preview the "
+                "messages with `reportrunner deliver --site DIR --dry-run`."
+            )
         if prepared is None:
             return None
         from reportrunner.cli._deliver import run_deliveries

@@ -46,10 +46,8 @@ def execute(options: ValidateOptions) -> ExitStatus:
             needed_for="validate --online needs a Close API key to look ids up",
         ) as client:
             found = check_online(result.specs, OnlineSettings(client.base_url, client.api_key))
-        from reportrunner.kinds.activity.online import is_metric_warning
-
-        # The account's catalogue has the last word on metric keys: no offline guess beside it.
-        offline = [d for d in diagnostics if not (found.metrics_checked and is_metric_warning(d))]
+        # What the account says has the last word: no offline guess beside it.
+        offline = [d for d in diagnostics if not found.replaces(d)]
         diagnostics = sorted(offline + found.diagnostics, key=lambda d: (d.file, d.line, d.column))
         valid -= len(found.invalid)  # a report naming an unknown id is not valid either
     errors = sum(1 for d in diagnostics if d.severity == "error")

@@ -169,6 +169,8 @@ class OrgWide:
     _keys: NextTokenBucket = field(init=False)
     _org: NextTokenBucket = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Requests let through, per key (for tests and benchmarks: how the load was shared).
+    admitted: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._keys = NextTokenBucket(self.rate, self.burst, self.clock)
@@ -182,6 +184,7 @@ class OrgWide:
             if allowed:
                 mine.tokens -= 1.0
                 org.tokens -= 1.0
+                self.admitted[key] = self.admitted.get(key, 0) + 1
             states = [self._keys.state(mine, allowed), self._org.state(org, allowed)]
         # The header describes the limit closest to being hit (as Close's does).
         refused = [s for s in states if s.remaining == 0]

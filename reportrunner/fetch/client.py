@@ -63,8 +63,6 @@ __all__ = [
 ]
 
 USER_AGENT = f"reportrunner/{__version__}"
-#: Close's organisation limit in units of a key's (close-api.md §4).
-ORG_FACTOR = 3
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,8 @@ class CloseClient:
         # an error body must not put it into exception texts or report errors either.
         register_secret(settings.api_key)
         #: Several keys of one organisation (commas or whitespace between them): each is
-        #: paced apart; at most `ORG_FACTOR` are used at once (the organisation's limit).
+        #: paced apart, and all of them against the organisation's shared limit once an
+        #: answer shows it (pacer.py), so keys beyond what it allows add nothing, not 429s.
         self.keys = split_keys(settings.api_key)
         self._active = list(range(len(self.keys)))
         self.settings = settings
@@ -136,17 +135,15 @@ class CloseClient:
                 self._sessions.append(session)
         return session
 
-    def _choose_key(self, group: str) -> int:
-        """The usable key whose limit frees a slot soonest (ties: the lowest position).
+    def _usable_keys(self) -> tuple[str, ...]:
+        """The pacer's names of the keys not rejected: their positions, as text.
 
-        Close's organisation limit is `ORG_FACTOR` times a key's (close-api.md §4): keys
-        past that many add nothing, so they stand by for a key that is rejected.
+        Every key is used: the pacer holds them all to the organisation's limit once it has
+        shown itself, so no number of keys has to be assumed (close-api.md §4 says 3x a
+        key's, as an example).
         """
         with self._lock:
-            usable = self._active[:ORG_FACTOR]
-        if len(usable) == 1:
-            return usable[0]
-        return min(usable, key=lambda k: (self.pacer.peek(str(k), group=group), k))
+            return tuple(str(k) for k in self._active)
 
     def _drop_key(self, key: int, error: AuthError) -> bool:
         """Stop using a rejected key if another one remains; False when it was the last."""
@@ -218,8 +215,7 @@ class CloseClient:
             while True:
                 self._stop_if_key_rejected()
                 group = scope_of(path)
-                key = self._choose_key(group)
-                self._wait_for_pacer(budget, local, shown, group, key)
+                key = self._wait_for_pacer(budget, local, shown, group)
                 if self._rejected_key is not None:  # rejected while this thread waited
                     self.pacer.release(None)
                     self._stop_if_key_rejected()
@@ -285,11 +281,12 @@ class CloseClient:
         if first is not None:
             raise AuthError(first.message, url=first.url, status=first.status, hint=first.hint)
 
-    def _wait_for_pacer(
-        self, budget: WaitBudget, local: CallStats, shown: str, group: str, key: int
-    ) -> None:
+    def _wait_for_pacer(self, budget: WaitBudget, local: CallStats, shown: str, group: str) -> int:
+        """Wait for a send slot of whichever usable key frees one first; that key's position."""
         try:
-            waited = self.pacer.acquire(str(key), group=group, max_wait=budget.remaining)
+            name, waited = self.pacer.acquire_any(
+                self._usable_keys(), group=group, max_wait=budget.remaining
+            )
         except WaitTooLong as exc:
             local.rate_limit_wait += exc.waited
             budget.charge(exc.waited)
@@ -302,6 +299,7 @@ class CloseClient:
             ) from None
         local.rate_limit_wait += waited
         budget.charge(waited)
+        return int(name)
 
     def _backoff(self, failures: int) -> float:
         """Exponential backoff with full jitter in [0.5, 1.5) of the nominal delay."""

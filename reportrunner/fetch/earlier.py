@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from reportrunner.redact import redact
+from reportrunner.site.files import id_problem
 from reportrunner.site.history import LoadedHistory, parse_document, read_folder
 
 #: Connect timeout and overall deadline (connect to last byte) of each --history-from URL, and
@@ -103,8 +104,12 @@ def read_url(base_url: str, ids: Iterable[str]) -> LoadedHistory:
 
 
 def read_source(source: str, ids: Iterable[str], now: datetime | None = None) -> LoadedHistory:
-    """`--history-from`: an http(s) URL of a published site, or a site folder."""
-    wanted = list(ids)
+    """`--history-from`: an http(s) URL of a published site, or a site folder.
+
+    `ids` come from specs anyone may write: one that could not name a report folder (a path,
+    `..`, a control character) is never read, whatever the source.
+    """
+    wanted = [report_id for report_id in dict.fromkeys(ids) if not id_problem(report_id)]
     if urlsplit(source).scheme in ("http", "https"):
         return read_url(source, wanted)
     folder = Path(source).expanduser()

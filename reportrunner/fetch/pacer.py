@@ -15,9 +15,17 @@ requests the server would admit, anchored at the moment each answered request wa
 - a fixed window shows itself (two answers announce the same window end and nothing refilled
   between them): from then on nothing refills until the window's end, when the full limit does;
 - a server that sends no RateLimit header at all is paced by the rate its 429s reveal:
-  slow start until the first 429, then that rate less 15 % on every 429 and 1 % more a second
-  without one (never one request at a time for good);
+  slow start until the first 429, then that rate less 15 % on every 429 and 5 % more a second
+  without one, up to 97 % of the rate that drew the last 429 and past it only 0.02 % a second
+  (never one request at a time for good);
 - while nothing is known (the first answer of a scope) one request probes alone.
+
+Several keys of one organisation (close-api.md §4: a limit per key and one shared by all,
+3x as high) each have their scope, and one more scope, the organisation's, sees every
+request of every key. Nothing about the shared limit is assumed: it exists for the pacer once
+an answer announces a `limit` above the one its key has shown (the header describes the
+limit closest to being hit, so that answer is the shared one's), and from then on every
+request waits for both its key and the organisation.
 
 Clock and sleep are injected so tests never wait for real.
 """
@@ -29,7 +37,7 @@ import statistics
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -50,11 +58,18 @@ RECENT_ANSWERS = 512
 MARGIN = 0.01
 #: Without RateLimit headers: the rate cut on each 429, and its growth per second without one.
 DECREASE = 0.85
+#: The scope of the limit shared by every key (a name no key can have: keys are visible ASCII).
+SHARED = "\x00organisation"
 #: The endpoint group most requests go to (ratelimit.scope_of).
 PRIMARY_GROUP = "reports"
 #: The measured rate is used at this fraction: its error is a percent or two either way.
 SAFETY = 0.99
-INCREASE_PER_SECOND = 0.01
+INCREASE_PER_SECOND = 0.05
+#: Without RateLimit headers the rate grows back to this share of the rate that last drew a
+#: 429 (the ceiling) at `INCREASE_PER_SECOND`, and past it only at `PROBE_PER_SECOND`: a
+#: sawtooth that climbs 1 %/s past the limit would draw a 429 every half minute.
+CEILING_SHARE = 0.97
+PROBE_PER_SECOND = 0.0002
 
 
 @dataclass
@@ -90,6 +105,7 @@ class _Scope:
     #: Sent before the anchor and unanswered when it was set: the server may count them after.
     older_in_flight: set[int] = field(default_factory=set)
     grants: deque[tuple[int, float]] = field(default_factory=deque)  # (seq, sent) since anchor
+    answered: dict[int, float] = field(default_factory=dict)  # when each grant's answer came
     answers: deque[_Answer] = field(default_factory=lambda: deque(maxlen=RECENT_ANSWERS))
     refused: set[int] = field(default_factory=set)
     # Header-less pacing (a server that says only Retry-After).
@@ -101,6 +117,7 @@ class _Scope:
     successes: deque[float] = field(default_factory=deque)  # send times of successful requests
     last_grant: float = -math.inf
     rate_grown_at: float = 0.0
+    ceiling: float | None = None  # header-less: the rate in use when the last 429 came
 
     def granted_after(self, seq: int, since: float | None = None) -> int:
         """Requests granted after `seq` (and at or after `since`) that were not refused."""
@@ -127,9 +144,7 @@ class _Scope:
         if self.anchor_remaining is None:
             return None
         if self.sliding and self.window is not None and self.limit is not None:
-            since = now - self.window - MARGIN
-            recent = sum(1 for s, sent in self.grants if sent > since and s not in self.refused)
-            return min(self.limit - recent, self.limit)
+            return float(self.limit - len(self.window_log(now)))
         end = self.anchor_end
         if end is not None:
             end += self.end_margin()
@@ -149,6 +164,30 @@ class _Scope:
             credit = min(credit, float(self.limit - unanswered))
         return credit
 
+    def window_log(self, now: float) -> list[float]:
+        """A sliding window's requests still in it when one sent now is counted: when each
+        leaves it (inf: unanswered, so perhaps not even counted yet), oldest first.
+
+        A request is counted between its send and its answer; one sent now is counted no
+        sooner than the fastest round trip allows. So a request leaves the window `window`
+        after its *answer*, less that fastest round trip: exact when the server counts at a
+        fixed delay after the send or before the answer, and safe under any jitter of the
+        others (a log of send times alone lets a slow request count late and overflow).
+        """
+        assert self.window is not None
+        lead = min(self.round_trips) if self.round_trips else 0.0
+        leaves = []
+        for seq, sent in self.grants:
+            if seq in self.refused:
+                continue
+            if seq in self.in_flight:
+                leaves.append(math.inf)
+                continue
+            leave = self.answered.get(seq, sent + lead) + self.window - lead + MARGIN
+            if leave > now:
+                leaves.append(leave)
+        return sorted(leaves)
+
     def wait(self, now: float) -> float:
         """Seconds before one more request may be sent (0: now)."""
         if now < self.not_before:
@@ -165,6 +204,12 @@ class _Scope:
         if credit >= 1.0:
             return 0.0
         candidates = [ANSWER_POLL] if self.in_flight else []
+        if self.sliding and self.window is not None and self.limit is not None:
+            leaves = self.window_log(now)
+            over = len(leaves) - self.limit  # this many must leave before one more may go
+            if 0 <= over < len(leaves) and math.isfinite(leaves[over]):
+                # An answer cannot free a slot sooner (it stays in the window): no polling.
+                return leaves[over] - now
         if self.rate is not None and not self.stepped and not self.sliding:
             candidates.append((1.0 - credit) / (self.rate * SAFETY))
         if self.anchor_end is not None and now < self.anchor_end + self.end_margin():
@@ -208,10 +253,21 @@ class Pacer:
             scope = self._scopes[name] = _Scope()
         return scope
 
+    def _wait(self, key: str, now: float) -> float:
+        """Seconds before a request of `key` may go: its own limit and, once an answer has
+        shown it, the limit every key shares."""
+        wait = self._scope(key).wait(now)
+        shared = self._scopes.get(SHARED)
+        if shared is None:
+            return wait
+        if shared.anchor_remaining is not None or shared.rate is not None:
+            return max(wait, shared.wait(now))
+        return max(wait, shared.not_before - now)
+
     def peek(self, key: str = "", *, group: str = "") -> float:
         """Seconds a request would have to wait right now (no reservation made)."""
         with self._lock:
-            return self._scope(key).wait(self._clock())
+            return self._wait(key, self._clock())
 
     def estimated_rate(self, key: str = "", *, group: str = "") -> float | None:
         """The refill rate measured so far (requests a second), for stats and tests."""
@@ -224,6 +280,14 @@ class Pacer:
         `key` names the limit (one per API key), `group` the endpoint group the request
         belongs to. With `max_wait`, raise `WaitTooLong` instead of sleeping past that long.
         """
+        return self.acquire_any((key,), group=group, max_wait=max_wait)[1]
+
+    def acquire_any(
+        self, keys: Sequence[str], *, group: str = "", max_wait: float | None = None
+    ) -> tuple[str, float]:
+        """`acquire` for whichever of `keys` frees a slot first (ties: the first listed):
+        (that key, seconds waited). A worker waits for every key at once, not in the queue of
+        one it picked early while another key fell idle."""
         # Waited time is read off the clock, not summed from the sleeps asked for: an injected
         # sleep may return early (or at once), and summing would then run the budget out.
         start = self._clock()
@@ -232,18 +296,18 @@ class Pacer:
             with self._lock:
                 now = self._clock()
                 waited = max(0.0, now - start)
-                scope = key
-                state = self._scope(scope)
-                wait = state.wait(now)
+                wait, scope = min((self._wait(k, now), n, k) for n, k in enumerate(keys))[::2]
                 if wait <= 0:
                     seq = self._next_seq
                     self._next_seq += 1
-                    state.in_flight[seq] = now
-                    state.grants.append((seq, now))
-                    state.last_grant = now
+                    # The shared scope counts every key's requests, whether known yet or not.
+                    for state in (self._scope(scope), self._scope(SHARED)):
+                        state.in_flight[seq] = now
+                        state.grants.append((seq, now))
+                        state.last_grant = now
                     self._local.request = (scope, group, seq)
                     self.total_wait += waited
-                    return waited
+                    return scope, waited
             if max_wait is not None and waited + wait > max_wait:
                 with self._lock:
                     self.total_wait += waited
@@ -260,21 +324,45 @@ class Pacer:
         self._local.request = None
         if request is None:
             return
-        name, group, seq = request
-        self._local.last_scope = name
+        key, group, seq = request
+        self._local.last_scope = key
         with self._lock:
-            state = self._scopes.get(name)
-            sent = state.in_flight.pop(seq, None) if state is not None else None
-            if state is None or sent is None:
+            own = self._scopes.get(key)
+            sent = own.in_flight.pop(seq, None) if own is not None else None
+            shared = self._scope(SHARED)
+            shared.in_flight.pop(seq, None)
+            if own is None or sent is None:
                 return
             now = self._clock()
+            own.answered[seq] = shared.answered[seq] = now
+            # An answer about a larger limit than a key's describes the shared one. Keys of one
+            # organisation have one key limit (close-api.md §4), so the smallest any key has
+            # shown is each key's: a key whose first answer came from the shared limit is not
+            # misled by it. Only the main group's answers count: a look-up's larger limit may
+            # be that group's own (the look-ups' answers only ever lower an estimate).
+            name = key
+            known = [s.limit for n, s in self._scopes.items() if n != SHARED and s.limit]
+            key_limit = min(known, default=None)
+            if (
+                info is not None
+                and info.limit
+                and key_limit
+                and info.limit > key_limit
+                and group == PRIMARY_GROUP
+            ):
+                name = SHARED
+                own.limit = min(own.limit or key_limit, key_limit)
+            self._local.last_scope = name
+            state = self._scopes[name]
+            if refused:  # a refused request took nothing from either limit
+                for other in (own, shared):
+                    other.refused.add(seq)
+                    other.older_in_flight.discard(seq)
             if info is not None:
                 state.round_trips.append(now - sent)
             if info is not None and (info.limit is not None or info.remaining is not None):
                 state.announced = True
             if refused:
-                state.refused.add(seq)
-                state.older_in_flight.discard(seq)  # it took nothing
                 self._on_refusal(state, seq, sent, info, now)
             elif info is not None and info.remaining is not None:
                 state.groups[group] = state.groups.get(group, 0) + 1
@@ -284,7 +372,8 @@ class Pacer:
                     self._on_other_group(state, seq, sent, info, now)
             elif info is not None or not state.announced:
                 self._on_silent_success(state, sent, now, answered=info is not None)
-            self._forget(state)
+            self._forget(own)
+            self._forget(shared)
 
     def hold(self, seconds: float) -> None:
         """A 429 said to wait: every worker of this thread's last scope waits until then."""
@@ -372,15 +461,27 @@ class Pacer:
 
     def _learn_window(self, state: _Scope, answer: _Answer, reset: float | None) -> None:
         """A sliding window shows itself by a reset of 0 while requests are left; when full,
-        its reset is when the oldest of the last `limit` counted requests leaves it."""
+        its reset is when the oldest of the last `limit` counted requests leaves it.
+
+        Which requests the server counted before this one shows in the order of their
+        answers, not of their sends (requests sent together are counted in any order), so the
+        window is measured between answers: this one's, and the `limit`-th latest before it.
+        """
         if reset == 0 and answer.remaining > 0:
             state.sliding, state.stepped = True, False
         if not state.sliding or not reset or answer.remaining > 0 or state.limit is None:
             return
-        counted = [sent for s, sent in state.grants if s <= answer.seq and s not in state.refused]
+        this = state.answered.get(answer.seq)
+        if this is None:
+            return
+        counted = sorted(
+            at
+            for s, _ in state.grants
+            if s not in state.refused and (at := state.answered.get(s)) is not None and at <= this
+        )
         if len(counted) >= state.limit:
             oldest = counted[-state.limit]
-            state.windows.append(answer.sent + reset - oldest)
+            state.windows.append(this + reset - oldest)
             state.window = statistics.median(state.windows)  # one late count skews one
 
     def _measure(self, state: _Scope, answer: _Answer) -> None:
@@ -447,9 +548,14 @@ class Pacer:
         if state.rate is None and observed is None:
             state.slow_start = 1.0  # refused before anything got through: start again
         elif state.rate is None:
-            state.rate = max(observed or 0.0, 0.1) * DECREASE
+            state.ceiling = max(observed or 0.0, 0.1)
+            state.rate = state.ceiling * DECREASE
         else:
-            state.rate = max(0.01, state.rate * DECREASE)
+            # A bucket's reserve lets a too-high rate through for a while: over a long enough
+            # span, the rate that got through is the better measure of what the server allows.
+            sustained = observed if observed is not None and horizon >= RATE_SPAN else math.inf
+            state.ceiling = min(state.rate, sustained)
+            state.rate = max(0.01, state.ceiling * DECREASE)
         state.rate_grown_at = now
 
     def _on_silent_success(self, state: _Scope, sent: float, now: float, *, answered: bool) -> None:
@@ -463,12 +569,20 @@ class Pacer:
             state.slow_start += 1.0 / state.slow_start  # one more in flight per round trip
         else:
             elapsed = now - state.rate_grown_at
-            state.rate *= 1.0 + INCREASE_PER_SECOND * elapsed
+            below = state.ceiling is not None and state.rate < state.ceiling * CEILING_SHARE
+            step = INCREASE_PER_SECOND if below or state.ceiling is None else PROBE_PER_SECOND
+            grown = state.rate * (1.0 + step * elapsed)
+            if below and state.ceiling is not None:
+                grown = min(grown, state.ceiling * CEILING_SHARE)
+            state.rate = grown
             state.rate_grown_at = now
 
     def _forget(self, state: _Scope) -> None:
         """Drop grants and refusals no estimate needs any more."""
         keep = min([state.anchor_seq, *state.in_flight, *(a.seq for a in state.answers)])
+        if state.anchor_remaining is None and state.rate is None:
+            # Nothing learned yet (the shared scope of a lone key): only the unanswered count.
+            keep = min(state.in_flight, default=self._next_seq)
         while state.grants and state.grants[0][0] < keep:
-            state.grants.popleft()
+            state.answered.pop(state.grants.popleft()[0], None)
         state.refused = {s for s in state.refused if s >= keep}

@@ -11,7 +11,7 @@ a data.json of format `DATA_FORMAT_VERSION` for the id the manifest lists). Any 
 or JSON failure means "start afresh" for that file, with a warning naming it and the reason:
 losing a stale fallback is better than failing the publish. Only ids that pass the site's id
 rule are fetched, always at our own layout: the old site says which reports exist, never which
-URLs are read. Lives apart from site.py because it runs before `run`, in the workflow.
+URLs are read. Lives apart from site/build.py because it runs before `run`, in the workflow.
 """
 
 from __future__ import annotations

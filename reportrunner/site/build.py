@@ -7,7 +7,7 @@ and renamed into place, so readers never see a half-written page and an interrup
 the previous site as it was. A report that failed this run but has good data in the previous
 site is re-rendered from that data and marked "stale"; a report whose spec is gone simply is
 not built again, so its folder disappears with the swap. `rerender` rebuilds a site from its
-own data.json and history files, with no network. One report's folder is sitereport.py's job;
+own data.json and history files, with no network. One report's folder is site/report.py's job;
 every file goes through one `SiteWriter`, which masks the secrets it is given.
 """
 

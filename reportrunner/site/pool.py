@@ -140,7 +140,7 @@ def workers(reports: int) -> int:
 
     Only by fork, and only while no other thread runs: a lock another thread held would stay
     held in the child (so `serve`, with its server threads, builds in-process), and other start
-    methods re-run the caller's main module, which a script calling `site.publish` need not
+    methods re-run the caller's main module, which a script calling `site.build.publish` need not
     guard. The workers inherit the renderer, its compiled templates and registered secrets.
     """
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

@@ -1,6 +1,6 @@
 """One report's files in the site being built: its pages, or its previous pages kept as stale.
 
-`site.py` decides which reports the site holds and with what data; this module turns one such
+`build.py` decides which reports the site holds and with what data; this module turns one such
 report (`ReportItem`) into its folder and its manifest entry. Data that cannot be rendered
 fails that report alone, and a template refused by the sandbox keeps the report's previous
 pages (stale), so one bad report or template line never stops the rest of the site.

@@ -6,7 +6,7 @@ old one; if the second rename fails the old folder is put back. A process killed
 renames leaves `.<name>.previous-*`, which the next build renames back before doing anything.
 
 Kept generic: whether a non-empty folder may be replaced is the caller's `Owner` callback
-(site.py recognises its own manifest); here live the checks any replaced folder needs (not a
+(site/build.py recognises its own manifest); here live the checks any replaced folder needs (not a
 file, not `/`, home, the current folder or a parent), following a symlinked destination to its
 target, and the per-folder lock (`exclusive`).
 """

@@ -13,7 +13,7 @@ from typing import Literal
 
 Cause = Literal["settings", "access", "unreachable", "other"]
 
-# Checked in order on the error text that reportdata.py / site.py wrote.
+# Checked in order on the error text that fetch/reportdata.py / site/build.py wrote.
 _CAUSES: tuple[tuple[Cause, re.Pattern[str]], ...] = (
     ("access", re.compile(r"\b(401|403)\b|api key|unauthori[sz]ed|forbidden", re.I)),
     ("settings", re.compile(r"\b(400|404|422)\b|invalid spec|is required|not a valid", re.I)),

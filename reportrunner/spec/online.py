@@ -3,8 +3,8 @@
 A pipeline, user, group or saved-search id that does not exist in the organization would only
 fail the nightly run; checked here, it fails the pull request instead, on the line that wrote
 it. Activity reports' metric keys are checked against the account's catalogue
-(onlinemetrics.py). The look-ups are the run's own (`names.fetch_names`: every page of users,
-deactivated members, groups, pipelines, and each saved search used), so both agree on what
+(kinds/activity/online.py). The look-ups are the run's own (`names.fetch_names`: every page of
+users, deactivated members, groups, pipelines, and each saved search used), so both agree on what
 exists. An id that could not be checked (Close failed to answer that look-up) is a warning,
 not an error.
 """
@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 
 from reportrunner.fetch.client import ClientSettings, CloseClient
 from reportrunner.fetch.names import Names, fetch_names, saved_search_ids
-from reportrunner.kinds.activity.online import AccountMetrics, fetch_metrics, metric_diagnostics
+from reportrunner.kinds.activity.online import (
+    AccountMetrics,
+    fetch_metrics,
+    is_metric_warning,
+    metric_diagnostics,
+)
 from reportrunner.model import Diagnostic, Location, Severity, Spec
 
 
@@ -57,6 +62,11 @@ class OnlineResult:
     invalid: frozenset[str] = frozenset()  # ids of reports with at least one error
     #: Whether the account's metric catalogue was read (then it, not the offline list, judges).
     metrics_checked: bool = False
+
+    def replaces(self, offline: Diagnostic) -> bool:
+        """Whether this online verdict makes an offline diagnostic moot (an unknown metric
+        key offline is only a guess; the account's own catalogue has the last word)."""
+        return self.metrics_checked and is_metric_warning(offline)
 
 
 def check_specs(specs: Sequence[Spec], names: Names) -> list[Diagnostic]:

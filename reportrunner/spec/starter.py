@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from reportrunner.cli._idtables import one_line
 from reportrunner.errors import UsageError
+from reportrunner.escaping import one_line
 from reportrunner.fetch.account import Account, PipelineInfo
 
 MAX_PIPELINES = 3

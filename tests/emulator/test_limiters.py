@@ -126,3 +126,39 @@ def test_a_model_without_a_rate_is_refused() -> None:
         Emulator(limiter="fixed-window")
     with pytest.raises(ValueError, match="unknown limiter"):
         Emulator(limiter="leaky", rate_limit=1)
+
+
+def test_the_emulator_command_serves_several_keys_of_one_organisation() -> None:
+    import threading
+
+    from reportrunner.cli.emulator_cmd import EmulatorOptions, organisation_keys, serve
+
+    assert organisation_keys("k", 3) == ["k", "k-2", "k-3"]
+    stop, started = threading.Event(), threading.Event()
+    ready: list[tuple[str, str]] = []
+
+    def on_ready(url: str, keys: str) -> None:
+        ready.append((url, keys))
+        started.set()
+
+    options = EmulatorOptions(
+        port=0, api_key="k", keys=4, rate_limit=0.05, burst=1, limiter="org", latency=0.0
+    )
+    thread = threading.Thread(target=serve, args=(options, on_ready, stop))
+    thread.start()
+    try:
+        assert started.wait(60)
+        url, keys = ready[0]
+        assert keys == "k,k-2,k-3,k-4"
+        body = {"pipeline": "x", "type": "created-cohort", "cohort_relative_range": "this-month"}
+        statuses = [
+            requests.post(
+                url + "/report/funnel/opportunity/totals/", json=body, auth=(k, ""), timeout=10
+            ).status_code
+            for k in keys.split(",")
+        ]
+        # Each key's burst of 1 is free, but the organisation's 3 are spent by the first three.
+        assert statuses[3] == 429 and 429 not in statuses[:3], statuses
+    finally:
+        stop.set()
+        thread.join(60)

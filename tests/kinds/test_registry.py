@@ -29,7 +29,6 @@ SPEC_VOCABULARY = {
     "spec/suggest.py",
     "spec/online.py",  # validate --online: a spec's metric keys against the account's
     "spec/starter.py",
-    "cli/validate_cmd.py",  # prints validate --online's metric warnings
 }
 #: The emulator serves every kind's endpoints, one module per kind.
 BESIDE = ("emulator",)

@@ -1,6 +1,6 @@
 """Property test: any report answer the runner accepts can be published without a crash.
 
-The runner keeps a 200 answer only if `answershape.shape_problem` finds nothing wrong with it
+The runner keeps a 200 answer only if `kinds.funnel.shape.shape_problem` finds nothing wrong with it
 (an unusable one fails its own report). This test mutates a real report's responses anywhere
 (any value replaced by arbitrary JSON: strings for numbers, huge integers, nulls, lists for
 objects…) and checks the contract: when every mutated answer passes the shape check, the

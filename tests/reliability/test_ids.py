@@ -2,7 +2,7 @@
 
 `$` in a pattern also matches before a final newline, so `id: "evil\\n"` used to be valid: its
 folder broke links and the restore step. The schema (what `validate` and `run` apply to specs)
-and `sitefiles.id_problem` (what `publish` and `render --from` apply to any id, also from a
+and `site.files.id_problem` (what `publish` and `render --from` apply to any id, also from a
 tampered site) must both refuse trailing newlines and Windows-reserved names, in every case.
 """
 

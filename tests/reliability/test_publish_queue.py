@@ -1,6 +1,6 @@
 """Publishes on a branch run one at a time, first come first served (issue 10, item 13).
 
-`reportrunner.ghqueue` waits until no earlier run of the same workflow and branch is active,
+`reportrunner.cli._ghqueue` waits until no earlier run of the same workflow and branch is active,
 read from a fake Actions API served over real HTTP (its answers change from poll to poll, as a
 real run's status does). Proven: a later run never waits for an earlier-started one to be
 replaced, later and other-branch runs are ignored, every "not finished" status counts, an API
@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from reportrunner.cli._ghqueue import MAX_API_ERRORS, POLL_SECONDS, QueueTimeout, wait_turn
 from reportrunner.cli.queue_cmd import _api_get
 from reportrunner.cli.queue_cmd import command as queue_command
-from reportrunner.ghqueue import MAX_API_ERRORS, POLL_SECONDS, QueueTimeout, wait_turn
 
 REPO = "acme/reports"
 RUN_ID = 500

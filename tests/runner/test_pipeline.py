@@ -11,15 +11,16 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reportrunner.errors import ExitStatus, ProjectError
+from reportrunner.fetch.earlier import read_source
 from reportrunner.model import Project
 from reportrunner.pipeline import (
     Connection,
@@ -30,6 +31,9 @@ from reportrunner.pipeline import (
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "test-key"
+HOUR = timedelta(hours=1)
+#: The `emulator` fixture's "today" (tests/conftest.py), so relative windows hold data.
+EMULATOR_NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -73,7 +77,6 @@ def test_the_pipeline_fetches_and_publishes_every_example(project: Path, emulato
     assert {entry["id"] for entry in manifest["reports"]} == ids
     assert all(entry["status"] == "ok" for entry in manifest["reports"])
     assert published == [len(ids)] and "report" in events
-    assert KEY not in (project / "site/manifest.json").read_text(encoding="utf-8")
 
 
 def test_an_invalid_spec_fails_its_report_only(project: Path, emulator: Any) -> None:
@@ -100,16 +103,54 @@ def test_an_invalid_project_stops_before_anything_is_fetched(project: Path) -> N
 
 
 def test_the_earlier_history_is_read_before_publishing(project: Path, emulator: Any) -> None:
-    first = run_pipeline(_settings(project, out=project / "first"), _connect_to(emulator))
-    assert first.exit_status is ExitStatus.OK
-    # A later second: snapshots are told apart by their fetch time, to the second.
-    later = _settings(project, history_from=str(project / "first"))
-    time.sleep(1.05 - time.time() % 1)
+    first = _settings(project, out=project / "first", now=EMULATOR_NOW)
+    assert run_pipeline(first, _connect_to(emulator)).exit_status is ExitStatus.OK
+    later = _settings(project, history_from=str(project / "first"), now=EMULATOR_NOW + HOUR)
     second = run_pipeline(later, _connect_to(emulator))
     assert second.exit_status is ExitStatus.OK
-    report_id = second.validation.specs[0].id
-    document = json.loads((project / "site/history" / f"{report_id}.json").read_text())
-    assert len(document["snapshots"]) == 2
+    for spec in second.validation.specs:
+        document = json.loads((project / "site/history" / f"{spec.id}.json").read_text())
+        assert len(document["snapshots"]) == 2, spec.id
+
+
+def test_only_keeps_the_history_of_every_other_report(project: Path, emulator: Any) -> None:
+    """The publish workflow restores manifest and data.json only, then runs `only` with the
+    earlier site: every kept report's history comes from there."""
+    first = _settings(project, out=project / "published", now=EMULATOR_NOW)
+    assert run_pipeline(first, _connect_to(emulator)).exit_status is ExitStatus.OK
+    shutil.copytree(project / "published", project / "site")
+    shutil.rmtree(project / "site/history")  # what restore.py brings back: no history
+    ids = sorted(p.parent.name for p in (project / "published").glob("*/data.json"))
+    refresh = _settings(
+        project,
+        only=(ids[0],),
+        history_from=str(project / "published"),
+        now=EMULATOR_NOW + HOUR,
+    )
+    assert run_pipeline(refresh, _connect_to(emulator)).exit_status is ExitStatus.OK
+    counts = {
+        report_id: len(
+            json.loads((project / "site/history" / f"{report_id}.json").read_text())["snapshots"]
+        )
+        for report_id in ids
+    }
+    assert counts == {report_id: 2 if report_id == ids[0] else 1 for report_id in ids}
+
+
+def test_a_report_id_that_is_a_path_is_never_read_from_the_earlier_site(tmp_path: Path) -> None:
+    earlier = tmp_path / "site"
+    (earlier / "history").mkdir(parents=True)
+    outside = tmp_path / "outside.json"  # site/history/../../outside.json
+    outside.write_text(json.dumps({"id": "../../outside", "snapshots": []}), encoding="utf-8")
+    loaded = read_source(str(earlier), ["../../outside", "ok-id"], EMULATOR_NOW)
+    assert loaded.snapshots == {} and not any("outside" in w for w in loaded.warnings)
+
+
+def test_no_site_file_holds_the_key(project: Path, emulator: Any) -> None:
+    assert run_pipeline(_settings(project), _connect_to(emulator)).exit_status is ExitStatus.OK
+    written = [p for p in (project / "site").rglob("*") if p.is_file()]
+    assert len(written) > 20
+    assert not [p for p in written if KEY.encode() in p.read_bytes()]
 
 
 def test_the_pipeline_runs_without_click(project: Path) -> None:

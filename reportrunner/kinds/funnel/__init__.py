@@ -1,8 +1,11 @@
 """The opportunity funnel (`POST /report/funnel/opportunity/{totals,stages}/`) as a report kind.
 
-An adapter over the modules that implemented the funnel before kinds existed (plan.py,
-answershape.py, viewmodel.py, render.py's outputs, history.py's snapshot); they move into this
-folder with the package layout, and this adapter shrinks to the `KIND` line.
+Its own modules are here (metrics.py, the metric table; shape.py, the answer check) and
+adapter.py, the `KIND` over the parts that still serve every kind: fetch/plan.py's plan types
+(the funnel plan beside them), site/viewmodel.py (the funnel's view, whose metric and
+comparison helpers the activity view reuses), site/render.py's outputs and site/history.py's
+snapshot. The funnel's parts of those modules have not moved here yet: they are interleaved
+with helpers every kind uses, and separating them is left for a later change.
 """
 
 from __future__ import annotations
