@@ -16,6 +16,7 @@ from datetime import date, datetime, time, tzinfo
 
 from reportrunner.emulator import org
 from reportrunner.emulator.dataset import Dataset
+from reportrunner.emulator.scope import RequestInvalid
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _USER = re.compile(r"user_[0-9A-Za-z]{20,60}")
@@ -27,14 +28,6 @@ PARAMETERS: dict[str, frozenset[str]] = {
     "opportunity": frozenset({"date_start", "date_end", "query", "smart_view_id", "user_id"}),
     "sent_emails": frozenset({"date_start", "date_end", "user_id"}),
 }
-
-
-class ParamsInvalid(ValueError):
-    """A query string that breaks a rule; `field_errors` is Close's `field-errors` object."""
-
-    def __init__(self, field_errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in field_errors.items()))
-        self.field_errors = field_errors
 
 
 @dataclass(frozen=True)
@@ -67,7 +60,7 @@ def _day(value: str, name: str, errors: dict[str, str]) -> date | None:
 
 
 def parse(dataset: Dataset, endpoint: str, query: Mapping[str, str], zone: tzinfo) -> GetParams:
-    """Check `query` for `endpoint` ("lead", "opportunity", "sent_emails"); ParamsInvalid."""
+    """Check `query` for `endpoint` ("lead", "opportunity", "sent_emails")"""
     allowed = PARAMETERS[endpoint]
     errors: dict[str, str] = {}
     for name in sorted(set(query) - allowed):
@@ -97,7 +90,7 @@ def parse(dataset: Dataset, endpoint: str, query: Mapping[str, str], zone: tzinf
     if user is not None and not _USER.fullmatch(user):
         errors["user_id"] = "Enter a user id (user_…)."
     if errors:
-        raise ParamsInvalid(errors)
+        raise RequestInvalid(errors)
 
     def moment(day: date | None) -> float | None:
         return None if day is None else datetime.combine(day, time(0), tzinfo=zone).timestamp()

@@ -21,7 +21,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from reportrunner import windows
-from reportrunner.emulator import faults, getparams, limiters, reports, routes, statuses, wire
+from reportrunner.emulator import (
+    faults,
+    getparams,
+    limiters,
+    reports,
+    routes,
+    scope,
+    statuses,
+    wire,
+)
 from reportrunner.model import ENDPOINT_PATHS
 
 if TYPE_CHECKING:
@@ -246,7 +255,7 @@ def _answer_statuses(emu: Emulator, kind: str, request: Incoming) -> tuple[int, 
         return reports.error_answer({}, [f"Invalid X-TZ-Offset header: {exc}."])
     try:
         params = getparams.parse(emu.dataset, kind, request.query, zone)
-    except getparams.ParamsInvalid as exc:
+    except scope.RequestInvalid as exc:
         return reports.error_answer(exc.field_errors)
     now = emu.current_time().timestamp()
     body = statuses.report(emu.dataset, kind, params, now)
