@@ -59,17 +59,25 @@ def build_site(
     out: Path,
     project: Project,
     items: Sequence[ReportItem],
-    histories: dict[str, list[history.Snapshot]],
+    histories: Mapping[str, history.History],
     warnings: list[str],
     now: datetime,
     secrets: Sequence[str] = (),
     carry_from: Path | None = None,
     marks: Mapping[str, Any] | None = None,
 ) -> SiteResult:
+    """The site of `items` built aside and swapped into `out`.
+
+    `histories` may hold `history.Unread` files, read where each report is built; their
+    warnings come after `warnings` and before those of building the pages, in report order,
+    as if they had been read first.
+    """
     renderer = Renderer(project)  # before staging: a broken template folder fails early
     generated = iso_z(now.astimezone(timezone.utc).replace(microsecond=0))
     published: list[PublishedReport] = []
     entries: list[IndexEntry] = []
+    read_warnings: list[str] = []
+    built_warnings: list[str] = []
     with (
         Builder(renderer, len(items)) as builder,  # workers forked before the writer's threads
         staged(out, ownership_problem) as staging,
@@ -79,12 +87,13 @@ def build_site(
         # What the deliveries last sent stays with the site until `deliver` updates it.
         delivery_state.carry(carry_from or out, writer)
         # Each report's folder and history file, in worker processes when there are many.
-        for item, (report, entry) in zip(
+        for item, (report, entry, read) in zip(
             items, builder.build(writer, items, histories, out), strict=True
         ):
+            read_warnings.extend(read)
             if report.status != item.status and report.status in ("failed", "stale"):
                 kept = "kept its previous pages" if report.status == "stale" else "not published"
-                warnings.append(f"{item.id}: {kept}: {report.error}")
+                built_warnings.append(f"{item.id}: {kept}: {report.error}")
             published.append(report)
             entries.append(entry)
         view = index_view(
@@ -100,6 +109,7 @@ def build_site(
             **(marks or {}),  # e.g. `shard` (run --shard): what render --from checks
         }
         writer.json(("manifest.json",), manifest)
+    warnings = warnings + read_warnings + built_warnings
     return SiteResult(out, generated, published, [writer.mask(text) for text in warnings])
 
 
@@ -276,9 +286,9 @@ def _rerender(
             site_base_url=site.get("base_url") or project.site_base_url,
         )
     items = [carried(source, report_id, entry) for report_id, entry in entries.items()]
-    warnings: list[str] = []
-    ids = [item.id for item in items if not id_problem(item.id)]
-    loaded = history.read_folder(source, ids, now)
-    warnings.extend(loaded.warnings)
-    histories = {key: history.merge(value) for key, value in loaded.snapshots.items()}
-    return build_site(target, project, items, histories, warnings, now, secrets, carry_from=source)
+    # Each history is read and checked where its report is built (in a worker when there are
+    # many), as `history.read_folder` would: the same snapshots, the same warnings in order.
+    histories: dict[str, history.History] = {
+        item.id: history.Unread(source, item.id, now) for item in items if not id_problem(item.id)
+    }
+    return build_site(target, project, items, histories, [], now, secrets, carry_from=source)

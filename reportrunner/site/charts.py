@@ -171,10 +171,13 @@ def run_chart(
     unit: str = "runs",
 ) -> TrendChart | None:
     """`trend_chart` of runs given as columns (a long history builds no tuple per run)."""
-    runs = [index for index, value in enumerate(raw) if value is not None]
+    if None in raw:
+        runs: Sequence[int] = [index for index, value in enumerate(raw) if value is not None]
+        numbers: list[float] = [raw[index] for index in runs]  # type: ignore[misc]
+    else:  # every run has a value (the usual case)
+        runs, numbers = range(len(raw)), list(raw)  # type: ignore[arg-type]
     if len(runs) < 2:
         return None
-    numbers: list[float] = [raw[index] for index in runs]  # type: ignore[misc]
     axis = TREND_HEIGHT - 26
     left, right, top, bottom = 8.0, WIDTH - 8.0, 24.0, float(axis)
     low_value, high_value = min(numbers), max(numbers)

@@ -315,4 +315,8 @@ def _csv_cell(value: object) -> str:
 
 def csv_row(cells: Iterable[object]) -> str:
     """A CSV record ending in CRLF, as RFC 4180 asks."""
-    return ",".join(csv_cell(cell) for cell in cells) + "\r\n"
+    cells = list(cells)
+    try:  # every cell a scalar (the usual case): each looked up in the cache directly
+        return ",".join(map(_csv_cell, cells)) + "\r\n"
+    except TypeError:  # an unhashable cell: each one through `csv_cell`
+        return ",".join(map(csv_cell, cells)) + "\r\n"

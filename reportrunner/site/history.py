@@ -13,6 +13,7 @@ trend points is better than losing this run's pages.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,7 +23,17 @@ from typing import Any
 from reportrunner.redact import redact
 from reportrunner.site.snapshots import HEADLINE_KEYS, Snapshot, checked, fetched_moment
 
-__all__ = ["HEADLINE_KEYS", "MAX_SNAPSHOTS", "LoadedHistory", "Snapshot", "merge", "read_folder"]
+__all__ = [
+    "HEADLINE_KEYS",
+    "MAX_SNAPSHOTS",
+    "History",
+    "LoadedHistory",
+    "Snapshot",
+    "Unread",
+    "merge",
+    "read_folder",
+    "resolve",
+]
 MAX_SNAPSHOTS = 500
 #: A history file larger than this is not read (500 snapshots are about 300 KB).
 MAX_FILE_BYTES = 5_000_000
@@ -145,3 +156,42 @@ def read_folder(site: Path, ids: Iterable[str], now: datetime | None = None) -> 
                 f"ignored the history in {path}: {reason}; the trend restarts from this run."
             )
     return loaded
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A report's history in a site folder, to be read where its pages are built.
+
+    `rerender` hands these to the worker processes instead of the checked snapshots: reading
+    and checking 200 histories of 365 snapshots was serial work in the main process, and
+    sending the snapshots to the workers cost as much again in pickling. `load` is exactly
+    what `read_folder` and `merge` do for this one report (the same checks and warnings).
+    """
+
+    site: Path
+    report_id: str
+    now: datetime
+
+    def load(self) -> tuple[list[Snapshot], list[str]]:
+        loaded = read_folder(self.site, [self.report_id], self.now)
+        return _merged(loaded.snapshots.get(self.report_id, [])), loaded.warnings
+
+
+def _merged(snapshots: list[Snapshot]) -> list[Snapshot]:
+    """`merge(snapshots)` of checked snapshots: as they are when already in strict time order
+    (as reportrunner writes them), which merging would not change."""
+    moments = [fetched_moment(item["fetched_at"]) for item in snapshots]
+    if all(map(operator.lt, moments, moments[1:])):
+        return snapshots[-MAX_SNAPSHOTS:]
+    return merge(snapshots)
+
+
+#: A report's history as the site builder takes it: checked snapshots, or a file to read.
+History = list[Snapshot] | Unread
+
+
+def resolve(given: History | None) -> tuple[list[Snapshot], list[str]]:
+    """The snapshots of `given` and the warnings reading them gave (none when already read)."""
+    if isinstance(given, Unread):
+        return given.load()
+    return given or [], []

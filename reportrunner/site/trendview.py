@@ -1,16 +1,17 @@
 """The trend charts of a report page, from its history: headline metrics and stage counts.
 
 One chart per metric over the runs (charts.py draws them from zero). Runs are labelled by day,
-or by time when two runs share a day ("Dec 2, 2026 … Dec 2, 2026" says nothing). Every run's
-time is formatted once and reused: Babel dominates the cost of a 500-run history.
+or by time when two runs share a day ("Dec 2, 2026 … Dec 2, 2026" says nothing). A run's
+time is formatted when a chart first shows it and then reused: a long history draws dots (and
+tooltips) at the ends of each line only, so most runs are never formatted at all.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from reportrunner.kinds.funnel.metrics import FIELD, TREND_KEYS
 from reportrunner.site.charts import TrendChart, run_chart
@@ -22,24 +23,58 @@ def _fmt_metric(fmt: Formatter, kind: str, currency: str, value: float | None) -
     return fmt.metric(value, kind, currency)
 
 
+class Lazy(Sequence[str]):
+    """`count` texts, each made by `make(index)` when first read, then remembered.
+
+    The same texts as the list `[make(i) for i in range(count)]`, for callers that read a few.
+    """
+
+    def __init__(self, count: int, make: Callable[[int], str]) -> None:
+        self._count = count
+        self._make = make
+        self._made: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        text = self._made.get(index)
+        if text is None:
+            text = self._made[index] = self._make(index)
+        return text
+
+
 def run_labels(
     moments: Sequence[datetime], texts: Sequence[str], fmt: Formatter, zone: str
-) -> list[str]:
+) -> Sequence[str]:
     """The x-axis label of each run: its day, or its time when two runs share a day.
 
     `texts` are the moments already formatted (the tooltips): reused rather than formatting
-    each run a third time, since Babel is the slow part of rendering a long history.
+    each run a third time. Each label is formatted when first read; which kind of label every
+    run gets is decided from all of them.
     """
     local = zone_info(zone)
     dates = [moment.astimezone(local).date() for moment in moments]
     if len(set(dates)) == len(dates):
-        return [fmt.day(moment, zone) for moment in moments]
+        return Lazy(len(moments), lambda index: fmt.day(moments[index], zone))
     if len(set(dates)) == 1:  # all on one day: the day is in the tooltips and the caption
         # Runs a few seconds apart (a retried schedule, a demo) would all read "4:52 AM".
         minutes = {moment.replace(second=0, microsecond=0) for moment in moments}
         seconds = len(minutes) < len(moments)
-        return [fmt.time(moment, zone, seconds=seconds) for moment in moments]
-    return list(texts)
+        return Lazy(len(moments), lambda index: fmt.time(moments[index], zone, seconds=seconds))
+    return texts
 
 
 def trends(
@@ -49,9 +84,9 @@ def trends(
     cur: str,
     zone: str,
 ) -> list[TrendChart]:
-    # The runs' times are parsed and formatted once, not once per metric.
+    # The runs' times are parsed once, and formatted once each when a chart first shows them.
     moments = [fetched_moment(item["fetched_at"]) for item in history]
-    texts = [fmt.moment(moment, zone) for moment in moments]
+    texts = Lazy(len(moments), lambda index: fmt.moment(moments[index], zone))
     labels = run_labels(moments, texts, fmt, zone)
     series: list[tuple[str, str, str, list[Any]]] = []
     heads = [item.get("headline") or {} for item in history]

@@ -220,7 +220,8 @@ def test_two_real_runs_at_once_on_one_folder(tmp_path: Path) -> None:
         assert _run(tmp_path, emu, "--out", "solo").returncode == 0
         alone = len(emu.requests)
         emu.clear_requests()
-        emu.inject(Fault.delay(2.0), path="/report/")
+        # Long enough for the second process to start and reach the lock on a loaded machine.
+        emu.inject(Fault.delay(6.0), path="/report/")
         first = subprocess.Popen(
             [sys.executable, "-m", "reportrunner", "run", "--out", "site"],
             cwd=tmp_path,
