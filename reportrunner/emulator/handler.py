@@ -20,7 +20,17 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from reportrunner.emulator import faults, limiters, reports, routes, wire
+from reportrunner import windows
+from reportrunner.emulator import (
+    faults,
+    getparams,
+    limiters,
+    reports,
+    routes,
+    scope,
+    statuses,
+    wire,
+)
 from reportrunner.model import ENDPOINT_PATHS
 
 if TYPE_CHECKING:
@@ -209,6 +219,11 @@ def _dispatch(emu: Emulator, request: Incoming) -> tuple[int, str, bytes]:
         if method != "GET":
             return _error(405, f"Method {method} not allowed on {path}; use GET.")
         return 200, reports.JSON_TYPE, reports.dump(routes.activity_metrics())
+    status_kind = _status_report(relative, emu)
+    if status_kind is not None:
+        if method != "GET":
+            return _error(405, f"Method {method} not allowed on {path}; use GET.")
+        return _answer_statuses(emu, status_kind, request)
     endpoint = REPORT_PATHS.get(relative)
     if endpoint is not None:
         if method != "POST":
@@ -223,6 +238,28 @@ def _dispatch(emu: Emulator, request: Incoming) -> tuple[int, str, bytes]:
         return _error(405, f"Method {method} not allowed on {path}; the emulator is read-only.")
     status, body = answer
     return status, reports.JSON_TYPE, reports.dump(body)
+
+
+def _status_report(relative: str, emu: Emulator) -> str | None:
+    """ "lead" or "opportunity" for a status-report path of this organisation, else None."""
+    for kind in ("lead", "opportunity"):
+        if relative == f"/report/statuses/{kind}/{emu.dataset.organization_id}/":
+            return kind
+    return None
+
+
+def _answer_statuses(emu: Emulator, kind: str, request: Incoming) -> tuple[int, str, bytes]:
+    try:
+        zone = windows.parse_offset_header(request.headers.get("x-tz-offset"))
+    except ValueError as exc:
+        return reports.error_answer({}, [f"Invalid X-TZ-Offset header: {exc}."])
+    try:
+        params = getparams.parse(emu.dataset, kind, request.query, zone)
+    except scope.RequestInvalid as exc:
+        return reports.error_answer(exc.field_errors)
+    now = emu.current_time().timestamp()
+    body = statuses.report(emu.dataset, kind, params, now)
+    return 200, reports.JSON_TYPE, reports.dump(body)
 
 
 def _error(status: int, message: str) -> tuple[int, str, bytes]:

@@ -44,6 +44,12 @@ class Status:
 
 
 @dataclass(frozen=True)
+class LeadStatus:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Pipeline:
     id: str
     name: str

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reportrunner.emulator import activitycatalogue, org
+from reportrunner.emulator import activitycatalogue, org, statusdata
 from reportrunner.emulator.dataset import Dataset
 
 #: Default and maximum `_limit` of the paginated lists (Close documents a default of 100).
@@ -156,7 +156,9 @@ def organization_json(dataset: Dataset, query: dict[str, str]) -> dict[str, Any]
             if not u.active
         ],
         "pipelines": [pipeline_json(dataset, p) for p in dataset.pipelines],
-        "lead_statuses": [],
+        "lead_statuses": [
+            {"id": s.id, "label": s.label} for s in statusdata.lead_statuses(dataset)
+        ],
     }
 
 

@@ -86,3 +86,17 @@ def test_client_retries_documented_429(emulator: Emulator) -> None:
     emulator.inject(Fault.rate_limit(style="comma", reset=0.2))
     assert _api(emulator).get("me")["id"] == emulator.dataset.users[0].id
     assert [r.status for r in emulator.requests] == [429, 200]
+
+
+@pytest.mark.parametrize("kind", ["lead", "opportunity"])
+def test_status_reports_with_the_org_id_from_me(emulator: Emulator, kind: str) -> None:
+    """The org id comes from /me/ (organizations[0].id), then the GET report takes dates."""
+    api = _api(emulator)
+    org_id = api.get("me")["organizations"][0]["id"]
+    body = api.get(
+        f"report/statuses/{kind}/{org_id}",
+        params={"date_start": "2025-01-01", "date_end": "2025-02-01"},
+    )
+    assert body["status_overview"] and "status_transitions_summary" in body
+    with pytest.raises(ValidationError):
+        api.get(f"report/statuses/{kind}/{org_id}", params={"date_start": "01/01/2025"})

@@ -1,0 +1,62 @@
+"""The search strings and UI paths of the status reports (`_queries`, `_leads_page_urls`, …).
+
+Opaque to clients; built in the shape of Close's example (close-reporting-endpoints.md §10.4,
+§11.3): bounds as naive UTC `YYYY-MM-DD HH:MM:SS`, the end one second before the exclusive
+end, `/search/<url-encoded query>/` paths, opportunity queries wrapped in `opportunity(...)`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+KEYS = ("started", "ended", "gained", "lost", "entered", "left")
+
+
+def _bound(moment: float) -> str:
+    return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _quoted(label: str) -> str:
+    return '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def page(query: str) -> str:
+    return "/search/" + quote(query, safe="") + "/"
+
+
+def overview_queries(kind: str, label: str, start: float, end: float) -> dict[str, str]:
+    s, e, name = _bound(start), _bound(end - 1), _quoted(label)
+    status = "lead_status" if kind == "lead" else "status"
+    change = "lead_status_change" if kind == "lead" else "status_change"
+    original = "original_lead_status" if kind == "lead" else "original_status"
+    at_start, at_end = f'{status}(status:{name} on:"{s}")', f'{status}(status:{name} on:"{e}")'
+    within = f'date >= "{s}" and date <= "{e}"'
+    inner = {
+        "started": at_start,
+        "ended": at_end,
+        "gained": f"not {at_start} and {at_end}",
+        "lost": f"{at_start} and not {at_end}",
+        "entered": f'({original}:{name} and created >= "{s}" and created <= "{e}")'
+        f" or {change}(new_status:{name} and {within})",
+        "left": f"{change}(old_status:{name} and {within})",
+    }
+    return {key: wrap(kind, value) for key, value in inner.items()}
+
+
+def wrap(kind: str, query: str) -> str:
+    return query if kind == "lead" else f"opportunity({query})"
+
+
+def transition_query(kind: str, source: str | None, target: str, start: float, end: float) -> str:
+    s, e = _bound(start), _bound(end - 1)
+    change = "lead_status_change" if kind == "lead" else "status_change"
+    original = "original_lead_status" if kind == "lead" else "original_status"
+    if source is None:
+        text = f'{original}:{_quoted(target)} and created >= "{s}" and created <= "{e}"'
+    else:
+        text = (
+            f"{change}(old_status:{_quoted(source)} new_status:{_quoted(target)}"
+            f' and date >= "{s}" and date <= "{e}")'
+        )
+    return wrap(kind, text)
