@@ -53,8 +53,8 @@ def _plan_json(plan: RequestPlan, base_url: str, now: datetime) -> str:
                     {
                         "endpoint": r.endpoint,
                         "role": r.role,
-                        "method": "POST",
-                        "url": base_url + r.path,
+                        "method": r.method,
+                        "url": base_url + r.target(),
                         "headers": r.headers(),
                         "body": r.body,
                         "key": r.key,
@@ -83,11 +83,16 @@ def _plan_text(plan: RequestPlan, base_url: str, now: datetime) -> str:
             if text:
                 lines.append(f"  window {text}")
         for request in report.requests:
-            lines.append(f"  POST {base_url}{request.path}  [{request.endpoint}, {request.role}]")
+            lines.append(
+                f"  {request.method} {base_url}{request.target()}"
+                f"  [{request.endpoint}, {request.role}]"
+            )
             headers = request.headers()
             for header in ("Accept", "Content-Type", "X-TZ-Offset"):
-                lines.append(f"    {header}: {headers[header]}")
-            lines.append("    " + json.dumps(request.body, ensure_ascii=False))
+                if header in headers:  # a GET sends no Content-Type
+                    lines.append(f"    {header}: {headers[header]}")
+            if request.query is None:  # a GET's parameters are in its URL already
+                lines.append("    " + json.dumps(request.body, ensure_ascii=False))
         lines.append("")
     total = sum(len(r.requests) for r in plan.reports)
     lines.append(

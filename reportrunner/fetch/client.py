@@ -187,11 +187,12 @@ class CloseClient:
         path: str,
         *,
         params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
         stats: CallStats | None = None,
         budget: WaitBudget | None = None,
     ) -> Any:
         """GET a resource and return the parsed JSON answer."""
-        return self._call("GET", path, params=params, stats=stats, budget=budget)
+        return self._call("GET", path, params=params, headers=headers, stats=stats, budget=budget)
 
     # -- the retry loop -------------------------------------------------------------------
     def _call(

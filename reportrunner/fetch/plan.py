@@ -13,10 +13,11 @@ endpoint, body and time-zone offset) are fetched once; `unique()` gives them in 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
+from urllib.parse import urlencode
 
 from reportrunner import __version__
 from reportrunner.comparison import decide
@@ -39,16 +40,32 @@ class PlannedRequest:
     path: str  # "/report/funnel/opportunity/totals/"
     body: dict[str, Any]
     tz_offset: float  # hours, the spec's zone at `now` (Asia/Kolkata → 5.5)
-    key: str  # dedup key: endpoint + canonical JSON body + offset
+    key: str  # dedup key: endpoint + canonical JSON body (or query) + offset
+    #: Set for a GET endpoint (its parameters go in the query string and `body` is empty);
+    #: None for a report POST. Sorted pairs, so the URL and the dedup key are stable.
+    query: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def method(self) -> str:
+        return "POST" if self.query is None else "GET"
+
+    def target(self) -> str:
+        """The path as sent, with its query string for a GET (what `plan` prints)."""
+        if self.query is None:
+            return self.path
+        return f"{self.path}?{urlencode(self.query)}" if self.query else self.path
 
     def headers(self) -> dict[str, str]:
         """The headers that matter (no Authorization: the client adds it)."""
-        return {
+        headers = {
             "Accept": "application/json",
             "Content-Type": "application/json",
             "User-Agent": f"reportrunner/{__version__}",
             "X-TZ-Offset": format_offset(self.tz_offset),
         }
+        if self.query is not None:  # a GET has no body to describe
+            del headers["Content-Type"]
+        return headers
 
 
 @dataclass
@@ -84,6 +101,15 @@ def planned_request(
     """A request with its dedup key (endpoint + canonical JSON body + offset); any kind's."""
     key = f"{endpoint} {canonical(body)} {format_offset(offset)}"
     return PlannedRequest(endpoint, role, path, body, offset, key)
+
+
+def planned_get(
+    endpoint: str, role: str, path: str, query: Mapping[str, str], offset: float
+) -> PlannedRequest:
+    """A GET request whose parameters go in the query string; dedup key as for a POST."""
+    pairs = tuple(sorted((str(k), str(v)) for k, v in query.items()))
+    key = f"{endpoint} GET?{urlencode(pairs)} {format_offset(offset)}"
+    return PlannedRequest(endpoint, role, path, {}, offset, key, pairs)
 
 
 def _planned(endpoint: str, role: str, body: dict[str, Any], offset: float) -> PlannedRequest:

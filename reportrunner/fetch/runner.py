@@ -197,20 +197,30 @@ def _execute(
         job = jobs_by_key[key]
         job.started = clock()
         try:
-            job.answer = client.post_json(
-                job.request.path,
-                job.request.body,
-                headers=job.request.headers(),
-                stats=job.stats,
-                budget=job.budget,
-            )
+            if job.request.query is None:
+                job.answer = client.post_json(
+                    job.request.path,
+                    job.request.body,
+                    headers=job.request.headers(),
+                    stats=job.stats,
+                    budget=job.budget,
+                )
+            else:
+                job.answer = client.get_json(
+                    job.request.path,
+                    params=dict(job.request.query),
+                    headers=job.request.headers(),
+                    stats=job.stats,
+                    budget=job.budget,
+                )
             # A 200 of the wrong shape fails this report here, not the whole site's rendering.
             endpoint = job.request.endpoint
             problem = kind_of_endpoint(endpoint).shape_problem(endpoint, job.answer)
             if problem:
-                url = safe_url(client.base_url + job.request.path)
+                url = safe_url(client.base_url + job.request.target())
                 raise ApiError(
-                    f"Close's answer to POST {url} has an unexpected shape: {problem}",
+                    f"Close's answer to {job.request.method} {url} has an unexpected shape: "
+                    f"{problem}",
                     url=url,
                     hint="rerun later; if it persists, report it with `--debug` output.",
                 )
