@@ -116,28 +116,26 @@ def _stages(value: object) -> dict[str, Any]:
     """{status id: count}, as `history.stage_counts` writes it ({} in older snapshots)."""
     if value is None:
         return {}
-    if not isinstance(value, dict) or len(value) > MAX_STAGES:
-        raise BadSnapshot(f"stages is not an object of at most {MAX_STAGES} stage counts")
-    stages: dict[str, Any] = {}
-    for status, count in value.items():
-        if len(status) > MAX_TEXT:
-            raise BadSnapshot(f"stages has a status id longer than {MAX_TEXT} characters")
-        stages[status] = count if _plain(count) else _number(count, f"stages.{status}")
-    return stages
+    return _numbers_by_key(value, "stages", "stage counts", "status id")
 
 
 def _metrics(value: object, where: str) -> dict[str, Any] | None:
     """{metric key: number} of a report kind whose metrics are not the funnel's (absent: None)."""
     if value is None:
         return None
+    return _numbers_by_key(value, where, "metrics", "metric key")
+
+
+def _numbers_by_key(value: object, where: str, items: str, key_name: str) -> dict[str, Any]:
+    """A bounded object of numbers under short keys, each number checked like any other."""
     if not isinstance(value, dict) or len(value) > MAX_STAGES:
-        raise BadSnapshot(f"{where} is not an object of at most {MAX_STAGES} metrics")
-    metrics: dict[str, Any] = {}
+        raise BadSnapshot(f"{where} is not an object of at most {MAX_STAGES} {items}")
+    checked: dict[str, Any] = {}
     for key, number in value.items():
         if len(key) > MAX_TEXT:
-            raise BadSnapshot(f"{where} has a metric key longer than {MAX_TEXT} characters")
-        metrics[key] = number if _plain(number) else _number(number, f"{where}.{key}")
-    return metrics
+            raise BadSnapshot(f"{where} has a {key_name} longer than {MAX_TEXT} characters")
+        checked[key] = number if _plain(number) else _number(number, f"{where}.{key}")
+    return checked
 
 
 def _moment(value: object, now: datetime) -> datetime:
