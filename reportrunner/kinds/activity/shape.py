@@ -16,53 +16,31 @@ nor a user are refused.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from reportrunner.kinds.answercheck import kind_of, number_problem
 from reportrunner.windows import parse_rfc3339
 
-#: As the funnel's answer check: beyond 2**53 floats stop being exact, far beyond any count,
-#: cents or seconds Close can mean.
-MAX_MAGNITUDE = 2**53
 #: A user id or display name longer than this is not Close's.
 MAX_TEXT = 500
 _ROW_KEYS = ("datetime", "user_id")
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "a list" if isinstance(value, list) else "an object"
-
-
 def _numbers(values: Any, where: str, skip: tuple[str, ...] = ()) -> str | None:
     if not isinstance(values, dict):
-        return f"{where} is {_kind(values)}, expected an object"
-    for key, value in values.items():
-        if key in skip or value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"{where}/{key} is {_kind(value)}, expected a number"
-        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
-            return f"{where}/{key} is {value}, beyond any plausible value"
-    return None
+        return f"{where} is {kind_of(values)}, expected an object"
+    return number_problem(values, where, skip)
 
 
 def _text(value: Any, where: str) -> str | None:
     if not isinstance(value, str):
-        return f"{where} is {_kind(value)}, expected a string"
+        return f"{where} is {kind_of(value)}, expected a string"
     return f"{where} is longer than {MAX_TEXT} characters" if len(value) > MAX_TEXT else None
 
 
 def _row_problem(row: Any, where: str) -> str | None:
     if not isinstance(row, dict):
-        return f"{where} is {_kind(row)}, expected an object"
+        return f"{where} is {kind_of(row)}, expected an object"
     if not any(key in row for key in _ROW_KEYS):
         return f"{where} has neither 'datetime' (overview) nor 'user_id' (comparison)"
     if "datetime" in row:
@@ -82,15 +60,15 @@ def _row_problem(row: Any, where: str) -> str | None:
 
 def _lookup_problem(lookup: Any) -> str | None:
     if not isinstance(lookup, dict):
-        return f"/lookup is {_kind(lookup)}, expected an object"
+        return f"/lookup is {kind_of(lookup)}, expected an object"
     users = lookup.get("user")
     if users is None:
         return None
     if not isinstance(users, dict):
-        return f"/lookup/user is {_kind(users)}, expected an object"
+        return f"/lookup/user is {kind_of(users)}, expected an object"
     for user_id, entry in users.items():
         if not isinstance(entry, dict):
-            return f"/lookup/user/{user_id[:40]} is {_kind(entry)}, expected an object"
+            return f"/lookup/user/{user_id[:40]} is {kind_of(entry)}, expected an object"
         display = entry.get("display")
         if display is not None and (problem := _text(display, "/lookup/user/…/display")):
             return problem
@@ -100,18 +78,18 @@ def _lookup_problem(lookup: Any) -> str | None:
 def shape_problem(endpoint: str, answer: Any) -> str | None:
     """Why `answer` (parsed JSON of an activity report) cannot be used, or None."""
     if not isinstance(answer, dict):
-        return f"the answer is {_kind(answer)}, expected an object"
+        return f"the answer is {kind_of(answer)}, expected an object"
     aggregations = answer.get("aggregations")
     if aggregations is not None:
         if not isinstance(aggregations, dict):
-            return f"/aggregations is {_kind(aggregations)}, expected an object"
+            return f"/aggregations is {kind_of(aggregations)}, expected an object"
         totals = aggregations.get("totals")
         if totals is not None and (problem := _numbers(totals, "/aggregations/totals")):
             return problem
     data = answer.get("data")
     if data is not None:
         if not isinstance(data, list):
-            return f"/data is {_kind(data)}, expected a list"
+            return f"/data is {kind_of(data)}, expected a list"
         for index, row in enumerate(data):
             problem = _row_problem(row, f"/data/{index}")
             if problem:

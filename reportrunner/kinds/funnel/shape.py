@@ -11,59 +11,31 @@ of the wrong type are refused.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
 from typing import Any
 
+from reportrunner.kinds.answercheck import kind_of, number_problem
+
 _STATUS_TEXT = ("id", "label", "type")
-#: Larger than any count, cents or seconds Close can mean (2**53: floats stop being exact),
-#: and far below where decimal formatting of a page would fail (about 1e25).
-MAX_MAGNITUDE = 2**53
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "a list" if isinstance(value, list) else "an object"
-
-
-def _number_problem(values: Mapping[str, Any], where: str, skip: Iterable[str]) -> str | None:
-    """Every field but `skip` must be a finite number or null."""
-    skipped = set(skip)
-    for key, value in values.items():
-        if key in skipped or value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"{where}/{key} is {_kind(value)}, expected a number"
-        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
-            return f"{where}/{key} is {value}, beyond any plausible value"
-    return None
 
 
 def _stage_problem(stage: Any, where: str) -> str | None:
     if not isinstance(stage, dict):
-        return f"{where} is {_kind(stage)}, expected an object"
+        return f"{where} is {kind_of(stage)}, expected an object"
     status = stage.get("status")
     if status is not None:
         if not isinstance(status, dict):
-            return f"{where}/status is {_kind(status)}, expected an object"
+            return f"{where}/status is {kind_of(status)}, expected an object"
         for key in _STATUS_TEXT:
             if status.get(key) is not None and not isinstance(status[key], str):
-                return f"{where}/status/{key} is {_kind(status[key])}, expected a string"
-    return _number_problem(stage, where, ["status"])
+                return f"{where}/status/{key} is {kind_of(status[key])}, expected a string"
+    return number_problem(stage, where, ["status"])
 
 
 def _stages_problem(stages: Any, where: str) -> str | None:
     if stages is None:
         return None
     if not isinstance(stages, list):
-        return f"{where} is {_kind(stages)}, expected a list"
+        return f"{where} is {kind_of(stages)}, expected a list"
     for index, stage in enumerate(stages):
         problem = _stage_problem(stage, f"{where}/{index}")
         if problem:
@@ -73,26 +45,26 @@ def _stages_problem(stages: Any, where: str) -> str | None:
 
 def _row_problem(endpoint: str, row: Any, where: str) -> str | None:
     if not isinstance(row, dict):
-        return f"{where} is {_kind(row)}, expected an object"
+        return f"{where} is {kind_of(row)}, expected an object"
     user = row.get("user_id")
     if user is not None and not isinstance(user, str):
-        return f"{where}/user_id is {_kind(user)}, expected a string"
+        return f"{where}/user_id is {kind_of(user)}, expected a string"
     if endpoint == "stages":
-        return _stages_problem(row.get("stages"), f"{where}/stages") or _number_problem(
+        return _stages_problem(row.get("stages"), f"{where}/stages") or number_problem(
             row, where, ["user_id", "stages"]
         )
-    return _number_problem(row, where, ["user_id"])
+    return number_problem(row, where, ["user_id"])
 
 
 def shape_problem(endpoint: str, answer: Any) -> str | None:
     """Why `answer` (parsed JSON of a totals or stages report) cannot be used, or None."""
     if not isinstance(answer, dict):
-        return f"the answer is {_kind(answer)}, expected an object"
+        return f"the answer is {kind_of(answer)}, expected an object"
     aggregations = answer.get("aggregations")
     if aggregations is not None:
         if not isinstance(aggregations, dict):
-            return f"/aggregations is {_kind(aggregations)}, expected an object"
-        problem = _number_problem(aggregations, "/aggregations", ["stages"])
+            return f"/aggregations is {kind_of(aggregations)}, expected an object"
+        problem = number_problem(aggregations, "/aggregations", ["stages"])
         if endpoint == "stages":
             problem = problem or _stages_problem(aggregations.get("stages"), "/aggregations/stages")
         if problem:
@@ -101,7 +73,7 @@ def shape_problem(endpoint: str, answer: Any) -> str | None:
     if data is None:
         return None
     if not isinstance(data, list):
-        return f"/data is {_kind(data)}, expected a list"
+        return f"/data is {kind_of(data)}, expected a list"
     for index, row in enumerate(data):
         problem = _row_problem(endpoint, row, f"/data/{index}")
         if problem:
