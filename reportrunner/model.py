@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # a type only: config imports messages, which imports this mo
 
 Severity = Literal["error", "warning"]
 #: The Close report family a spec describes (schema `kind`); funnel when the spec says nothing.
-ReportKind = Literal["funnel", "activity"]
+ReportKind = Literal["funnel", "activity", "lead-statuses", "opportunity-statuses", "sent-emails"]
 
 #: The version of OUT/<id>/data.json (docs/data-format.md): written by reportdata.py, checked by
 #: site/files.py before a page is rendered from it.
@@ -90,6 +90,11 @@ class Spec:
     #: An activity report's compare mode (`compare:`): "none", "previous-period",
     #: "same-days-last-week" | "-month" | "-quarter" | "-year". Funnel specs keep "none".
     compare: str = "none"
+    #: The `range:` of a report whose endpoint takes dates (`GET` reports: lead-statuses,
+    #: opportunity-statuses, sent-emails): a relative range name ("last-week") or
+    #: {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"} with `end` exclusive, as Close's `date_end`.
+    #: None: no `range:` (the request's own `date_start`/`date_end`, or the overall report).
+    range: str | dict[str, str] | None = None
     #: JSON pointer (e.g. "/request/type") → where the value was written.
     locations: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
     #: The spec's own `deliver:` entries (docs/delivery.md).
