@@ -1,0 +1,222 @@
+"""What a sent e-mails page shows, computed from one data.json so its templates only print.
+
+The headline has three cards — e-mails sent, open rate, reply rate — from the "All Emails"
+row (or, when Close sent none, the sum of the template rows, said as such). With `compare:`
+each card has the compared figure and the signed change, coloured only when the periods are
+compared fairly (compared.py) and both have enough sends (stats.py). Below: the templates
+ranked by sends with their rates and changes, the "All Emails" row as the total line, a flag
+for every template whose open or reply rate fell, and the templates that had sends before and
+none now. Notes say when Close's counts or rounded percentages disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportrunner import __version__
+from reportrunner.escaping import plain_text
+from reportrunner.kinds.sentemails.compared import answers, sent_comparison
+from reportrunner.kinds.sentemails.rows import (
+    TemplateRow,
+    TemplateTable,
+    template_row,
+    template_table,
+)
+from reportrunner.kinds.sentemails.runs import metric_trends
+from reportrunner.kinds.sentemails.stats import (
+    MIN_SENDS,
+    Stats,
+    rate_verdict,
+    read_answer,
+    sends_verdict,
+)
+from reportrunner.kinds.sentemails.tables import notes, templates_csv
+from reportrunner.kinds.sentemails.words import coverage, filters
+from reportrunner.site.charts import TrendChart
+from reportrunner.site.compareview import ComparisonView
+from reportrunner.site.csvtables import CsvTable
+from reportrunner.site.filters import Formatter
+from reportrunner.site.statuswords import stale_words
+from reportrunner.site.viewmodel import MetricView, StageView
+from reportrunner.windows import parse_rfc3339
+
+
+@dataclass
+class SentEmailsView:
+    id: str
+    title: str
+    description: str
+    tags: list[str]
+    spec_file: str
+    currency: str
+    timezone: str
+    status: str  # ok | stale
+    error: str | None
+    status_words: str
+    fetched_at: str
+    fetched_text: str
+    coverage: list[str]
+    filters: list[tuple[str, str]]
+    comparison: ComparisonView | None
+    progress_text: str
+    headline: list[MetricView]
+    templates: list[TemplateRow]  # ranked by sends
+    total: TemplateRow | None  # the "All Emails" line
+    gone: list[TemplateRow]
+    idle: list[str]
+    notes: list[str]
+    trends: list[TrendChart]
+    history_runs: int
+    csv: CsvTable
+    min_sends: int = MIN_SENDS
+    files: dict[str, str] = field(default_factory=dict)
+    stages: list[StageView] = field(default_factory=list)  # none: the index reads it
+    version: str = __version__
+
+    @property
+    def has_compared(self) -> bool:
+        return self.comparison is not None
+
+    @property
+    def against_words(self) -> str:
+        """What the changes are against: "the previous period", "the same days of last month"."""
+        if self.comparison is None:
+            return ""
+        label = self.comparison.label
+        return label[:1].lower() + label[1:] if label.startswith("Same") else "the " + label.lower()
+
+    @property
+    def flagged(self) -> list[TemplateRow]:
+        """The templates whose open or reply rate fell (judged by stats.rate_verdict)."""
+        return [row for row in self.templates if row.flags]
+
+
+_VERDICT_JUDGEMENT = {"fell": "worse", "rose": "better", "steady": "same"}
+_CARDS = (("sent", "E-mails sent"), ("open_rate", "Open rate"), ("reply_rate", "Reply rate"))
+
+
+def _value(row: Stats | None, key: str) -> float | None:
+    if row is None:
+        return None
+    if key == "sent":
+        return row.sent
+    return row.open_rate if key == "open_rate" else row.reply_rate
+
+
+def _judgement(key: str, now: Stats | None, before: Stats | None, fair: bool) -> str:
+    """better | worse | same | none for one card, by the rules of stats.py."""
+    if now is None or before is None:
+        return "none"
+    if key == "sent":
+        verdict = sends_verdict(now.sent, before.sent, fair=fair)
+    elif key == "open_rate":
+        verdict = rate_verdict(now.opened, now.sent, before.opened, before.sent, fair=fair)
+    else:
+        verdict = rate_verdict(now.replied, now.sent, before.replied, before.sent, fair=fair)
+    return _VERDICT_JUDGEMENT.get(verdict, "none")
+
+
+def _text(value: float | None, kind: str, fmt: Formatter) -> str:
+    return "—" if value is None else fmt.metric(value, kind)
+
+
+def headline(
+    now: Stats | None,
+    before: Stats | None,
+    full: Stats | None,
+    versus: ComparisonView | None,
+    fmt: Formatter,
+) -> list[MetricView]:
+    """The three cards: sends, open rate, reply rate (with changes when compared)."""
+    fair = versus is not None and versus.judged
+    shown = versus is not None and versus.kind != "different-lengths"
+    cards = []
+    for key, label in _CARDS:
+        kind = "count" if key == "sent" else "ratio"
+        value, compared = _value(now, key), _value(before, key)
+        if key == "sent" and value is None:
+            value = 0
+        direction, delta = "none", ""
+        if versus is not None and value is not None and compared is not None:
+            diff = value - compared
+            direction = "flat" if diff == 0 else ("up" if diff > 0 else "down")
+            delta = fmt.delta(value, compared, kind) if shown else ""
+        cards.append(
+            MetricView(
+                key=key,
+                label=label,
+                kind=kind,
+                value=value,
+                compared=compared,
+                text=_text(value, kind, fmt),
+                compared_text=_text(compared, kind, fmt) if versus else "",
+                delta_text=delta,
+                direction=direction,
+                judgement=_judgement(key, now, before, fair) if versus else "none",
+                full_text=_text(_value(full, key), kind, fmt)
+                if versus and versus.full_label
+                else "",
+            )
+        )
+    return cards
+
+
+def _table(found: dict[str, Any], versus: ComparisonView | None, fmt: Formatter) -> TemplateTable:
+    against = read_answer(found[versus.role]) if versus and versus.role in found else None
+    return template_table(
+        read_answer(found.get("base")), against, fmt, fair=bool(versus and versus.judged)
+    )
+
+
+def sent_emails_view(
+    data: dict[str, Any],
+    fmt: Formatter,
+    *,
+    history: Sequence[dict[str, Any]] = (),
+    status: str = "ok",
+    error: str | None = None,
+) -> SentEmailsView:
+    """Everything the sent e-mails templates show for one data.json dict."""
+    zone = str(data.get("timezone") or "UTC")
+    found = answers(data)
+    versus = sent_comparison(data, fmt)
+    base = read_answer(found.get("base"))
+    now = base.totals()
+    before = read_answer(found[versus.role]).totals() if versus and versus.role in found else None
+    full = read_answer(found.get("compared")).totals() if versus and versus.full_label else None
+    fair = bool(versus and versus.judged)
+    table = _table(found, versus, fmt)
+    total = None
+    if now is not None:
+        total = template_row(now, before, fmt, compared=versus is not None, fair=fair)
+    fetched = parse_rfc3339(str(data["fetched_at"]))
+    lines = coverage(data, fmt)
+    return SentEmailsView(
+        id=str(data["id"]),
+        title=plain_text(data.get("title") or data["id"]),
+        description=plain_text(data.get("description") or ""),
+        tags=[plain_text(tag) for tag in data.get("tags") or []],
+        spec_file=plain_text(data.get("spec_file") or ""),
+        currency=str(data.get("currency") or "USD"),
+        timezone=zone,
+        status=status,
+        error=plain_text(error) if error else None,
+        status_words=stale_words(fmt.day(fetched, zone), error) if status == "stale" else "",
+        fetched_at=str(data["fetched_at"]),
+        fetched_text=fmt.moment(fetched, zone),
+        coverage=lines,
+        filters=filters(data),
+        comparison=versus,
+        progress_text="so far" if lines and "(so far:" in lines[0] else "",
+        headline=headline(now, before, full, versus, fmt),
+        templates=table.ranked,
+        total=total,
+        gone=table.gone,
+        idle=table.idle,
+        notes=notes(base, now),
+        trends=metric_trends(history, fmt, zone) if len(history) >= 2 else [],
+        history_runs=len(history),
+        csv=templates_csv(table, total, versus is not None),
+    )
