@@ -15,7 +15,7 @@ from typing import Any
 
 from reportrunner.comparison import decide
 from reportrunner.fetch.plan import as_window
-from reportrunner.kinds.activity.periods import compare_words, span_words
+from reportrunner.kinds.periods import compare_words, span_words
 from reportrunner.site.compareview import ComparisonView, days_text
 from reportrunner.site.filters import Formatter
 from reportrunner.windows import parse_rfc3339, progress
@@ -95,9 +95,14 @@ def sent_comparison(data: dict[str, Any], fmt: Formatter) -> ComparisonView | No
     fetched = parse_rfc3339(str(data["fetched_at"]))
     running = progress(base, fetched, relative) if base else None
     if running is not None:
+        why = (
+            "as this report asks"
+            if data.get("comparison") == "full-period"
+            else "as it has no complete day yet"
+        )
         note = (
-            f"This {running.unit} is in progress ({running.words()}) and has no complete day "
-            f"yet, so it is shown against all of {name}{span} without judging the change."
+            f"This {running.unit} is in progress ({running.words()}) and is shown against all "
+            f"of {name}{span}, {why}; the change is not judged until the {running.unit} ends."
         )
         return ComparisonView("full-period", False, "compared", f"All of {name}", "", note)
     note = (

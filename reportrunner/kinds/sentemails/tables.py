@@ -82,7 +82,7 @@ def notes(answer: Answer, total: Stats | None) -> list[str]:
         found.append(
             f"Close's counts contradict each other in {len(odd)} row(s) (e.g. {_quoted(first)}: "
             f"{first.opened:,} opened and {first.replied:,} replied of {first.sent:,} sent), "
-            "so no rate is shown for them."
+            "so no rate is shown where a count is larger than the sends."
         )
     disagree = []
     for row in rows:

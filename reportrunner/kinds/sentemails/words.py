@@ -12,9 +12,9 @@ from typing import Any
 
 from reportrunner.escaping import plain_text
 from reportrunner.fetch.plan import as_window
-from reportrunner.kinds.activity.periods import compare_words
+from reportrunner.kinds.periods import compare_words
 from reportrunner.kinds.sentemails.compared import whole_period
-from reportrunner.site.compareview import days_text
+from reportrunner.site.compareview import days_text, so_far
 from reportrunner.site.filters import Formatter
 from reportrunner.windows import parse_rfc3339, progress
 
@@ -42,8 +42,8 @@ def _span(data: dict[str, Any], fmt: Formatter) -> str:
     running = progress(whole, parse_rfc3339(str(data["fetched_at"])), relative)
     if running is None:
         return fmt.date_range(whole.start, whole.end)
-    if windows.get("period") is None:  # the first day: nothing complete yet, today so far
-        return f"{days_text(counted, fmt)} (so far: day 1 of {running.days}, not over yet)"
+    if windows.get("period") is None:  # the whole running period was asked for: up to now
+        return so_far(whole, running, fmt)
     done = running.day - 1
     return f"{days_text(counted, fmt)} (so far: {done} of {running.days} days)"
 
