@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -274,3 +275,22 @@ def test_same_seed_same_answer_other_seed_other_answer(emu) -> None:
     start = datetime(2026, 3, 2, tzinfo=timezone.utc).timestamp()
     fresh = sentdata.SentStore(dataset).months(start, start + 7 * 86400)
     assert fresh == sentdata.store_for(dataset).months(start, start + 7 * 86400)
+
+
+def test_concurrent_first_requests_agree() -> None:
+    window = {"date_start": "2026-02-09", "date_end": "2026-02-16"}
+    with Emulator(seed=97, now=NOW) as fresh, ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: _rows(fresh, **window), range(6)))
+    assert all(answer == answers[0] for answer in answers)
+
+
+def test_another_organisation_has_its_own_template_ids() -> None:
+    with Emulator(seed=1, now=NOW, org_seed=5) as other:
+        org_id = other.dataset.organization_id
+        assert _get(other, org_id=ORG).status_code == 404
+        answer = _get(other, org_id=org_id, date_start="2026-03-02", date_end="2026-03-09")
+        rows = answer.json()["sent_email_stats"]
+    assert rows[0]["total"] > 0
+    assert all(r["template_url"].startswith(f"/organization/{org_id}/") for r in rows[1:])
+    ours = {sentdata.template_id(generate(1, NOW), t) for t in sentdata.TEMPLATES}
+    assert not ours & {r["template_id"] for r in rows}
