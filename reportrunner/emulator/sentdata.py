@@ -60,7 +60,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template("Break-up e-mail", "sequences", 1.0),
     Template("Demo recap", "manual", 4.0, declining=True),
     Template("Meeting request", "manual", 2.5),
-    Template("Pricing overview", "manual", 2.0),
+    Template("Pricing & terms <Q4>", "manual", 2.0),  # markup characters: views must escape
     Template('Case study: "Northwind"', "manual", 1.5),
     Template("Quick check-in", "manual", 3.0, is_shared=False, owner=1),
     Template("Personal follow-up", "manual", 3.0, is_shared=False, owner=2),
