@@ -137,6 +137,34 @@ def _activity(emu: Emulator, start: str, end: str, user: str | None, tz: str | N
     return answer.json()["aggregations"]["totals"]
 
 
+def test_sequence_templates_are_the_activity_reports_sequences(emu) -> None:
+    """Every sequence e-mail uses a sequence template: their rows add up to the activity's."""
+    window = ("2026-01-05", "2026-02-02")
+    rows = _rows(emu, date_start=window[0], date_end=window[1], user_id=org.USERS[2].id)
+    names = {t.name for t in sentdata.TEMPLATES if t.kind == "sequences"}
+    sequences = [r for r in rows[1:] if r["name"] in names]
+    assert len(sequences) == len(names)
+    body: dict[str, Any] = {
+        "type": "overview",
+        "metrics": [
+            "emails.sent.sequences.count",
+            "emails.opened.sequences.count",
+            "emails.sent.sequences_with_reply.count",
+        ],
+        "datetime_range": {"start": f"{window[0]}T00:00:00Z", "end": f"{window[1]}T00:00:00Z"},
+        "users": [org.USERS[2].id],
+    }
+    answer = requests.post(
+        f"{emu.base_url}/report/activity/", json=body, auth=(DEFAULT_API_KEY, ""), timeout=60
+    )
+    totals = answer.json()["aggregations"]["totals"]
+    assert sum(r["total"] for r in sequences) == totals["emails.sent.sequences.count"]
+    assert sum(r["opened"] for r in sequences) == totals["emails.opened.sequences.count"]
+    assert (
+        sum(r["responded"] for r in sequences) == totals["emails.sent.sequences_with_reply.count"]
+    )
+
+
 @pytest.mark.parametrize(
     ("window", "user", "tz", "offset"),
     [
