@@ -60,7 +60,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template("Break-up e-mail", "sequences", 1.0),
     Template("Demo recap", "manual", 4.0, declining=True),
     Template("Meeting request", "manual", 2.5),
-    Template("Pricing overview", "manual", 2.0),
+    Template("Pricing & terms <Q4>", "manual", 2.0),  # markup characters: views must escape
     Template('Case study: "Northwind"', "manual", 1.5),
     Template("Quick check-in", "manual", 3.0, is_shared=False, owner=1),
     Template("Personal follow-up", "manual", 3.0, is_shared=False, owner=2),
@@ -198,20 +198,20 @@ class SentStore:
         self._lock = threading.Lock()
 
     def months(self, start: float, end: float) -> list[MonthSends]:
-        """The assigned months holding every sent e-mail of `[start, end)`."""
+        """The assigned months holding every sent e-mail of `[start, end)`.
+
+        Concurrent first requests wait for one assignment instead of racing (the activity
+        store's own lock is never held while this one is wanted, so no deadlock).
+        """
         store = activitydata.store_for(self.dataset)
         keys = store.source.months_between(start, end)
         with self._lock:
-            missing = [k for k in keys if k not in self._months]
-        if missing:
-            # pieces() returns the whole-history opportunity piece first, then the months.
-            pieces = store.pieces(None, start, end)[1:]
-            found = dict(zip(keys, pieces, strict=True))
-            assigned = {k: _assign(self.dataset, k, found[k]) for k in missing}
-            with self._lock:
-                for key, sends in assigned.items():
-                    self._months.setdefault(key, sends)
-        with self._lock:
+            if any(k not in self._months for k in keys):
+                # pieces() returns the whole-history opportunity piece first, then the months.
+                pieces = store.pieces(None, start, end)[1:]
+                for key, piece in zip(keys, pieces, strict=True):
+                    if key not in self._months:
+                        self._months[key] = _assign(self.dataset, key, piece)
             return [self._months[k] for k in keys]
 
     @property

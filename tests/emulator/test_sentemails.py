@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -134,6 +135,34 @@ def _activity(emu: Emulator, start: str, end: str, user: str | None, tz: str | N
     )
     assert answer.status_code == 200, answer.text
     return answer.json()["aggregations"]["totals"]
+
+
+def test_sequence_templates_are_the_activity_reports_sequences(emu) -> None:
+    """Every sequence e-mail uses a sequence template: their rows add up to the activity's."""
+    window = ("2026-01-05", "2026-02-02")
+    rows = _rows(emu, date_start=window[0], date_end=window[1], user_id=org.USERS[2].id)
+    names = {t.name for t in sentdata.TEMPLATES if t.kind == "sequences"}
+    sequences = [r for r in rows[1:] if r["name"] in names]
+    assert len(sequences) == len(names)
+    body: dict[str, Any] = {
+        "type": "overview",
+        "metrics": [
+            "emails.sent.sequences.count",
+            "emails.opened.sequences.count",
+            "emails.sent.sequences_with_reply.count",
+        ],
+        "datetime_range": {"start": f"{window[0]}T00:00:00Z", "end": f"{window[1]}T00:00:00Z"},
+        "users": [org.USERS[2].id],
+    }
+    answer = requests.post(
+        f"{emu.base_url}/report/activity/", json=body, auth=(DEFAULT_API_KEY, ""), timeout=60
+    )
+    totals = answer.json()["aggregations"]["totals"]
+    assert sum(r["total"] for r in sequences) == totals["emails.sent.sequences.count"]
+    assert sum(r["opened"] for r in sequences) == totals["emails.opened.sequences.count"]
+    assert (
+        sum(r["responded"] for r in sequences) == totals["emails.sent.sequences_with_reply.count"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -274,3 +303,22 @@ def test_same_seed_same_answer_other_seed_other_answer(emu) -> None:
     start = datetime(2026, 3, 2, tzinfo=timezone.utc).timestamp()
     fresh = sentdata.SentStore(dataset).months(start, start + 7 * 86400)
     assert fresh == sentdata.store_for(dataset).months(start, start + 7 * 86400)
+
+
+def test_concurrent_first_requests_agree() -> None:
+    window = {"date_start": "2026-02-09", "date_end": "2026-02-16"}
+    with Emulator(seed=97, now=NOW) as fresh, ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: _rows(fresh, **window), range(6)))
+    assert all(answer == answers[0] for answer in answers)
+
+
+def test_another_organisation_has_its_own_template_ids() -> None:
+    with Emulator(seed=1, now=NOW, org_seed=5) as other:
+        org_id = other.dataset.organization_id
+        assert _get(other, org_id=ORG).status_code == 404
+        answer = _get(other, org_id=org_id, date_start="2026-03-02", date_end="2026-03-09")
+        rows = answer.json()["sent_email_stats"]
+    assert rows[0]["total"] > 0
+    assert all(r["template_url"].startswith(f"/organization/{org_id}/") for r in rows[1:])
+    ours = {sentdata.template_id(generate(1, NOW), t) for t in sentdata.TEMPLATES}
+    assert not ours & {r["template_id"] for r in rows}
