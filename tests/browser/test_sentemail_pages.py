@@ -56,10 +56,11 @@ def build_sent_site(out: Path) -> Path:
         moment = start + timedelta(days=day)
         fetched = f"{moment:%Y-%m-%dT%H:%M:%SZ}"
         scale = 0.8 + 0.1 * day
+        hostile = _hostile(_run(last, fetched, 1))
         outcomes = [
             ReportOutcome(week["id"], "w", "specs/w.yaml", "ok", _run(week, fetched, scale)),
-            ReportOutcome("hostile-templates", "h", "specs/h.yaml", "ok", _hostile(_run(last, fetched, 1))),
-        ]  # fmt: skip
+            ReportOutcome("hostile-templates", "h", "specs/h.yaml", "ok", hostile),
+        ]
         if day < 2:
             outcomes.append(
                 ReportOutcome(last["id"], "l", "specs/l.yaml", "ok", _run(last, fetched, scale))

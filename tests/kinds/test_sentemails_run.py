@@ -39,9 +39,13 @@ OVERALL = sent("overall", None)
 FUNNEL = Spec(
     id="funnel",
     title="Funnel",
-    request={"pipeline": PIPELINES[0].id, "type": "created-cohort", "cohort_relative_range": "last-month"},
+    request={
+        "pipeline": PIPELINES[0].id,
+        "type": "created-cohort",
+        "cohort_relative_range": "last-month",
+    },
     source="specs/funnel.yaml",
-)  # fmt: skip
+)
 
 
 def run(emu: Emulator, specs: list[Spec]) -> Any:

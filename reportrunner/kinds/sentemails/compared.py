@@ -80,14 +80,14 @@ def sent_comparison(data: dict[str, Any], fmt: Formatter) -> ComparisonView | No
     if role == "compared_to_date" and "compared_to_date" in found and to_date is not None:
         report = as_window(windows.get("report"))
         days = days_text(report, fmt) if report else "its complete days"
-        source = span_words(mode)
+        source = span_words(mode)  # "last month": "all of the same days last month" is a knot
         note = (
             f"This period is in progress, so its complete days so far ({days}) are compared "
             f"with the same days of {source}: {days_text(to_date, fmt)}. "
-            f"All of {name} is shown too."
+            f"All of {source} is shown too."
         )
         return ComparisonView(
-            "to-date", True, "compared_to_date", f"Same days of {source}", f"All of {name}", note
+            "to-date", True, "compared_to_date", f"Same days of {source}", f"All of {source}", note
         )
     period = whole_period(data) or {}
     base = as_window(period)

@@ -140,6 +140,8 @@ def headline(
             value = 0
         direction, delta = "none", ""
         if versus is not None and value is not None and compared is not None:
+            if kind == "ratio":  # to the 0.1 points shown: no "up 0 pts" for 52.51 % → 52.53 %
+                value, compared = round(value, 3), round(compared, 3)
             diff = value - compared
             direction = "flat" if diff == 0 else ("up" if diff > 0 else "down")
             delta = fmt.delta(value, compared, kind) if shown else ""
