@@ -12,6 +12,8 @@ tests/render/golden/sent-emails/fixtures/. After an intended change, regenerate 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from datetime import datetime, timezone
@@ -139,3 +141,44 @@ def test_csv_and_markdown_are_escaped(site: Path) -> None:
     assert '"Renewal reminder <Q1> & ""VIP"" | =cmd"' in table
     markdown = (site / FILES["last-week.md"]).read_text(encoding="utf-8")
     assert 'Renewal reminder &lt;Q1&gt; &amp; "VIP" \\| =cmd' in markdown
+
+
+def test_hostile_template_names_keep_markdown_and_csv_tables_whole(tmp_path: Path) -> None:
+    """Every report.md table row has its header's cells, no name becomes HTML or a link, and
+    every CSV row has the header's columns with spreadsheet formulas neutralized."""
+    from markdown_it import MarkdownIt
+
+    data = fixture("last-week")
+    for answer in data["responses"]["sent_emails"].values():
+        for row in answer["sent_email_stats"][1:]:
+            row["name"] = "=SUM(A1) " + row["name"] + " a | b <img src=x> [link](http://x) `c` *\nx"
+    out = tmp_path / "site"
+    outcome = ReportOutcome(data["id"], data["title"], data["spec_file"], "ok", data=data)
+    publish(out, Project(root=tmp_path), [outcome], now=NOW)
+    tokens = (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .parse((out / LAST / "report.md").read_text(encoding="utf-8"))
+    )
+    assert not [t for t in tokens if t.type == "html_block"]
+    inline = [child for t in tokens if t.children for child in t.children]
+    assert not [t for t in inline if t.type == "html_inline"]
+    hrefs = {str(t.attrs.get("href")) for t in inline if t.type == "link_open"}
+    assert hrefs == {"index.html", "report.csv", "data.json"}
+    widths: list[int] = []
+    cells = tables = 0
+    for token in tokens:
+        if token.type == "tr_open":
+            cells = 0
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "tr_close":
+            widths.append(cells)
+        elif token.type == "table_close":
+            assert len(set(widths)) == 1, widths
+            widths, tables = [], tables + 1
+    assert tables == 3  # headline, templates, no sends now
+    rows = list(csv.reader(io.StringIO((out / LAST / "report.csv").read_text("utf-8-sig"))))
+    assert {len(row) for row in rows} == {len(rows[0])} and len(rows) == 1 + 4 + 1 + 1
+    names = [row[3] for row in rows[1:-1]]
+    assert all("\n" not in name and name.startswith("'=SUM(A1) ") for name in names), names
