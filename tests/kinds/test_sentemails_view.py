@@ -111,7 +111,8 @@ def test_a_running_week_is_judged_on_its_complete_days_against_the_same_days() -
     assert versus.full_label == "All of the previous period"
     sent = page.headline[0]
     assert (sent.text, sent.compared_text, sent.full_text) == ("48", "52", "131")
-    assert page.progress_text and "(so far: 2 of 7 days)" in page.coverage[0]
+    assert page.progress_text == "week to date, day 3 of 7"
+    assert "(so far: 2 of 7 days)" in page.coverage[0]
     # 9 of 30 against 18 of 33: just enough sends, a 24.5-point fall beyond chance.
     assert page.templates[0].flags == ["Open rate fell"]
     # 14 against 16 sends of the follow-up: too few to judge.
@@ -132,6 +133,7 @@ def test_the_first_day_and_full_period_show_the_compared_figures_without_judging
     assert all(card.judgement == "none" for card in page.headline)
     assert all(t.flags == [] and t.opened.judgement == "none" for t in page.templates)
     assert "week to date, day 3 of 7" in page.coverage[0]
+    assert page.progress_text == "week to date, day 3 of 7"
     data["comparison"] = "full-period"
     assert "as this report asks" in view(data).comparison.note  # type: ignore[union-attr]
 
@@ -143,6 +145,10 @@ def test_periods_of_different_lengths_are_never_judged() -> None:
     page = view(data)
     assert page.comparison is not None and page.comparison.kind == "different-lengths"
     assert page.headline[0].delta_text == "" and page.flagged == []
+    # Sends of periods of different lengths are not set side by side; rates (per e-mail) are.
+    cold = page.templates[0]
+    assert cold.sent_change == "" and cold.opened.change == f"{MINUS}11.1 pts"
+    assert cold.opened.judgement == "none" and page.templates[2].sent_change == "new"
 
 
 def test_a_data_json_without_judged_against_is_decided_from_its_windows() -> None:

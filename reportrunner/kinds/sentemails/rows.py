@@ -44,6 +44,20 @@ def points_text(now: float | None, before: float | None, fmt: Formatter) -> str:
 
 
 @dataclass(frozen=True)
+class Judging:
+    """How the rows are compared with the compared period."""
+
+    compared: bool = False  # there is a compared answer
+    fair: bool = False  # a change may be judged (compared.py, reportrunner.comparison)
+    #: Sends of the two periods may be set side by side (False: different lengths; rates,
+    #: being per e-mail, still are).
+    counts: bool = True
+
+
+NOT_COMPARED = Judging()
+
+
+@dataclass(frozen=True)
 class RateCell:
     text: str  # "42.0%" or "—"
     change: str  # "+3.1 pts", "−6.0 pts", "—"; "" without a comparison
@@ -92,19 +106,17 @@ def _cell(
     before: Stats | None,
     which: Literal["opened", "replied"],
     fmt: Formatter,
-    *,
-    compared: bool,
-    fair: bool,
+    judging: Judging,
 ) -> RateCell:
     rate = None if now is None else (now.open_rate if which == "opened" else now.reply_rate)
-    if not compared:
+    if not judging.compared:
         return RateCell(rate_text(rate, fmt), "", "none")
     old = None if before is None else (before.open_rate if which == "opened" else before.reply_rate)
     verdict: Verdict = "none"
     if now is not None and before is not None:
         count = now.opened if which == "opened" else now.replied
         old_count = before.opened if which == "opened" else before.replied
-        verdict = rate_verdict(count, now.sent, old_count, before.sent, fair=fair)
+        verdict = rate_verdict(count, now.sent, old_count, before.sent, fair=judging.fair)
     return RateCell(rate_text(rate, fmt), points_text(rate, old, fmt), verdict)
 
 
@@ -112,9 +124,8 @@ def template_row(
     now: Stats | None,
     before: Stats | None,
     fmt: Formatter,
+    judging: Judging,
     *,
-    compared: bool,
-    fair: bool,
     status: Status = "ranked",
     rank: int | None = None,
 ) -> TemplateRow:
@@ -123,13 +134,13 @@ def template_row(
     assert row is not None
     sent = now.sent if now else 0
     change = ""
-    if compared:
+    if judging.compared:
         if before is None or (before.sent == 0 and sent > 0):
             change = "new"
-        else:
+        elif judging.counts:
             change = signed(sent - before.sent, fmt.count(abs(sent - before.sent)))
-    opened = _cell(now, before, "opened", fmt, compared=compared, fair=fair)
-    replied = _cell(now, before, "replied", fmt, compared=compared, fair=fair)
+    opened = _cell(now, before, "opened", fmt, judging)
+    replied = _cell(now, before, "replied", fmt, judging)
     flags = [
         f"{label} rate fell"
         for label, cell in (("Open", opened), ("Reply", replied))
@@ -169,23 +180,22 @@ class TemplateTable:
 
 
 def template_table(
-    answer: Answer, against: Answer | None, fmt: Formatter, *, fair: bool
+    answer: Answer, against: Answer | None, fmt: Formatter, judging: Judging
 ) -> TemplateTable:
     """Every template of this period ranked by sends (then by name), and those gone quiet."""
     before = against.by_key() if against else {}
-    compared = against is not None
     active = sorted(
         (row for row in answer.templates if row.sent > 0),
         key=lambda row: (-row.sent, row.name.casefold(), row.key),
     )
     ranked = [
-        template_row(row, before.get(row.key), fmt, compared=compared, fair=fair, rank=rank)
+        template_row(row, before.get(row.key), fmt, judging, rank=rank)
         for rank, row in enumerate(active, start=1)
     ]
     now = answer.by_key()
     quiet = [row for row in (against.templates if against else []) if row.sent > 0]
     gone = [
-        template_row(now.get(row.key), row, fmt, compared=True, fair=fair, status="gone")
+        template_row(now.get(row.key), row, fmt, judging, status="gone")
         for row in sorted(quiet, key=lambda row: (-row.sent, row.name.casefold()))
         if now.get(row.key) is None or now[row.key].sent == 0
     ]

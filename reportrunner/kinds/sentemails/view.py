@@ -19,8 +19,9 @@ from reportrunner import __version__
 from reportrunner.escaping import plain_text
 from reportrunner.kinds.sentemails.compared import answers, sent_comparison
 from reportrunner.kinds.sentemails.rows import (
+    NOT_COMPARED,
+    Judging,
     TemplateRow,
-    TemplateTable,
     template_row,
     template_table,
 )
@@ -33,7 +34,7 @@ from reportrunner.kinds.sentemails.stats import (
     sends_verdict,
 )
 from reportrunner.kinds.sentemails.tables import notes, templates_csv
-from reportrunner.kinds.sentemails.words import coverage, filters
+from reportrunner.kinds.sentemails.words import coverage, filters, period_progress
 from reportrunner.site.charts import TrendChart
 from reportrunner.site.compareview import ComparisonView
 from reportrunner.site.csvtables import CsvTable
@@ -165,11 +166,11 @@ def headline(
     return cards
 
 
-def _table(found: dict[str, Any], versus: ComparisonView | None, fmt: Formatter) -> TemplateTable:
-    against = read_answer(found[versus.role]) if versus and versus.role in found else None
-    return template_table(
-        read_answer(found.get("base")), against, fmt, fair=bool(versus and versus.judged)
-    )
+def judging(versus: ComparisonView | None) -> Judging:
+    """How the template rows are compared (not at all without a comparison)."""
+    if versus is None:
+        return NOT_COMPARED
+    return Judging(True, versus.judged, versus.kind != "different-lengths")
 
 
 def sent_emails_view(
@@ -188,13 +189,12 @@ def sent_emails_view(
     now = base.totals()
     before = read_answer(found[versus.role]).totals() if versus and versus.role in found else None
     full = read_answer(found.get("compared")).totals() if versus and versus.full_label else None
-    fair = bool(versus and versus.judged)
-    table = _table(found, versus, fmt)
-    total = None
-    if now is not None:
-        total = template_row(now, before, fmt, compared=versus is not None, fair=fair)
+    how = judging(versus)
+    against = read_answer(found[versus.role]) if versus and versus.role in found else None
+    table = template_table(base, against, fmt, how)
+    total = template_row(now, before, fmt, how) if now is not None else None
     fetched = parse_rfc3339(str(data["fetched_at"]))
-    lines = coverage(data, fmt)
+    running = period_progress(data)
     return SentEmailsView(
         id=str(data["id"]),
         title=plain_text(data.get("title") or data["id"]),
@@ -208,10 +208,10 @@ def sent_emails_view(
         status_words=stale_words(fmt.day(fetched, zone), error) if status == "stale" else "",
         fetched_at=str(data["fetched_at"]),
         fetched_text=fmt.moment(fetched, zone),
-        coverage=lines,
+        coverage=coverage(data, fmt),
         filters=filters(data),
         comparison=versus,
-        progress_text="so far" if lines and "(so far:" in lines[0] else "",
+        progress_text=running.words() if running else "",
         headline=headline(now, before, full, versus, fmt),
         templates=table.ranked,
         total=total,

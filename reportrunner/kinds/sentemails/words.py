@@ -16,7 +16,7 @@ from reportrunner.kinds.periods import compare_words
 from reportrunner.kinds.sentemails.compared import whole_period
 from reportrunner.site.compareview import days_text, so_far
 from reportrunner.site.filters import Formatter
-from reportrunner.windows import parse_rfc3339, progress
+from reportrunner.windows import Progress, parse_rfc3339, progress
 
 SUBJECT = "Sent e-mails"
 
@@ -30,16 +30,24 @@ def _range_words(window: dict[str, Any]) -> str:
     return "in the chosen period"
 
 
+def period_progress(data: dict[str, Any]) -> Progress | None:
+    """How far the report's whole period was at `fetched_at` (None: over, or no dates)."""
+    period = whole_period(data) or {}
+    whole = as_window(period)
+    if whole is None:
+        return None
+    relative = period.get("value") if period.get("kind") == "relative" else None
+    return progress(whole, parse_rfc3339(str(data["fetched_at"])), relative)
+
+
 def _span(data: dict[str, Any], fmt: Formatter) -> str:
     """The days counted: the whole period, or its days so far while it runs."""
     windows = data.get("windows") or {}
     report = windows.get("report") or {}
-    period = whole_period({"windows": windows}) or report
-    whole, counted = as_window(period), as_window(report)
+    whole, counted = as_window(whole_period(data) or report), as_window(report)
     if whole is None or counted is None:
         return ""
-    relative = period.get("value") if period.get("kind") == "relative" else None
-    running = progress(whole, parse_rfc3339(str(data["fetched_at"])), relative)
+    running = period_progress(data)
     if running is None:
         return fmt.date_range(whole.start, whole.end)
     if windows.get("period") is None:  # the whole running period was asked for: up to now
@@ -55,7 +63,7 @@ def coverage(data: dict[str, Any], fmt: Formatter) -> list[str]:
     lines = []
     report = windows.get("report")
     if isinstance(report, dict):
-        period = whole_period({"windows": windows}) or report
+        period = whole_period(data) or report
         span = _span(data, fmt)
         where = f" — {span}, {zone}" if span else f" ({zone})"
         lines.append(f"{SUBJECT} {_range_words(period)}{where}")
