@@ -251,3 +251,17 @@ def test_snapshot_and_trends_over_runs() -> None:
         ("index.html", "sentemails/report.html"),
         ("report.csv", "sentemails/report.csv"),
     ]
+
+
+def test_deliveries_digest_the_three_headline_figures() -> None:
+    from reportrunner.deliver.digest import digest_of
+
+    digest = digest_of(fixture("last-week"), FMT, "https://reports.example/")
+    assert [(line.label, line.text) for line in digest.lines] == [
+        ("E-mails sent", "1,840"),
+        ("Open rate", "40.0%"),
+        ("Reply rate", "9.0%"),
+    ]
+    assert digest.lines[0].change == "down 60 (3%), not judged"
+    assert digest.url == "https://reports.example/templates-last-week/"
+    assert digest.numbers["sent"] == 1840 and not digest.empty
