@@ -80,6 +80,10 @@ def test_changes_carry_real_signs_and_only_a_real_fall_is_flagged() -> None:
     assert pricing.opened.change == f"{MINUS}43.3 pts" and pricing.opened.verdict == "few-sends"
     assert pricing.flags == [] and pricing.opened.judgement == "none"
     assert pricing.opened.why_not == "few sends"
+    assert page.headline_note == ""
+    small = fixture("last-week")
+    small["responses"]["sent_emails"]["compared"]["sent_email_stats"][0]["total"] = 20
+    assert "(1,840 against 20)" in view(small).headline_note
     assert [t.name for t in page.flagged] == ["Cold intro — EMEA"]
     assert [t.name for t in page.gone] == ["Webinar invite"]
     assert (
@@ -109,6 +113,7 @@ def test_a_running_week_is_judged_on_its_complete_days_against_the_same_days() -
     assert versus is not None and versus.kind == "to-date" and versus.role == "compared_to_date"
     assert versus.label == "Same days of the previous period"
     assert versus.full_label == "All of the previous period"
+    assert page.headline_note == ""  # 48 against 52 sends: enough
     sent = page.headline[0]
     assert (sent.text, sent.compared_text, sent.full_text) == ("48", "52", "131")
     assert page.progress_text == "week to date, day 3 of 7"

@@ -68,6 +68,7 @@ class SentEmailsView:
     gone: list[TemplateRow]
     idle: list[str]
     notes: list[str]
+    headline_note: str  # why a fair comparison's headline carries no verdict ("" otherwise)
     trends: list[TrendChart]
     history_runs: int
     csv: CsvTable
@@ -166,6 +167,18 @@ def headline(
     return cards
 
 
+def headline_note(now: Stats | None, before: Stats | None, how: Judging) -> str:
+    """A sentence when a fair comparison is too small to judge (few sends on either side)."""
+    if not how.fair or now is None or before is None:
+        return ""
+    if min(now.sent, before.sent) >= MIN_SENDS:
+        return ""
+    return (
+        f"Fewer than {MIN_SENDS} e-mails were sent in one of the two periods "
+        f"({now.sent:,} against {before.sent:,}): the changes are shown without a verdict."
+    )
+
+
 def judging(versus: ComparisonView | None) -> Judging:
     """How the template rows are compared (not at all without a comparison)."""
     if versus is None:
@@ -218,6 +231,7 @@ def sent_emails_view(
         gone=table.gone,
         idle=table.idle,
         notes=notes(base, now),
+        headline_note=headline_note(now, before, how),
         trends=metric_trends(history, fmt, zone) if len(history) >= 2 else [],
         history_runs=len(history),
         csv=templates_csv(table, total, versus is not None),
