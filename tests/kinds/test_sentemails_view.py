@@ -270,3 +270,37 @@ def test_deliveries_digest_the_three_headline_figures() -> None:
     assert digest.lines[0].change == "down 60 (3%), not judged"
     assert digest.url == "https://reports.example/templates-last-week/"
     assert digest.numbers["sent"] == 1840 and not digest.empty
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"windows": []},
+        {"windows": {"report": "x", "compared": 7}},
+        {"responses": {"sent_emails": {"base": [], "compared": "x"}}},
+        {"responses": []},
+        {"judged_against": "bogus"},
+        {"judged_against": "compared_to_date"},
+        {"names": {"users": ["x"]}},
+        {"request": {"user_id": {"a": 1}}},
+        {"fetched_at": "yesterday"},
+    ],
+)
+def test_a_broken_data_json_fails_its_page_alone(change: dict[str, Any], tmp_path: Path) -> None:
+    """data.json is read back from earlier sites: bad content is that report's failure only."""
+    from datetime import datetime, timezone
+
+    from reportrunner.model import Project, ReportOutcome
+    from reportrunner.site.build import publish
+
+    good, bad = fixture("this-week"), fixture("last-week")
+    bad.update(change)
+    outcomes = [
+        ReportOutcome(good["id"], "g", "specs/g.yaml", "ok", data=good),
+        ReportOutcome(bad["id"], "b", "specs/b.yaml", "ok", data=bad),
+    ]
+    now = datetime(2026, 12, 2, 9, 30, 5, tzinfo=timezone.utc)
+    result = publish(tmp_path / "site", Project(root=tmp_path), outcomes, now=now)
+    statuses = {report.id: report.status for report in result.reports}
+    assert statuses[good["id"]] == "ok"
+    assert statuses[bad["id"]] in ("ok", "failed")
