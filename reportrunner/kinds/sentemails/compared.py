@@ -18,7 +18,7 @@ from reportrunner.fetch.plan import as_window
 from reportrunner.kinds.periods import compare_words, span_words
 from reportrunner.site.compareview import ComparisonView, days_text
 from reportrunner.site.filters import Formatter
-from reportrunner.windows import parse_rfc3339, progress
+from reportrunner.windows import Progress, parse_rfc3339, progress
 
 
 def answers(data: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +35,16 @@ def whole_period(data: dict[str, Any]) -> dict[str, Any] | None:
         if isinstance(window, dict):
             return window
     return None
+
+
+def period_progress(data: dict[str, Any]) -> Progress | None:
+    """How far the report's whole period was at `fetched_at` (None: over, or no dates)."""
+    period = whole_period(data) or {}
+    whole = as_window(period)
+    if whole is None:
+        return None
+    relative = period.get("value") if period.get("kind") == "relative" else None
+    return progress(whole, parse_rfc3339(str(data["fetched_at"])), relative)
 
 
 def _against(data: dict[str, Any]) -> str | None:
@@ -81,8 +91,10 @@ def sent_comparison(data: dict[str, Any], fmt: Formatter) -> ComparisonView | No
         report = as_window(windows.get("report"))
         days = days_text(report, fmt) if report else "its complete days"
         source = span_words(mode)  # "last month": "all of the same days last month" is a knot
+        running = period_progress(data)
+        unit = running.unit if running else "period"
         note = (
-            f"This period is in progress, so its complete days so far ({days}) are compared "
+            f"This {unit} is in progress, so its complete days so far ({days}) are compared "
             f"with the same days of {source}: {days_text(to_date, fmt)}. "
             f"All of {source} is shown too."
         )

@@ -17,7 +17,7 @@ from typing import Any
 
 from reportrunner import __version__
 from reportrunner.escaping import plain_text
-from reportrunner.kinds.sentemails.compared import answers, sent_comparison
+from reportrunner.kinds.sentemails.compared import answers, period_progress, sent_comparison
 from reportrunner.kinds.sentemails.rows import (
     NOT_COMPARED,
     Judging,
@@ -34,7 +34,7 @@ from reportrunner.kinds.sentemails.stats import (
     sends_verdict,
 )
 from reportrunner.kinds.sentemails.tables import notes, templates_csv
-from reportrunner.kinds.sentemails.words import coverage, filters, period_progress
+from reportrunner.kinds.sentemails.words import coverage, filters
 from reportrunner.site.charts import TrendChart
 from reportrunner.site.compareview import ComparisonView
 from reportrunner.site.csvtables import CsvTable

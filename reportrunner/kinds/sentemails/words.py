@@ -13,10 +13,9 @@ from typing import Any
 from reportrunner.escaping import plain_text
 from reportrunner.fetch.plan import as_window
 from reportrunner.kinds.periods import compare_words
-from reportrunner.kinds.sentemails.compared import whole_period
+from reportrunner.kinds.sentemails.compared import period_progress, whole_period
 from reportrunner.site.compareview import days_text, so_far
 from reportrunner.site.filters import Formatter
-from reportrunner.windows import Progress, parse_rfc3339, progress
 
 SUBJECT = "Sent e-mails"
 
@@ -28,16 +27,6 @@ def _range_words(window: dict[str, Any]) -> str:
     if window.get("kind") == "overall":
         return "at any time"
     return "in the chosen period"
-
-
-def period_progress(data: dict[str, Any]) -> Progress | None:
-    """How far the report's whole period was at `fetched_at` (None: over, or no dates)."""
-    period = whole_period(data) or {}
-    whole = as_window(period)
-    if whole is None:
-        return None
-    relative = period.get("value") if period.get("kind") == "relative" else None
-    return progress(whole, parse_rfc3339(str(data["fetched_at"])), relative)
 
 
 def _span(data: dict[str, Any], fmt: Formatter) -> str:
