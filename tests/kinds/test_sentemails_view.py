@@ -113,6 +113,7 @@ def test_a_running_week_is_judged_on_its_complete_days_against_the_same_days() -
     assert versus is not None and versus.kind == "to-date" and versus.role == "compared_to_date"
     assert versus.label == "Same days of the previous period"
     assert versus.full_label == "All of the previous period"
+    assert page.against_words == "the same days of the previous period"
     assert page.headline_note == ""  # 48 against 52 sends: enough
     sent = page.headline[0]
     assert (sent.text, sent.compared_text, sent.full_text) == ("48", "52", "131")
@@ -134,6 +135,7 @@ def test_the_first_day_and_full_period_show_the_compared_figures_without_judging
     page = view(data)
     assert page.comparison is not None and page.comparison.kind == "full-period"
     assert not page.comparison.judged and "no complete day yet" in page.comparison.note
+    assert page.against_words == "all of the previous period"
     assert page.headline[0].compared_text == "131"
     assert all(card.judgement == "none" for card in page.headline)
     assert all(t.flags == [] and t.opened.judgement == "none" for t in page.templates)

@@ -86,8 +86,9 @@ class SentEmailsView:
         """What the changes are against: "the previous period", "the same days of last month"."""
         if self.comparison is None:
             return ""
-        label = self.comparison.label
-        return label[:1].lower() + label[1:] if label.startswith("Same") else "the " + label.lower()
+        label = self.comparison.label  # "Previous period", "Same days of last month", "All of …"
+        words = label[:1].lower() + label[1:]
+        return words if words.startswith("all of ") else "the " + words
 
     @property
     def flagged(self) -> list[TemplateRow]:
