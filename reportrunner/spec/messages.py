@@ -21,6 +21,7 @@ from reportrunner.spec.suggest import did_you_mean as did_you_mean  # re-exporte
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_SPACE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ ]+\d")
+_DATE_AND_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]")
 # `key:value` (no space after the colon) where a mapping was expected.
 _GLUED_KEY = re.compile(r"^([A-Za-z_][\w-]*):(?![\s/])(\S.*)$")
 
@@ -151,6 +152,20 @@ def _date_time_message(label: str, value: Any, shape: str | None) -> str | None:
     return None
 
 
+def _date_message(label: str, value: Any, shape: str | None) -> str | None:
+    """Words for a date (YYYY-MM-DD) that breaks `shape` (the schema's pattern) or its format."""
+    if not isinstance(value, str):
+        return None
+    if shape and re.search(shape, value):  # the shape is right, so the calendar is not
+        return f"{label} ({value}) is not a real date"
+    if _DATE_AND_TIME.match(value):
+        return (
+            f"{label} is a date and time ({value}); these reports take a date only, "
+            f"e.g. {value[:10]}"
+        )
+    return f"{label} must be a date YYYY-MM-DD, such as 2026-01-05 (found {describe(value)})"
+
+
 def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
     """The problems one jsonschema ValidationError stands for (usually one).
 
@@ -191,6 +206,11 @@ def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
 
     if keyword in ("format", "pattern") and schema.get("format") == "date-time":
         special = _date_time_message(label, instance, schema.get("pattern"))
+        if special:
+            return [Problem(pointer, special)]
+
+    if keyword in ("format", "pattern") and schema.get("format") == "date":
+        special = _date_message(label, instance, schema.get("pattern"))
         if special:
             return [Problem(pointer, special)]
 

@@ -27,6 +27,7 @@ from reportrunner.spec.checks import (
     schema_problems,
     timezone_problem,
 )
+from reportrunner.spec.datedchecks import date_order_problems
 from reportrunner.spec.files import Namer, collect_files, name_problem
 from reportrunner.spec.messages import Problem, unescape_token
 from reportrunner.spec.placeholders import placeholder_problems
@@ -43,6 +44,13 @@ from reportrunner.spec.uniqueids import unique_ids
 from reportrunner.spec.yamlload import Loaded, load_file
 
 _DEFAULT_NOTE = " (a default from "
+#: The kinds whose endpoint is a GET taking date_start/date_end → that endpoint's name (the
+#: kind's `endpoints` key, which the plan and data.json use).
+DATED_ENDPOINTS: dict[str, str] = {
+    "lead-statuses": "lead_statuses",
+    "opportunity-statuses": "opportunity_statuses",
+    "sent-emails": "sent_emails",
+}
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,12 @@ class ValidationResult:
         return sum(1 for d in self.diagnostics if d.severity == "warning")
 
 
+def _dated(data: dict[str, Any]) -> bool:
+    """Whether a spec is of a kind whose endpoint takes date_start/date_end."""
+    kind = data.get("kind")
+    return isinstance(kind, str) and kind in DATED_ENDPOINTS
+
+
 def _diagnostic(draft: Draft, problem: Problem, note: str = "") -> Diagnostic:
     where = draft.locate(problem.pointer, problem.at_key)
     message = problem.message + note
@@ -138,6 +152,8 @@ def _spec_problems(draft: Draft) -> list[Problem]:
             problems += threshold_problems(data)
     if data.get("kind") == "activity":
         problems += compare_problems(data)
+    if _dated(data):
+        problems += date_order_problems(data)
     problems += delivery_problems(data.get("deliver"), "/deliver", in_spec=True)
     if not any(p.pointer == "/timezone" for p in problems):
         zone = timezone_problem(data.get("timezone"))
@@ -208,12 +224,23 @@ def _to_spec(draft: Draft) -> Spec:
     for name in ("endpoints", "formats", "tags"):
         if name in data:
             optional[name] = tuple(data[name])
+    request = data.get("request")
     if data.get("kind") == "activity":
         optional |= {"kind": "activity", "endpoints": ("activity",)}
+    elif _dated(data):
+        kind = data["kind"]
+        window = data.get("range")
+        optional |= {
+            "kind": kind,
+            "endpoints": (DATED_ENDPOINTS[kind],),
+            # Query-string values: the schema admits only texts here; str() keeps it so.
+            "range": dict(window) if isinstance(window, dict) else window,
+        }
+        request = {name: str(value) for name, value in (request or {}).items()}
     return Spec(
         id=data["id"],
         title=data["title"],
-        request=data["request"],
+        request=request,
         source=draft.file,
         matrix_values=draft.matrix_values,
         locations=dict(draft.values),
