@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ from reportrunner.kinds.activity.checks import (
     threshold_problems,
 )
 from reportrunner.model import Diagnostic, Project, ReportKind, Severity, Spec
+from reportrunner.resources import load_schema
 from reportrunner.spec.checks import (
+    SPEC_SCHEMA,
     request_semantic_problems,
     schema_problems,
     timezone_problem,
@@ -119,6 +122,26 @@ class ValidationResult:
         return sum(1 for d in self.diagnostics if d.severity == "warning")
 
 
+@cache
+def _kind_keys() -> frozenset[str]:
+    """The top-level keys some kind's branch of the schema takes."""
+    definitions = load_schema(SPEC_SCHEMA)["definitions"]
+    return frozenset(
+        key
+        for name, definition in definitions.items()
+        if name.endswith("Spec")
+        for key in definition.get("properties", {})
+    )
+
+
+def _kind_noise(problem: Problem) -> bool:
+    """A problem that only the funnel branch, applied to an unknown kind, would report."""
+    if problem.pointer.startswith("/request") or problem.missing == "request":
+        return True
+    top = unescape_token(problem.pointer[1:]) if problem.pointer.count("/") == 1 else None
+    return problem.at_key and top in _kind_keys()
+
+
 def _dated(data: dict[str, Any]) -> bool:
     """Whether a spec is of a kind whose endpoint takes date_start/date_end."""
     kind = data.get("kind")
@@ -139,8 +162,9 @@ def _spec_problems(draft: Draft) -> list[Problem]:
     data = draft.data
     problems = schema_problems("spec", data)
     if any(p.pointer == "/kind" for p in problems):
-        # An unknown kind: the request was checked as a funnel's, which would only be noise.
-        problems = [p for p in problems if not p.pointer.startswith("/request")]
+        # An unknown kind: the file was checked as a funnel's, which would only be noise
+        # about the request and about the keys some other kind takes (range, compare, …).
+        problems = [p for p in problems if not _kind_noise(p)]
     if "matrix" in data:
         # A malformed matrix was not expanded: request problems would only be noise.
         problems = [p for p in problems if not p.pointer.startswith("/request")]
