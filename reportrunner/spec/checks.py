@@ -74,7 +74,7 @@ def is_calendar_date(value: object) -> bool:
 
 
 #: The formats our schemas use, with the functions that judge them (jsonschema and fastcheck).
-FORMATS = {"date-time": is_rfc3339, "date": is_calendar_date}
+FORMATS: dict[str, Check] = {"date-time": is_rfc3339, "date": is_calendar_date}
 
 
 def _format_checker() -> FormatChecker:

@@ -214,6 +214,13 @@ def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
         if special:
             return [Problem(pointer, special)]
 
+    if keyword == "anyOf" and schema.get("x-by-type"):
+        # Alternatives told apart by their type (a range name or a {start, end} mapping): the
+        # value's own alternative says precisely what is wrong with it.
+        found = _by_type(error, instance, root)
+        if found:
+            return found
+
     if keyword == "not":
         if not isinstance(instance, dict):
             return []  # `type` already says the value is not a mapping
@@ -256,6 +263,33 @@ def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
         return [Problem(pointer, message)]
 
     return [Problem(pointer, _with_label(label, custom or _generic(keyword, error, label)))]
+
+
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "object": dict,
+    "array": list,
+    "boolean": bool,
+    "number": (int, float),
+    "integer": int,
+}
+
+
+def _by_type(error: Any, instance: Any, root: str) -> list[Problem]:
+    """The problems of the anyOf alternative whose `type` the value has (none: no such one)."""
+    branches = error.validator_value if isinstance(error.validator_value, list) else []
+    fitting = {
+        index
+        for index, branch in enumerate(branches)
+        if isinstance(branch, dict)
+        and isinstance(instance, _JSON_TYPES.get(branch.get("type"), ()))
+        and not (isinstance(instance, bool) and branch.get("type") != "boolean")
+    }
+    found: list[Problem] = []
+    for sub in error.context or []:
+        if sub.relative_schema_path and sub.relative_schema_path[0] in fitting:
+            found += problems_from_error(sub, root)
+    return found
 
 
 def _generic(keyword: str, error: Any, label: str) -> str:

@@ -251,7 +251,8 @@ def build_drafts(loaded: Loaded, defaults: Loaded | None) -> list[Draft]:
         doc_origins = dict(origins)
         values = {name: pair[1] for name, pair in combo.items()}
         if expandable:
-            doc["request"] = dict(request) | copy.deepcopy(values)
+            written = request if isinstance(request, dict) else {}
+            doc["request"] = dict(written) | copy.deepcopy(values)
             for name, (index, _) in combo.items():
                 doc_origins[f"/request/{escape_token(name)}"] = _Origin(
                     loaded, f"/matrix/{escape_token(name)}/{index}"

@@ -248,7 +248,7 @@ def _to_spec(draft: Draft) -> Spec:
     for name in ("endpoints", "formats", "tags"):
         if name in data:
             optional[name] = tuple(data[name])
-    request = data.get("request")
+    request: dict[str, Any] = data.get("request") or {}
     if data.get("kind") == "activity":
         optional |= {"kind": "activity", "endpoints": ("activity",)}
     elif _dated(data):
@@ -260,7 +260,7 @@ def _to_spec(draft: Draft) -> Spec:
             # Query-string values: the schema admits only texts here; str() keeps it so.
             "range": dict(window) if isinstance(window, dict) else window,
         }
-        request = {name: str(value) for name, value in (request or {}).items()}
+        request = {name: str(value) for name, value in request.items()}
     return Spec(
         id=data["id"],
         title=data["title"],
