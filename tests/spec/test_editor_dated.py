@@ -8,17 +8,21 @@ is about); completion offers each kind its own query parameters and the range na
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from .test_editor import (  # noqa: F401 (the server fixture and the skip mark)
-    _errors_by_line,
-    _labels,
-    _project,
-    _write,
-    pytestmark,
-    server,
-)
-from .yamlls import YamlLanguageServer
+import pytest
+
+from .test_editor import _errors_by_line, _labels, _project, _write
+from .test_editor import pytestmark as pytestmark  # the same skip rule
+from .yamlls import ROOT, YamlLanguageServer
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[YamlLanguageServer]:
+    with YamlLanguageServer(ROOT) as running:
+        yield running
+
 
 GOOD = {
     "lead-days.yaml": """
