@@ -278,13 +278,17 @@ _JSON_TYPES: dict[str, type | tuple[type, ...]] = {
 def _by_type(error: Any, instance: Any, root: str) -> list[Problem]:
     """The problems of the anyOf alternative whose `type` the value has (none: no such one)."""
     branches = error.validator_value if isinstance(error.validator_value, list) else []
-    fitting = {
-        index
-        for index, branch in enumerate(branches)
-        if isinstance(branch, dict)
-        and isinstance(instance, _JSON_TYPES.get(branch.get("type"), ()))
-        and not (isinstance(instance, bool) and branch.get("type") != "boolean")
-    }
+    fitting = set()
+    for index, branch in enumerate(branches):
+        name = branch.get("type") if isinstance(branch, dict) else None
+        python = _JSON_TYPES.get(name) if isinstance(name, str) else None
+        # JSON's booleans are not numbers, though Python's bool is an int.
+        if (
+            python
+            and isinstance(instance, python)
+            and (name == "boolean") == (isinstance(instance, bool))
+        ):
+            fitting.add(index)
     found: list[Problem] = []
     for sub in error.context or []:
         if sub.relative_schema_path and sub.relative_schema_path[0] in fitting:
