@@ -15,14 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reportrunner.comparison import decide
+from reportrunner.comparison import same_length
 from reportrunner.fetch.plan import as_window
-from reportrunner.kinds.activity.periods import compare_words, span_words
+from reportrunner.kinds.periods import compare_words, span_words
 from reportrunner.kinds.statuses.answer import StatusAnswer
 from reportrunner.kinds.statuses.tables import StatusRow, computed_change, signed
 from reportrunner.site.compareview import ComparisonView, days_text
 from reportrunner.site.filters import Formatter
-from reportrunner.windows import parse_rfc3339
+from reportrunner.windows import Progress, parse_rfc3339, progress
 
 
 @dataclass(frozen=True)
@@ -37,50 +37,72 @@ class CompareRow:
     compared_change: str
 
 
+def period_window(data: dict[str, Any]) -> dict[str, Any]:
+    """The whole named period: `windows.period` while it runs (the base then covers only its
+    complete days), else the report's own window."""
+    windows = data.get("windows") or {}
+    found = windows.get("period") or windows.get("report")
+    return found if isinstance(found, dict) else {}
+
+
+def period_progress(data: dict[str, Any]) -> Progress | None:
+    """How far the named period is at `fetched_at` (None when it is over or unbounded)."""
+    window = period_window(data)
+    bounds = as_window(window)
+    if bounds is None:
+        return None
+    relative = window.get("value") if window.get("kind") == "relative" else None
+    return progress(bounds, parse_rfc3339(str(data["fetched_at"])), relative)
+
+
 def statuses_comparison(
     data: dict[str, Any], endpoint: str, fmt: Formatter
 ) -> ComparisonView | None:
-    """The comparison of one status-change data.json, or None without a compared answer."""
+    """The comparison of one status-change data.json, or None without a compared answer.
+
+    The plan (kinds/dated.py) decided which answer the base may be judged against and wrote
+    it as `judged_against`; None means the numbers are shown side by side, not judged.
+    """
     windows = data.get("windows") or {}
     answers = (data.get("responses") or {}).get(endpoint) or {}
     compared = windows.get("compared")
-    if not isinstance(compared, dict) or not isinstance(answers.get("compared"), dict):
+    whole = as_window(compared if isinstance(compared, dict) else None)
+    if whole is None or not isinstance(answers.get("compared"), dict):
         return None
+    assert isinstance(compared, dict)
     mode = str(compared.get("value") or data.get("compare") or "previous-period")
     name = compare_words(mode)
-    report = windows.get("report") or {}
-    base, whole = as_window(report), as_window(compared)
-    if base is None or whole is None:
-        return None
-    relative = report.get("value") if report.get("kind") == "relative" else None
-    decision = decide(base, whole, parse_rfc3339(str(data["fetched_at"])), relative=relative)
     span = f" ({days_text(whole, fmt)})"
-    label = name.removeprefix("the ").capitalize()
-    if decision.kind == "different-lengths":
+    label = name.removeprefix("the ").capitalize()  # "Previous period: 26"
+    against = data.get("judged_against")
+    to_date = as_window(windows.get("compared_to_date"))
+    report = as_window(windows.get("report"))
+    running = period_progress(data)
+    if against == "compared_to_date" and to_date and report and running:
+        source = span_words(mode)
+        note = (
+            f"This {running.unit} is in progress ({running.words()}): its complete days so far "
+            f"({days_text(report, fmt)}) are compared with the same days of {source} "
+            f"({days_text(to_date, fmt)}). All of {name} is shown too."
+        )
+        days = f"Same days of {source}"
+        return ComparisonView("to-date", True, "compared_to_date", days, f"All of {name}", note)
+    if against == "compared":
+        note = f"Compared like for like with {name}{span}."
+        return ComparisonView("like-for-like", True, "compared", label, "", note)
+    period = as_window(period_window(data))
+    if period is not None and not same_length(period, whole):
         note = (
             f"No verdict: this report's period and {name}{span} differ in length, "
             "so both figures are shown without judging the change."
         )
-        return ComparisonView(decision.kind, False, "compared", label, "", note)
-    if decision.kind == "like-for-like":
-        note = f"Compared like for like with {name}{span}."
-        return ComparisonView(decision.kind, True, "compared", label, "", note)
-    running = decision.progress
-    assert running is not None
-    to_date = as_window(windows.get("compared_to_date"))
-    if isinstance(answers.get("compared_to_date"), dict) and to_date is not None:
-        source = span_words(mode)
-        note = (
-            f"This {running.unit} is in progress ({running.words()}), so it is compared with "
-            f"the same span of {source}: {days_text(to_date, fmt)}. All of {name} is shown too."
-        )
-        return ComparisonView(
-            "to-date", True, "compared_to_date", f"Same span of {source}", f"All of {name}", note
-        )
-    note = (
-        f"This {running.unit} is in progress ({running.words()}) and is shown against all of "
-        f"{name}{span}; the change is not judged until the {running.unit} ends."
-    )
+        return ComparisonView("different-lengths", False, "compared", label, "", note)
+    if running is not None and running.day == 1:
+        reason = "its first day is not over, so no complete day can be compared yet"
+    else:
+        reason = "the change is not judged until it ends"
+    unit = running.unit if running else "period"
+    note = f"This {unit} is shown against all of {name}{span}; {reason}."
     return ComparisonView("full-period", False, "compared", f"All of {name}", "", note)
 
 

@@ -17,7 +17,12 @@ from typing import Any
 from reportrunner import __version__
 from reportrunner.escaping import plain_text
 from reportrunner.kinds.statuses.answer import parse_answer
-from reportrunner.kinds.statuses.compared import CompareRow, compare_rows, statuses_comparison
+from reportrunner.kinds.statuses.compared import (
+    CompareRow,
+    compare_rows,
+    period_progress,
+    statuses_comparison,
+)
 from reportrunner.kinds.statuses.flows import TOP, FlowRow, flow_rows
 from reportrunner.kinds.statuses.headline import cards, directions, figures, status_types
 from reportrunner.kinds.statuses.runs import figure_trends
@@ -32,7 +37,7 @@ from reportrunner.kinds.statuses.tables import (
 )
 from reportrunner.kinds.statuses.words import coverage, is_overall
 from reportrunner.site.charts import TrendChart
-from reportrunner.site.compareview import ComparisonView, base_progress
+from reportrunner.site.compareview import ComparisonView
 from reportrunner.site.csvtables import CsvTable
 from reportrunner.site.filters import Formatter
 from reportrunner.site.statuswords import stale_words
@@ -128,7 +133,7 @@ def status_view(
     if versus is not None and against is not None:
         compared = compare_rows(rows, against, versus, directions(subject, base, types), fmt)
     fetched = parse_rfc3339(str(data["fetched_at"]))
-    running = base_progress(data)
+    running = period_progress(data)
     return StatusView(
         id=str(data["id"]),
         title=plain_text(data.get("title") or data["id"]),

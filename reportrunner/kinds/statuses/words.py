@@ -1,21 +1,26 @@
-"""What a status-change report covers, in words: its period (in progress said as such), or
-"all time" for an overall report, and the period it is compared with."""
+"""What a status-change report covers, in words: its period (in progress said as such, with
+the complete days a running period's numbers cover), "all time" for an overall report, and
+the period it is compared with."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from reportrunner.kinds.activity.periods import compare_words
+from reportrunner.fetch.plan import as_window
+from reportrunner.kinds.periods import compare_words
+from reportrunner.kinds.statuses.compared import period_progress, period_window
 from reportrunner.kinds.statuses.subject import Subject
-from reportrunner.site.compareview import so_far
+from reportrunner.site.compareview import days_text
 from reportrunner.site.filters import Formatter
-from reportrunner.windows import datetime_window, parse_rfc3339, progress
+from reportrunner.windows import parse_rfc3339
 
 
 def is_overall(data: dict[str, Any]) -> bool:
     """An overall report: no dates were sent, so Close counts all time without a start."""
     report = (data.get("windows") or {}).get("report")
-    return not isinstance(report, dict) or not report.get("start") or not report.get("end")
+    if not isinstance(report, dict) or report.get("kind") == "overall":
+        return True
+    return not report.get("start") and not report.get("end")
 
 
 def _range_words(window: dict[str, Any]) -> str:
@@ -25,33 +30,46 @@ def _range_words(window: dict[str, Any]) -> str:
     return "in the chosen period"
 
 
-def _span(window: dict[str, Any], fmt: Formatter, now: Any = None) -> str:
+def _open_span(window: dict[str, Any], fmt: Formatter) -> str:
+    """A window with one open side (request dates): "from Nov 1, 2026", "until Nov 30, 2026"."""
     start, end = window.get("start"), window.get("end")
-    if not start or not end:
-        return ""
-    bounds = datetime_window({"start": str(start), "end": str(end)})
-    relative = window.get("value") if window.get("kind") == "relative" else None
-    running = progress(bounds, now, relative) if now is not None else None
-    if running is not None:
-        return so_far(bounds, running, fmt)
-    return fmt.date_range(bounds.start, bounds.end)
+    if start:
+        return "from " + fmt.day(parse_rfc3339(str(start)))
+    last = window.get("date_end")
+    return "before " + fmt.day(parse_rfc3339(str(end))) if end else str(last or "")
 
 
 def coverage(data: dict[str, Any], subject: Subject, fmt: Formatter) -> list[str]:
     """ "Opportunity status changes last week — Nov 23 – 29, 2026, Europe/Berlin"."""
     windows = data.get("windows") or {}
-    now = parse_rfc3339(str(data["fetched_at"]))
     zone = data.get("timezone", "UTC")
     if is_overall(data):
         lines = [f"{subject.title} over all time (an overall report), {zone}"]
     else:
         report = windows["report"]
-        lines = [f"{subject.title} {_range_words(report)} — {_span(report, fmt, now)}, {zone}"]
+        period = period_window(data)
+        covered, whole = as_window(report), as_window(period)
+        running = period_progress(data)
+        if covered is None or whole is None:
+            span = _open_span(report, fmt)
+        elif running is not None and covered.end == whole.end:
+            span = f"{days_text(covered, fmt)} so far ({running.words()})"
+        elif running is not None:
+            span = (
+                f"{days_text(covered, fmt)}, the complete days so far "
+                f"({running.words()}; the period runs {fmt.date_range(whole.start, whole.end)})"
+            )
+        else:
+            span = fmt.date_range(covered.start, covered.end)
+        lines = [f"{subject.title} {_range_words(period)} — {span}, {zone}"]
     compared = windows.get("compared")
     asked = data.get("compare")
     if compared is None and isinstance(asked, str) and asked != "none":
         lines.append(f"Not compared with {compare_words(asked)}: this report covers all time")
-    if isinstance(compared, dict) and compared.get("start"):
+    whole_compared = as_window(compared if isinstance(compared, dict) else None)
+    if isinstance(compared, dict) and whole_compared is not None:
         name = compare_words(str(compared.get("value") or "previous-period"))
-        lines.append(f"Compared with {name} — {_span(compared, fmt)}")
+        lines.append(
+            f"Compared with {name} — {fmt.date_range(whole_compared.start, whole_compared.end)}"
+        )
     return lines
