@@ -83,10 +83,10 @@ def statuses_comparison(
         note = (
             f"This {running.unit} is in progress ({running.words()}): its complete days so far "
             f"({days_text(report, fmt)}) are compared with the same days of {source} "
-            f"({days_text(to_date, fmt)}). All of {name} is shown too."
+            f"({days_text(to_date, fmt)}). All of {source} is shown too."
         )
         days = f"Same days of {source}"
-        return ComparisonView("to-date", True, "compared_to_date", days, f"All of {name}", note)
+        return ComparisonView("to-date", True, "compared_to_date", days, f"All of {source}", note)
     if against == "compared":
         note = f"Compared like for like with {name}{span}."
         return ComparisonView("like-for-like", True, "compared", label, "", note)

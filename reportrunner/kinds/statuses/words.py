@@ -35,8 +35,7 @@ def _open_span(window: dict[str, Any], fmt: Formatter) -> str:
     start, end = window.get("start"), window.get("end")
     if start:
         return "from " + fmt.day(parse_rfc3339(str(start)))
-    last = window.get("date_end")
-    return "before " + fmt.day(parse_rfc3339(str(end))) if end else str(last or "")
+    return "before " + fmt.day(parse_rfc3339(str(end))) if end else "in the chosen period"
 
 
 def coverage(data: dict[str, Any], subject: Subject, fmt: Formatter) -> list[str]:
@@ -55,10 +54,8 @@ def coverage(data: dict[str, Any], subject: Subject, fmt: Formatter) -> list[str
         elif running is not None and covered.end == whole.end:
             span = f"{days_text(covered, fmt)} so far ({running.words()})"
         elif running is not None:
-            span = (
-                f"{days_text(covered, fmt)}, the complete days so far "
-                f"({running.words()}; the period runs {fmt.date_range(whole.start, whole.end)})"
-            )
+            complete = running.day - 1
+            span = f"{days_text(covered, fmt)} (complete days so far: {complete} of {running.days})"
         else:
             span = fmt.date_range(covered.start, covered.end)
         lines = [f"{subject.title} {_range_words(period)} — {span}, {zone}"]
