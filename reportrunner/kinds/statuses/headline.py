@@ -110,6 +110,16 @@ def directions(subject: Subject, base: StatusAnswer, types: dict[str, str]) -> d
     return {key: kind == "won" for key, kind in types.items() if kind in ("won", "lost")}
 
 
+def _delta(value: float | None, compared: float | None, key: str, fmt: Formatter) -> str:
+    """The change as every kind words it; a net change (which may cross zero) without a
+    percentage: from +1 to −2 is "down 3", not "down 300%"."""
+    text = fmt.delta(value, compared, "count")
+    if key != "open_change" or value is None or compared is None or value == compared:
+        return text
+    arrow, word = ("▲", "up") if value > compared else ("▼", "down")
+    return f"{arrow} {word} {fmt.count(abs(value - compared))}"
+
+
 def _signed(value: float | None, fmt: Formatter, key: str) -> str:
     return signed(value, fmt) if key == "open_change" else fmt.count(value)
 
@@ -143,7 +153,7 @@ def cards(
                 compared=compared,
                 text=_signed(value, fmt, figure.key),
                 compared_text=_signed(compared, fmt, figure.key) if versus else "",
-                delta_text=fmt.delta(value, compared, "count") if shown else "",
+                delta_text=_delta(value, compared, figure.key, fmt) if shown else "",
                 direction=direction,
                 judgement=verdict,
                 full_text=_signed(whole, fmt, figure.key) if versus and versus.full_label else "",

@@ -85,6 +85,15 @@ class StatusView:
         return self.comparison is not None
 
     @property
+    def versus_words(self) -> str:
+        """The compared span inside a sentence: "the previous period", "all of last month"."""
+        if self.comparison is None:
+            return ""
+        label = self.comparison.label
+        lowered = label[:1].lower() + label[1:]
+        return lowered if label.startswith("All of") else "the " + lowered
+
+    @property
     def flow(self) -> list[FlowRow]:
         """The transitions drawn as the flow (the largest `top`)."""
         return self.transitions[: self.top]
