@@ -104,6 +104,13 @@ def test_both_kinds_run_against_the_emulator_and_publish(
     assert len(lines) == 1 + len(
         movement["responses"]["opportunity_statuses"]["base"]["status_overview"]
     )
+    moves = (out / "movement" / "transitions.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert (
+        moves[0] == "list,rank,from_status_id,from_status_label,to_status_id,to_status_label,count"
+    )
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    files = next(r["files"] for r in manifest["reports"] if r["id"] == "movement")
+    assert files["transitions_csv"] == "movement/transitions.csv"
     assert "## By status" in (out / "leads" / "report.md").read_text(encoding="utf-8")
     history = json.loads((out / "history" / "movement.json").read_text(encoding="utf-8"))
     assert history["snapshots"][0]["metrics"]["won"] >= 0

@@ -268,4 +268,20 @@ def test_the_kind_s_outputs_follow_the_spec_s_formats(leads: dict[str, Any]) -> 
     assert kind.outputs(view_of(leads), ["html", "csv"]) == [
         ("index.html", "statuses/report.html"),
         ("report.csv", "statuses/report.csv"),
+        ("transitions.csv", "statuses/transitions.csv"),
     ]
+
+
+def test_the_transitions_csv_lists_every_move_then_the_summary(leads: dict[str, Any]) -> None:
+    view = view_of(leads)
+    table = view.transitions_csv
+    assert table.header == [
+        "list", "rank", "from_status_id", "from_status_label", "to_status_id",
+        "to_status_label", "count",
+    ]  # fmt: skip
+    assert len(table.rows) == len(view.transitions) + len(view.summary)
+    assert [row[0] for row in table.rows] == ["transitions"] * len(view.transitions) + [
+        "summary"
+    ] * len(view.summary)
+    created = next(row for row in table.rows if row[3] == "New")
+    assert created[2] == "" and created[4].startswith("stat_")

@@ -34,6 +34,7 @@ FILES = {
     "opportunity-statuses/last-week.html": f"{MOVEMENT}/index.html",
     "opportunity-statuses/last-week.md": f"{MOVEMENT}/report.md",
     "opportunity-statuses/last-week.csv": f"{MOVEMENT}/report.csv",
+    "opportunity-statuses/last-week-transitions.csv": f"{MOVEMENT}/transitions.csv",
     "opportunity-statuses/last-week-history.json": f"history/{MOVEMENT}.json",
     "opportunity-statuses/index.html": "index.html",
     "lead-statuses/this-month.html": f"{FLOW}/index.html",
@@ -120,6 +121,7 @@ def test_the_opportunity_page_says_what_a_reader_needs(site: Path) -> None:
         "Trend over 3 runs",
         "\u2212",  # a real minus sign somewhere in the net changes
         'href="report.csv">CSV per status',
+        'href="transitions.csv">CSV of the transitions',
     ):
         assert needle in page, needle
 

@@ -83,7 +83,7 @@ def _moves(rows: Any, known: dict[str, Status]) -> list[Move]:
             row.get("to_status_is_deleted"),
             known,
         )
-        found.append(Move(source, target, float(row["count"])))
+        found.append(Move(source, target, row["count"]))
     return found
 
 

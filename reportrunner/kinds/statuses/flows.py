@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from reportrunner.kinds.statuses.answer import Move
 from reportrunner.kinds.statuses.tables import status_name
+from reportrunner.site.csvtables import CsvTable
 from reportrunner.site.filters import Formatter
 
 #: Transitions drawn as the flow; the rest are behind "every transition".
@@ -28,6 +29,8 @@ class FlowRow:
     source: str  # "New" for records created in the period
     created: bool
     target: str
+    source_id: str  # "" for a record created in the period
+    target_id: str
     count: float
     text: str
     share_text: str  # of all moves in the list: "23%"
@@ -48,6 +51,8 @@ def flow_rows(moves: Sequence[Move], fmt: Formatter) -> list[FlowRow]:
                 source=NEW if move.source is None else status_name(move.source),
                 created=move.source is None,
                 target=status_name(move.target),
+                source_id="" if move.source is None else move.source.id,
+                target_id=move.target.id,
                 count=move.count,
                 text=fmt.count(move.count),
                 share_text=fmt.percent(move.count / total, 0) if total else "—",
@@ -55,6 +60,19 @@ def flow_rows(moves: Sequence[Move], fmt: Formatter) -> list[FlowRow]:
             )
         )
     return rows
+
+
+def transitions_csv(moves: Sequence[FlowRow], summary: Sequence[FlowRow]) -> CsvTable:
+    """transitions.csv: every move (`list` "transitions") then Close's start-to-end summary
+    (`list` "summary"), ranked; a record created in the period has an empty from_status_id."""
+    header = ["list", "rank", "from_status_id", "from_status_label", "to_status_id"]
+    header += ["to_status_label", "count"]
+    rows = [
+        [name, row.rank, row.source_id, row.source, row.target_id, row.target, row.count]
+        for name, rows in (("transitions", moves), ("summary", summary))
+        for row in rows
+    ]
+    return CsvTable(header, rows)
 
 
 def created_total(moves: Sequence[Move]) -> float:

@@ -17,10 +17,10 @@ if TYPE_CHECKING:  # the plan stage must not import Babel or Jinja2
     from reportrunner.site.snapshots import Snapshot
 
 #: Spec format → (file in the report folder, template); both kinds share the templates.
-OUTPUTS: dict[str, tuple[str, str]] = {
-    "html": ("index.html", "statuses/report.html"),
-    "md": ("report.md", "statuses/report.md"),
-    "csv": ("report.csv", "statuses/report.csv"),
+OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "html": (("index.html", "statuses/report.html"),),
+    "md": (("report.md", "statuses/report.md"),),
+    "csv": (("report.csv", "statuses/report.csv"), ("transitions.csv", "statuses/transitions.csv")),
 }
 
 
@@ -58,7 +58,7 @@ class StatusKind:
         return status_view(data, self.subject, fmt, history=history, status=status, error=error)
 
     def outputs(self, view: Any, formats: Sequence[str]) -> list[tuple[str, str]]:
-        return [OUTPUTS[name] for name in formats if name in OUTPUTS]
+        return [pair for name in formats for pair in OUTPUTS.get(name, ())]
 
     def snapshot(self, data: dict[str, Any]) -> Snapshot:
         from reportrunner.kinds.statuses.runs import snapshot

@@ -23,7 +23,7 @@ from reportrunner.kinds.statuses.compared import (
     period_progress,
     statuses_comparison,
 )
-from reportrunner.kinds.statuses.flows import TOP, FlowRow, flow_rows
+from reportrunner.kinds.statuses.flows import TOP, FlowRow, flow_rows, transitions_csv
 from reportrunner.kinds.statuses.headline import cards, directions, figures, status_types
 from reportrunner.kinds.statuses.runs import figure_trends
 from reportrunner.kinds.statuses.subject import Subject
@@ -75,6 +75,7 @@ class StatusView:
     trends: list[TrendChart]
     history_runs: int
     csv: CsvTable
+    transitions_csv: CsvTable
     files: dict[str, str] = field(default_factory=dict)
     stages: list[StageView] = field(default_factory=list)  # none: the index reads it
     version: str = __version__
@@ -141,6 +142,7 @@ def status_view(
     compared = []
     if versus is not None and against is not None:
         compared = compare_rows(rows, against, versus, directions(subject, base, types), fmt)
+    moves, summary = flow_rows(base.transitions, fmt), flow_rows(base.summary, fmt)
     fetched = parse_rfc3339(str(data["fetched_at"]))
     running = period_progress(data)
     return StatusView(
@@ -166,10 +168,11 @@ def status_view(
         columns=shown,
         statuses=rows,
         compared=compared,
-        transitions=flow_rows(base.transitions, fmt),
-        summary=flow_rows(base.summary, fmt),
+        transitions=moves,
+        summary=summary,
         notes=disagreements(base, fmt),
         trends=figure_trends(headline, history, fmt, zone) if len(history) >= 2 else [],
         history_runs=len(history),
         csv=statuses_csv(rows, shown),
+        transitions_csv=transitions_csv(moves, summary),
     )
