@@ -285,3 +285,35 @@ def test_the_transitions_csv_lists_every_move_then_the_summary(leads: dict[str, 
     ] * len(view.summary)
     created = next(row for row in table.rows if row[3] == "New")
     assert created[2] == "" and created[4].startswith("stat_")
+
+
+def test_a_delivery_digest_reads_the_same_headline(opportunities: dict[str, Any]) -> None:
+    from reportrunner.deliver.digest import digest_of
+
+    digest = digest_of(opportunities, FMT, "https://example.test/reports/")
+    view = view_of(opportunities)
+    assert [line.label for line in digest.lines] == [m.label for m in view.headline[:4]]
+    won = digest.lines[0]
+    assert won.text == view.headline[0].text and won.change.endswith(("better", "worse"))
+    assert digest.numbers["won"] == view.headline[0].value and not digest.empty
+
+
+def test_hostile_labels_are_escaped_in_markdown_and_csv(
+    leads: dict[str, Any], tmp_path: Path
+) -> None:
+    from reportrunner.model import Project, ReportOutcome
+    from reportrunner.site.build import publish
+
+    row = _base(leads)["status_overview"][0]
+    row["status_label"] = '=HYPERLINK("x") | *bold* <b>'
+    outcome = ReportOutcome(leads["id"], "t", "specs/t.yaml", "ok", data=leads)
+    publish(tmp_path / "site", Project(root=tmp_path), [outcome])
+    folder = tmp_path / "site" / leads["id"]
+    report = (folder / "report.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert report[1].split(",", 1)[1].startswith('"\'=HYPERLINK(""x"") | *bold* <b>"')
+    moves = (folder / "transitions.csv").read_text(encoding="utf-8-sig")
+    assert "\"'=HYPERLINK(" in moves and ",=HYPERLINK" not in moves
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    assert "| *bold*" not in markdown and "\\| \\*bold\\*" in markdown
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "*bold* &lt;b&gt;" in page and "*bold* <b>" not in page
