@@ -100,7 +100,7 @@ def test_both_kinds_run_against_the_emulator_and_publish(
     page = (out / "movement" / "index.html").read_text(encoding="utf-8")
     assert "Top transitions" in page and "By status" in page and "Compared like for like" in page
     lines = (out / "movement" / "report.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("status_id,status_label,status_is_deleted,started,entered")
+    assert lines[0].startswith("status_id,status_label,status_is_deleted,started,ended,entered")
     assert len(lines) == 1 + len(
         movement["responses"]["opportunity_statuses"]["base"]["status_overview"]
     )

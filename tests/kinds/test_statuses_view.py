@@ -52,7 +52,7 @@ def _base(data: dict[str, Any]) -> dict[str, Any]:
 def test_each_status_has_its_counts_and_a_signed_change(opportunities: dict[str, Any]) -> None:
     view = view_of(opportunities)
     assert [c.key for c in view.columns] == [
-        "started", "entered", "left", "gained", "lost", "ended", "change",
+        "started", "ended", "entered", "left", "gained", "lost", "change",
     ]  # fmt: skip
     rows = {row.name: row for row in view.statuses}
     assert len(rows) == len(_base(opportunities)["status_overview"])
@@ -126,7 +126,7 @@ def test_ties_share_a_rank(leads: dict[str, Any]) -> None:
 def test_an_overall_report_shows_only_what_close_returns(overall: dict[str, Any]) -> None:
     view = view_of(overall)
     assert view.overall and view.comparison is None and view.compared == []
-    assert [c.key for c in view.columns] == ["entered", "left", "ended"]
+    assert [c.key for c in view.columns] == ["ended", "entered", "left"]
     assert all("change" not in row.raw for row in view.statuses)
     assert (
         view.coverage[0] == "Lead status changes over all time (an overall report), Europe/Berlin"
@@ -136,9 +136,9 @@ def test_an_overall_report_shows_only_what_close_returns(overall: dict[str, Any]
         "status_id",
         "status_label",
         "status_is_deleted",
+        "ended",
         "entered",
         "left",
-        "ended",
     ]
 
 

@@ -14,8 +14,10 @@ from typing import Any
 from reportrunner.escaping import plain_text
 from reportrunner.kinds.statuses.shape import COUNTS
 
-#: The numbers of one status a page may show, in the order its table shows them.
-FIELDS = ("started", "entered", "left", "gained", "lost", "ended", "change")
+#: The numbers of one status a page may show, in the order its table shows them:
+#: The two stocks, the two moves, what they did to the stock, and the net change; on a phone
+#: the table's cards pair them (started | ended, entered | left, gained | lost).
+FIELDS = ("started", "ended", "entered", "left", "gained", "lost", "change")
 
 
 @dataclass(frozen=True)
