@@ -355,7 +355,12 @@ def _outcome(
     failed = next((job for job in jobs if job.error is not None), None)
     return report_outcome(
         report,
-        {(job.request.endpoint, job.request.role): job.answer for job in jobs},
+        # Each answer under this report's own role: a request shared with another report
+        # (this week's compared period is last week's base) has that report's role in its job.
+        {
+            (request.endpoint, request.role): job.answer
+            for request, job in zip(report.requests, jobs, strict=True)
+        },
         (failed.request, failed.error) if failed is not None and failed.error else None,
         names,
         fetched_at=fetched_at,

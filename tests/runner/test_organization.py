@@ -131,3 +131,19 @@ def test_a_me_that_keeps_failing_fails_those_reports_with_the_url(dated_kind: No
     for report_id in ("a", "b"):
         assert outcomes[report_id].status == "failed"
         assert "/me/" in (outcomes[report_id].error or ""), outcomes[report_id].error
+
+
+def test_a_request_two_reports_share_in_two_roles_reaches_both(dated_kind: None) -> None:
+    # This week's compared period is last week: one request, "compared" for one report and
+    # "base" for the other; each report keeps the answer under its own role.
+    this_week = moves("this-week", "this-week")
+    this_week = Spec(**{**this_week.__dict__, "compare": "previous-period"})
+    with Emulator(api_key=KEY, now=NOW) as emu:
+        outcomes = run(emu, [this_week, moves("last-week", "last-week")])
+        statuses = [request for request in emu.requests if "/report/statuses/" in request.path]
+    assert len(statuses) == 3  # this week so far, the same days of last week, last week
+    mine = outcomes["this-week"].data["responses"]["lead_statuses"]
+    theirs = outcomes["last-week"].data["responses"]["lead_statuses"]
+    assert set(mine) == {"base", "compared", "compared_to_date"}
+    assert set(theirs) == {"base"}
+    assert mine["compared"] == theirs["base"]
