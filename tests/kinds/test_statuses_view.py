@@ -317,3 +317,10 @@ def test_hostile_labels_are_escaped_in_markdown_and_csv(
     assert "| *bold*" not in markdown and "\\| \\*bold\\*" in markdown
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "*bold* &lt;b&gt;" in page and "*bold* <b>" not in page
+
+
+def test_a_missing_to_date_answer_is_never_judged_as_zero(leads: dict[str, Any]) -> None:
+    del leads["responses"]["lead_statuses"]["compared_to_date"]
+    view = view_of(leads)
+    assert view.comparison is not None and view.comparison.role == "compared"
+    assert not view.comparison.judged and all(m.judgement == "none" for m in view.headline)

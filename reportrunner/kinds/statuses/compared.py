@@ -78,7 +78,8 @@ def statuses_comparison(
     to_date = as_window(windows.get("compared_to_date"))
     report = as_window(windows.get("report"))
     running = period_progress(data)
-    if against == "compared_to_date" and to_date and report and running:
+    has_to_date = isinstance(answers.get("compared_to_date"), dict)
+    if against == "compared_to_date" and has_to_date and to_date and report and running:
         source = span_words(mode)
         note = (
             f"This {running.unit} is in progress ({running.words()}): its complete days so far "
