@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reportrunner.emulator import Emulator, Fault
-from reportrunner.emulator.org import PIPELINES
+from reportrunner.emulator.org import PIPELINES, USERS
 from reportrunner.fetch.runner import RunSettings, run_reports
 from reportrunner.kinds import kind_named
 from reportrunner.model import Project, Spec
@@ -141,3 +141,17 @@ def test_close_s_rejection_names_the_report(emulator: Emulator) -> None:
     outcome = run(emulator, [bad]).outcomes[0]
     assert outcome.status == "failed"
     assert "Close answered 400" in (outcome.error or "") and "user_id" in (outcome.error or "")
+
+
+def test_a_user_filter_is_named_on_the_page(emulator: Emulator, tmp_path: Path) -> None:
+    rep = USERS[0]
+    mine = status_spec(
+        "opportunity-statuses", "mine", range="last-week", request={"user_id": rep.id}
+    )
+    outcome = run(emulator, [mine]).outcomes[0]
+    assert outcome.status == "ok", outcome.error
+    assert outcome.data is not None
+    assert outcome.data["names"]["users"] == {rep.id: rep.full_name}
+    publish(tmp_path / "site", Project(root=tmp_path), [outcome], now=NOW)
+    page = (tmp_path / "site" / "mine" / "index.html").read_text(encoding="utf-8")
+    assert f"<strong>User:</strong> <bdi>{rep.full_name}</bdi>" in page
