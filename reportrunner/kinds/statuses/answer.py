@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportrunner.escaping import plain_text
-from reportrunner.kinds.statuses.shape import COUNTS
 
 #: The numbers of one status a page may show, in the order its table shows them:
 #: The two stocks, the two moves, what they did to the stock, and the net change; on a phone
@@ -109,6 +108,3 @@ def parse_answer(answer: Any) -> StatusAnswer:
         _moves(answer.get("status_transitions"), known),
         _moves(answer.get("status_transitions_summary"), known),
     )
-
-
-__all__ = ["COUNTS", "FIELDS", "Move", "Status", "StatusAnswer", "StatusCounts", "parse_answer"]

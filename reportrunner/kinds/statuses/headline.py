@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from reportrunner.kinds.statuses.answer import StatusAnswer
 from reportrunner.kinds.statuses.compared import judgement
@@ -39,20 +39,33 @@ class Figure:
     up_is_better: bool | None
 
 
-def status_types(names: Any, answer: StatusAnswer) -> dict[str, str]:
-    """Status id → "active" | "won" | "lost" from the run's names, else from the labels."""
+StatusType = Literal["active", "won", "lost"]
+_TYPES: tuple[StatusType, ...] = ("active", "won", "lost")
+
+
+def _typed(text: Any) -> StatusType | None:
+    for kind in _TYPES:
+        if text == kind:
+            return kind
+    return None
+
+
+def status_types(names: Any, answer: StatusAnswer) -> dict[str, StatusType]:
+    """Status id → its type from the run's names, else from a "Won"/"Lost" label."""
     known = names.get("statuses") if isinstance(names, Mapping) else None
-    types: dict[str, str] = {}
+    types: dict[str, StatusType] = {}
     for status_id, entry in (known or {}).items():
-        if isinstance(entry, Mapping) and isinstance(entry.get("type"), str):
-            types[str(status_id)] = entry["type"]
+        kind = _typed(entry.get("type")) if isinstance(entry, Mapping) else None
+        if kind is not None:
+            types[str(status_id)] = kind
     if any(row.status.id in types for row in answer.statuses):
         return types
-    return {
-        row.status.id: row.status.label.casefold()
-        for row in answer.statuses
-        if row.status.label.casefold() in ("won", "lost")
-    }
+    found: dict[str, StatusType] = {}
+    for row in answer.statuses:
+        kind = _typed(row.status.label.casefold())
+        if kind in ("won", "lost"):
+            found[row.status.id] = kind
+    return found
 
 
 def _entered(answer: StatusAnswer, ids: set[str]) -> float | None:
@@ -71,7 +84,7 @@ def _labelled(answer: StatusAnswer, label: str) -> set[str]:
     return {row.status.id for row in answer.statuses if row.status.label.casefold() == label}
 
 
-def figures(subject: Subject, base: StatusAnswer, types: dict[str, str]) -> list[Figure]:
+def figures(subject: Subject, base: StatusAnswer, types: Mapping[str, StatusType]) -> list[Figure]:
     """The headline figures of one report (which exist depends on its statuses)."""
     created = Figure(
         "created", f"New {subject.plural}", lambda a: created_total(a.transitions), True
@@ -103,7 +116,9 @@ def figures(subject: Subject, base: StatusAnswer, types: dict[str, str]) -> list
     return found
 
 
-def directions(subject: Subject, base: StatusAnswer, types: dict[str, str]) -> dict[str, bool]:
+def directions(
+    subject: Subject, base: StatusAnswer, types: Mapping[str, StatusType]
+) -> dict[str, bool]:
     """Status id → whether more entries are better (won, Customer) or worse (lost)."""
     if subject.name == "lead":
         return dict.fromkeys(_labelled(base, "customer"), True)
