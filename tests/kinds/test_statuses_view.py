@@ -324,3 +324,23 @@ def test_a_missing_to_date_answer_is_never_judged_as_zero(leads: dict[str, Any])
     view = view_of(leads)
     assert view.comparison is not None and view.comparison.role == "compared"
     assert not view.comparison.judged and all(m.judgement == "none" for m in view.headline)
+
+
+def test_on_a_period_s_first_day_nothing_is_judged_and_the_page_says_why(
+    leads: dict[str, Any],
+) -> None:
+    # kinds/dated.py on 1 December: no complete day yet, so the base covers the whole month
+    # (Close clips it to now), the compared month is fetched, and nothing is judged.
+    leads["fetched_at"] = "2026-12-01T09:30:05Z"
+    windows = leads["windows"]
+    windows["report"] = windows.pop("period")
+    del windows["compared_to_date"]
+    leads["judged_against"] = None
+    del leads["responses"]["lead_statuses"]["compared_to_date"]
+    view = view_of(leads)
+    assert view.comparison is not None and not view.comparison.judged
+    assert "its first day is not over" in view.comparison.note
+    assert view.progress_text == "month to date, day 1 of 31"
+    assert view.coverage[0].startswith(
+        "Lead status changes this month — Dec 1, 2026 (month to date, day 1 of 31)"
+    )

@@ -10,7 +10,7 @@ from reportrunner.fetch.plan import as_window
 from reportrunner.kinds.periods import compare_words
 from reportrunner.kinds.statuses.compared import period_progress, period_window
 from reportrunner.kinds.statuses.subject import Subject
-from reportrunner.site.compareview import days_text
+from reportrunner.site.compareview import days_text, so_far
 from reportrunner.site.filters import Formatter
 from reportrunner.windows import parse_rfc3339
 
@@ -52,7 +52,7 @@ def coverage(data: dict[str, Any], subject: Subject, fmt: Formatter) -> list[str
         if covered is None or whole is None:
             span = _open_span(report, fmt)
         elif running is not None and covered.end == whole.end:
-            span = f"{days_text(covered, fmt)} so far ({running.words()})"
+            span = so_far(covered, running, fmt)  # "Dec 1, 2026 (month to date, day 1 of 31)"
         elif running is not None:
             complete = running.day - 1
             span = f"{days_text(covered, fmt)} (complete days so far: {complete} of {running.days})"
