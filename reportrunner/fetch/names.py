@@ -54,7 +54,9 @@ class Names:
         pipeline_id = str(request.get("pipeline", ""))
         user_ids: list[str] = []
         group_ids: list[str] = []
-        for entry in request.get("users") or []:
+        # `user_id`: the one-user filter of the GET reports (a `users` list in the POST ones).
+        one = [request["user_id"]] if isinstance(request.get("user_id"), str) else []
+        for entry in [*(request.get("users") or []), *one]:
             target = group_ids if str(entry).startswith("group_") else user_ids
             if entry not in target:
                 target.append(str(entry))
@@ -64,6 +66,10 @@ class Names:
         query = request.get("query")
         search_id = query.get("saved_search_id") if isinstance(query, Mapping) else None
         statuses = self.statuses.get(pipeline_id, {})
+        if not pipeline_id:  # a report over every pipeline (status changes): all their statuses
+            statuses = {
+                key: value for each in self.statuses.values() for key, value in each.items()
+            }
         return {
             "pipeline": {"id": pipeline_id, "name": self.pipelines.get(pipeline_id, pipeline_id)},
             "statuses": {
