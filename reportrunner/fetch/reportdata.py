@@ -125,6 +125,8 @@ def failure_message(spec: Spec, request: PlannedRequest, error: BaseException) -
     what = f"the {request.endpoint} request"
     if request.role == "compared":
         what += " (compared)"
+    elif request.role == "compared_to_date":
+        what += " (compared, to date)"
     if isinstance(error, RequestRejected):
         parts: list[str] = []
         for field, text in error.field_errors.items():

@@ -277,8 +277,11 @@ def _execute(
         for index in range(max(1, settings.jobs))
     ]
 
+    released: list[bool] = []
+
     def release_held() -> list[ReportPlan]:
         """Queue the held requests once the id is known, or fail them with its error."""
+        released.append(True)
         ready: list[ReportPlan] = []
         found = organization[0] if organization else None
         for key in held:
@@ -302,29 +305,36 @@ def _execute(
 
     waiting_for = set(jobs_by_key) | {_NAMES}
     readiness = Readiness(reports)
-    while waiting_for:
-        if stops.stop.is_set():
-            raise Interrupted("interrupted; no pages were written")
-        try:
-            key, error = done.get(timeout=0.2)  # short timeout: Ctrl-C is seen promptly
-        except queue.Empty:
-            continue
-        except KeyboardInterrupt:
-            raise Interrupted("interrupted; no pages were written") from None
-        waiting_for.discard(key)
-        if isinstance(error, (AuthError, ApiUnreachable, Interrupted)):
-            raise error  # the caller's `finally` halts the other workers at once
-        if key == _NAMES and error is not None:
-            raise error  # an unexpected bug in the look-ups: let the CLI report it
-        progress.emit("request")
-        if key == _NAMES:
-            ready = readiness.open()
-            if held:
-                ready += release_held()
-        else:
-            ready = readiness.answered(key)
-        if names_box:
-            _finish(ready, jobs_by_key, names_box[0], progress, outcomes, fetched_at)
+    try:
+        while waiting_for:
+            if stops.stop.is_set():
+                raise Interrupted("interrupted; no pages were written")
+            try:
+                key, error = done.get(timeout=0.2)  # short timeout: Ctrl-C is seen promptly
+            except queue.Empty:
+                continue
+            except KeyboardInterrupt:
+                raise Interrupted("interrupted; no pages were written") from None
+            waiting_for.discard(key)
+            if isinstance(error, (AuthError, ApiUnreachable, Interrupted)):
+                raise error  # the caller's `finally` halts the other workers at once
+            if key == _NAMES and error is not None:
+                raise error  # an unexpected bug in the look-ups: let the CLI report it
+            progress.emit("request")
+            if key == _NAMES:
+                ready = readiness.open()
+                if held:
+                    ready += release_held()
+            else:
+                ready = readiness.answered(key)
+            if names_box:
+                _finish(ready, jobs_by_key, names_box[0], progress, outcomes, fetched_at)
+    finally:
+        if held and not released:
+            # The run stopped before the id was known (a rejected key, Ctrl-C): the workers
+            # still wait for their end markers, which release_held() would have queued.
+            for _ in workers:
+                todo.put(None)
     return names_box[0], jobs_by_key
 
 
@@ -352,7 +362,15 @@ def _outcome(
     for job in jobs:
         stats.add(job.stats)
     seconds = max(job.finished for job in jobs) - min(job.started for job in jobs) if jobs else 0.0
-    failed = next((job for job in jobs if job.error is not None), None)
+    # The failure under this report's own role too (a shared request has the first planner's).
+    failed = next(
+        (
+            (request, job.error)
+            for request, job in zip(report.requests, jobs, strict=True)
+            if job.error is not None
+        ),
+        None,
+    )
     return report_outcome(
         report,
         # Each answer under this report's own role: a request shared with another report
@@ -361,7 +379,7 @@ def _outcome(
             (request.endpoint, request.role): job.answer
             for request, job in zip(report.requests, jobs, strict=True)
         },
-        (failed.request, failed.error) if failed is not None and failed.error else None,
+        failed,
         names,
         fetched_at=fetched_at,
         stats=stats,

@@ -12,9 +12,16 @@ report's own period runs (this week on a Wednesday), a comparison must be like f
 these endpoints count whole days only: a partial today cannot be matched by "the same hours" of
 last Wednesday. So the base request then covers the complete days so far (Monday and Tuesday)
 and role "compared_to_date" the same number of days of the compared period; the page says which
-days. On the period's first day there is no complete day yet: the base request covers today, and
-the compared period is fetched but no change is judged: `extra.judged_against` is None, as
-whenever a change cannot be judged fairly (periods of different lengths).
+days. On the period's first day there is no complete day yet: the base request covers the whole
+period (so far: today), and the compared period is fetched but no change is judged:
+`extra.judged_against` is None, as whenever a change cannot be judged fairly (periods of
+different lengths). The to-date days never run past the compared period (30 complete days of
+December against all 30 of November): periods of about the same length are judged, the shared
+rule of `comparison.same_length`.
+
+Each request carries one X-TZ-Offset, the zone's offset at the window's start: Close takes one
+offset per request, so a window that crosses a DST change has its far end an hour off in that
+zone if Close applies the header (its examples suggest a DST-aware zone of its own instead).
 """
 
 from __future__ import annotations

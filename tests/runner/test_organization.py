@@ -7,6 +7,8 @@ A stand-in kind (registered for the test only) plans the emulator's lead status 
 from __future__ import annotations
 
 import sys
+import threading
+import time
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ import pytest
 from reportrunner import kinds
 from reportrunner.emulator import Emulator, Fault
 from reportrunner.emulator.org import PIPELINES
+from reportrunner.errors import AuthError, Interrupted
 from reportrunner.fetch.plan import ReportPlan
 from reportrunner.fetch.runner import RunSettings, run_reports
 from reportrunner.kinds.dated import plan_dated
@@ -147,3 +150,52 @@ def test_a_request_two_reports_share_in_two_roles_reaches_both(dated_kind: None)
     assert set(mine) == {"base", "compared", "compared_to_date"}
     assert set(theirs) == {"base"}
     assert mine["compared"] == theirs["base"]
+
+
+def _workers_left(before: set[threading.Thread]) -> list[str]:
+    # Hang guard far above normal: a worker ends once it takes its end marker.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        left = [
+            t.name
+            for t in threading.enumerate()
+            if t not in before and t.name.startswith("reportrunner-") and t.is_alive()
+        ]
+        if not left:
+            return []
+        time.sleep(0.05)
+    return left
+
+
+def test_a_rejected_key_at_me_leaves_no_worker_waiting(dated_kind: None) -> None:
+    before = set(threading.enumerate())
+    with Emulator(api_key=KEY, now=NOW) as emu:
+        emu.inject(Fault.status(401), path="/me/")
+        with pytest.raises(AuthError):
+            run(emu, [moves("a"), FUNNEL])
+    assert _workers_left(before) == []
+
+
+def test_an_interrupt_while_me_is_asked_leaves_no_worker_waiting(dated_kind: None) -> None:
+    before = set(threading.enumerate())
+    stop = threading.Event()
+    with Emulator(api_key=KEY, now=NOW) as emu:
+        emu.inject(Fault.delay(2.0), path="/me/")
+        timer = threading.Timer(0.3, stop.set)
+        timer.start()
+        with pytest.raises(Interrupted):
+            settings = RunSettings(specs=[moves("a")], base_url=emu.base_url, api_key=KEY, now=NOW)
+            run_reports(settings, stop=stop)
+        timer.join()
+    assert _workers_left(before) == []
+
+
+def test_a_shared_request_that_fails_is_named_by_each_reports_own_role(dated_kind: None) -> None:
+    # This week plans last week's request first, as its "compared"; for last week it is "base".
+    this_week = Spec(**{**moves("this-week", "this-week").__dict__, "compare": "previous-period"})
+    with Emulator(api_key=KEY, now=NOW) as emu:
+        emu.inject(*[Fault.status(400)] * 3, path="/report/statuses/")
+        outcomes = run(emu, [this_week, moves("last-week", "last-week")])
+    assert outcomes["this-week"].status == outcomes["last-week"].status == "failed"
+    error = outcomes["last-week"].error or ""
+    assert "the lead_statuses request" in error and "(compared" not in error, error
