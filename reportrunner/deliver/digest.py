@@ -31,7 +31,7 @@ class Line:
     label: str
     text: str  # "$12,400"
     change: str  # "up $1,200 (11%), better" or "" without a comparison
-    judgement: str  # better | worse | same | none
+    judgement: str  # better | worse | same | chance | none
 
 
 @dataclass(frozen=True)

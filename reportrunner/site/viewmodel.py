@@ -54,9 +54,12 @@ class MetricView:
 
     @property
     def verdict(self) -> str:
-        """ "better", "worse", "not judged" or "" (no change, or nothing compared)."""
+        """ "better", "worse", "within chance", "not judged" or "" (no change, or nothing
+        compared). "chance": a fair comparison whose change is smaller than chance explains."""
         if self.judgement in ("better", "worse"):
             return self.judgement
+        if self.judgement == "chance":
+            return "within chance"
         return "not judged" if self.delta_text and self.direction in ("up", "down") else ""
 
     @property

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from reportrunner.kinds import kind_named
+from reportrunner.kinds.statuses.compared import beyond_chance
 from reportrunner.kinds.statuses.view import StatusView
 from reportrunner.site.filters import Formatter
 
@@ -160,12 +161,16 @@ def test_a_finished_week_is_judged_like_for_like(opportunities: dict[str, Any]) 
             s["entered"] for s in compared["status_overview"] if types[s["status_id"]] == kind
         )
         assert (cards[key].value, cards[key].compared) == (now, was)
-        if now != was:
-            better = (now > was) == (key == "won")
-            assert cards[key].judgement == ("better" if better else "worse")
+        better = (now > was) == (key == "won")
+        expected = "better" if better else "worse"
+        if now == was:
+            expected = "same"
+        elif not beyond_chance(now, was):
+            expected = "chance"  # e.g. 11 won against 5: within chance, no colour
+        assert cards[key].judgement == expected, (key, now, was)
     assert cards["open_change"].judgement == "none"  # no direction is right for open pipeline
     rows = {row.label: row for row in view.compared}
-    assert rows["Won"].judgement in ("better", "worse", "same")
+    assert rows["Won"].judgement in ("better", "worse", "same", "chance")
     assert rows["Demo"].judgement == "none"  # an active status: sign and words, no colour
 
 
@@ -287,6 +292,15 @@ def test_the_transitions_csv_lists_every_move_then_the_summary(leads: dict[str, 
     assert created[2] == "" and created[4].startswith("stat_")
 
 
+@pytest.mark.parametrize(
+    ("now", "before", "judged"),
+    [(6, 3, False), (11, 5, False), (120, 90, True), (90, 120, True), (0, 9, True), (0, 3, False)],
+)
+def test_only_a_change_larger_than_chance_is_coloured(now: int, before: int, judged: bool) -> None:
+    assert beyond_chance(now, before) is judged
+    assert not beyond_chance(-5, 40)  # a net change is not a count: never coloured
+
+
 def test_a_delivery_digest_reads_the_same_headline(opportunities: dict[str, Any]) -> None:
     from reportrunner.deliver.digest import digest_of
 
@@ -294,7 +308,9 @@ def test_a_delivery_digest_reads_the_same_headline(opportunities: dict[str, Any]
     view = view_of(opportunities)
     assert [line.label for line in digest.lines] == [m.label for m in view.headline[:4]]
     won = digest.lines[0]
-    assert won.text == view.headline[0].text and won.change.endswith(("better", "worse"))
+    assert won.text == view.headline[0].text
+    words = {"better": "better", "worse": "worse", "chance": "within chance"}
+    assert won.change.endswith(words.get(view.headline[0].judgement, "not judged")), won.change
     assert digest.numbers["won"] == view.headline[0].value and not digest.empty
 
 

@@ -6,11 +6,18 @@ into the `ComparisonView` the shared headline partial shows, in the activity pag
 compares each status's entries and net change with the compared span (`versus.role`: the
 whole compared period, or its same span to date while this period runs). A change is coloured
 only when the comparison is judged fair and the status's direction is known (an opportunity
-status of type won or lost); every other change keeps its sign and words, uncoloured.
+status of type won or lost) and the change is larger than chance explains; every other
+change keeps its sign and words, uncoloured.
+
+Chance: entries are counts of events, so two periods' counts are compared as Poisson counts —
+a change is judged only when |now − before| ≥ Z_LIMIT × √(now + before) (a 95 % test of equal
+rates, the normal approximation). 6 new leads against 3 is "up 3", uncoloured; 120 won deals
+against 90 is better, in green. The sent-e-mails pages use the same 95 % level for rates.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -107,13 +114,27 @@ def statuses_comparison(
     return ComparisonView("full-period", False, "compared", f"All of {name}", "", note)
 
 
-def judgement(diff: float, versus: ComparisonView, up_is_better: bool | None) -> str:
-    """better | worse | same, only for a fair comparison of a figure whose direction is known."""
+#: The |z| a change in a count must reach to be coloured (two-sided 95 %).
+Z_LIMIT = 1.96
+
+
+def beyond_chance(now: float, before: float) -> bool:
+    """Whether two counts differ by more than chance explains (see the module's words)."""
+    if now < 0 or before < 0:
+        return False  # not counts of events (a net change): no such test, no colour
+    return abs(now - before) >= Z_LIMIT * math.sqrt(now + before) and now != before
+
+
+def judgement(now: float, before: float, versus: ComparisonView, up_is_better: bool | None) -> str:
+    """better | worse | same | chance | none: colour only for a fair comparison of a figure
+    whose direction is known, and a change larger than chance explains ("chance" otherwise)."""
     if not versus.judged or up_is_better is None:
         return "none"
-    if diff == 0:
+    if now == before:
         return "same"
-    return "better" if (diff > 0) == up_is_better else "worse"
+    if not beyond_chance(now, before):
+        return "chance"
+    return "better" if (now > before) == up_is_better else "worse"
 
 
 def compare_rows(
@@ -132,7 +153,7 @@ def compare_rows(
         card = "" if versus.kind == "different-lengths" else fmt.delta(entered, was, "count")
         verdict = "none"
         if entered is not None and was is not None:
-            verdict = judgement(entered - was, versus, directions.get(row.id))
+            verdict = judgement(entered, was, versus, directions.get(row.id))
         found.append(
             CompareRow(
                 id=row.id,

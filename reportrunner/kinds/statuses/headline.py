@@ -157,7 +157,7 @@ def cards(
         if versus is not None and value is not None and compared is not None:
             diff = value - compared
             direction = "flat" if diff == 0 else ("up" if diff > 0 else "down")
-            verdict = judgement(diff, versus, figure.up_is_better)
+            verdict = judgement(value, compared, versus, figure.up_is_better)
         shown = versus is not None and versus.kind != "different-lengths"
         found.append(
             MetricView(
