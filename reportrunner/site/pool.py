@@ -76,11 +76,14 @@ def build_one(
 ) -> tuple[PublishedReport, IndexEntry, list[str]]:
     """One report's folder and its history file (the same in a worker and in-process), and
     the warnings reading its history gave (`history.Unread` is read here)."""
-    snapshots, warnings = history.resolve(given)
+    snapshots, warnings, verbatim = history.resolve(given)
     report, entry = build_report(writer, renderer, item, snapshots, site)
     if snapshots and not id_problem(item.id):
-        document = history.document(item.id, snapshots)
-        writer.json(("history", f"{item.id}.json"), document, None)
+        where = ("history", f"{item.id}.json")
+        if verbatim is not None:  # the file read, checked in full and unchanged: as it was
+            writer.text(where, verbatim)
+        else:
+            writer.json(where, history.document(item.id, snapshots), None)
     return report, entry, warnings
 
 

@@ -324,12 +324,22 @@ def _all_plain(
 
 def checked(items: Iterable[object], where: str, now: datetime) -> tuple[list[Snapshot], str]:
     """The usable snapshots of `items`, and a warning naming `where` if any were dropped."""
+    good, warning, _ = inspected(items, where, now)
+    return good, warning
+
+
+def inspected(
+    items: Iterable[object], where: str, now: datetime
+) -> tuple[list[Snapshot], str, bool]:
+    """`checked`, and whether every item already was exactly what `clean` builds from it
+    (then the snapshots are equal to `items`, key order included: written back as they are)."""
     items = list(items)
-    quick = _exact(items, now)
-    if quick is None:
-        quick = _quick(items, now)
+    exact = _exact(items, now)
+    if exact is not None:
+        return exact, "", True
+    quick = _quick(items, now)
     if quick is not None:
-        return quick, ""
+        return quick, "", False
     good: list[Snapshot] = []
     dropped = 0
     first = ""
@@ -340,6 +350,7 @@ def checked(items: Iterable[object], where: str, now: datetime) -> tuple[list[Sn
             dropped += 1
             first = first or f"snapshot {index + 1}: {exc}"
     if not dropped:
-        return good, ""
+        return good, "", False
     total = dropped + len(good)
-    return good, f"ignored {dropped} of {total} snapshot(s) in {where} ({first}); kept the rest."
+    warning = f"ignored {dropped} of {total} snapshot(s) in {where} ({first}); kept the rest."
+    return good, warning, False
