@@ -126,20 +126,22 @@ def _parsed(
     where: str,
     warnings: list[str] | None,
     now: datetime | None,
-) -> tuple[list[Snapshot], bool]:
-    """`parse_document`, and whether `document` is exactly what `document()` makes of the
-    snapshots returned (the same keys in the same order at every level, nothing dropped)."""
+) -> tuple[list[Snapshot], tuple[int, int] | None]:
+    """`parse_document`, and when `document` is exactly what `document()` makes of the
+    snapshots returned (the same keys in the same order at every level, nothing dropped),
+    what its snapshots spell (`snapshots.inspected`)."""
     if not isinstance(document, dict) or not isinstance(document.get("snapshots"), list):
         raise ValueError(f"{where}: not a history file (expected an object with 'snapshots')")
     if document.get("id", report_id) != report_id:
         shown = redact(repr(document.get("id")))[:80]
         raise ValueError(f"{where}: holds the history of {shown}, not {report_id!r}")
     moment = now or datetime.now(timezone.utc)
-    good, warning, exact = inspected(document["snapshots"], where, moment)
+    good, warning, spelling = inspected(document["snapshots"], where, moment)
     if warning and warnings is not None:
         warnings.append(f"{warning} Their trend points are lost, the reports are not.")
-    as_written = exact and type(document) is dict and tuple(document) == ("id", "snapshots")
-    return good, as_written
+    if type(document) is not dict or tuple(document) != ("id", "snapshots"):
+        return good, None
+    return good, spelling
 
 
 def document(report_id: str, snapshots: Sequence[Snapshot]) -> dict[str, Any]:
@@ -171,7 +173,7 @@ def _read(site: Path, report_id: str, now: datetime | None, loaded: LoadedHistor
         # ValueError covers bad JSON, bad UTF-8 and integers too long to convert.
         text = raw.decode("utf-8")
         parsed = json.loads(text)
-        good, as_written = _parsed(parsed, report_id, str(path), loaded.warnings, now)
+        good, spelling = _parsed(parsed, report_id, str(path), loaded.warnings, now)
         loaded.snapshots[report_id] = good
     except (OSError, ValueError, RecursionError) as exc:
         reason = "it is nested too deeply" if isinstance(exc, RecursionError) else exc
@@ -179,12 +181,12 @@ def _read(site: Path, report_id: str, now: datetime | None, loaded: LoadedHistor
             f"ignored the history in {path}: {reason}; the trend restarts from this run."
         )
         return None
-    if as_written and "\\" not in text and _keys_once(text, report_id, good):
+    if spelling is not None and "\\" not in text and _keys_once(text, report_id, spelling):
         return text
     return None
 
 
-def _keys_once(text: str, report_id: str, snapshots: Sequence[Snapshot]) -> bool:
+def _keys_once(text: str, report_id: str, spelling: tuple[int, int]) -> bool:
     """Whether `text`, a JSON text without a backslash that parsed into `document(report_id,
     snapshots)`, holds no key twice in one object (JSON readers differ on which one wins: the
     text would then not say to all of them what was checked).
@@ -192,20 +194,10 @@ def _keys_once(text: str, report_id: str, snapshots: Sequence[Snapshot]) -> bool
     Without a backslash every `"` in it bounds a string, so each colon outside the strings
     follows one key. The colons of the text, less those inside the parsed strings (spelt as
     they read), count its keys; a key given twice, with its value, adds at least one.
+    `spelling` is the snapshots' keys and colons inside their strings (`snapshots._exact`).
     """
-    keys = 2  # id, snapshots
-    inner = report_id.count(":")
-    for item in snapshots:
-        windows, stages = item["windows"], item["stages"]
-        keys += 13 + len(windows) + len(stages)  # 5 snapshot keys, 8 headline ones
-        if item["compared_headline"] is not None:
-            keys += 8
-        inner += item["fetched_at"].count(":") + sum(key.count(":") for key in stages)
-        for window in windows.values():
-            if window is not None:
-                keys += 4
-                inner += sum(value.count(":") for value in window.values() if value)
-    return text.count(":") - inner == keys
+    keys, inner = spelling
+    return text.count(":") - inner - report_id.count(":") == keys + 2  # + id, snapshots
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,11 @@ def _snapshot(day: int, now: datetime) -> dict[str, Any]:
     return clean(
         {
             "fetched_at": moment.isoformat(),
-            "windows": {"report": dict(window, end=None), "compared": None},
+            "windows": {
+                "report": dict(window, end=None),
+                "cohort": dict(window, end="2026-12-01T00:00:00Z") if day % 3 else None,
+                "compared": None,
+            },
             "headline": {"count": 40 + day % 7, "value_total_won": 1.5 * day},
             "compared_headline": {"count": 31} if day % 2 else None,
             "stages": {"stat_a": day, "stat:b": None},
