@@ -1,9 +1,10 @@
-"""The body rows of a report page's two big tables (stages, users), made once as HTML.
+"""The body rows of a report page's two big tables (stages, users) and its funnel bars, as HTML.
 
 Each cell of these tables used to be a template expression: a lookup, a comparison and an
 escape per cell, some 40 per user, which made the two tables most of the time spent in the
-HTML template when publishing 1,000 reports. The rows are the same markup the partials
-wrote (partials/funnel.html and users.html still lay out the tables around them), built
+HTML template when publishing 1,000 reports; the funnel charts' bars were most of the rest.
+The rows and bars are the same markup the partials wrote (partials/funnel.html and users.html
+still lay out the tables and charts around them), built
 here with the same escaping (markupsafe's, which autoescape uses) and returned as `Markup`,
 so a template prints them as they are. tests/render/test_table_rows.py holds them to the
 loops they replace.
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
+    from reportrunner.site.charts import FunnelChart
     from reportrunner.site.viewmodel import StageView, UserRow
 
 #: The stage table's cells after the stage's name: (metric key, column label).
@@ -76,3 +78,29 @@ def user_rows(
             f"{''.join(cells)}      </tr>\n"
         )
     return Markup("".join(rows))
+
+
+def funnel_bars(chart: FunnelChart) -> Markup:
+    """The `<g>` of each bar of a funnel chart (its numbers are ours; its texts escaped)."""
+    groups = []
+    for bar in chart.bars:
+        y = bar.y
+        lost = ""
+        if bar.lost_width > 0:
+            lost = (
+                f'<rect class="lost" x="{bar.lost_x}" y="{y + 19}" width="{bar.lost_width}" '
+                'height="16"></rect>'
+            )
+        groups.append(
+            "        <g>\n"
+            f'          <text x="0" y="{y + 13}">{escape(bar.label)}</text>\n'
+            f'          <text x="{chart.width}" y="{y + 13}" text-anchor="end">'
+            f"{escape(bar.value_text)}</text>\n"
+            f'          <rect class="track" x="1" y="{y + 19}" width="{chart.width - 2}" '
+            'height="16" rx="2"></rect>\n'
+            f'          <rect class="bar {escape(bar.kind)}" x="1" y="{y + 19}" '
+            f'width="{bar.width}" height="16" rx="2"></rect>\n'
+            f'{lost}          <text class="small" x="0" y="{y + 49}">{escape(bar.note)}</text>\n'
+            "        </g>\n"
+        )
+    return Markup("".join(groups))

@@ -137,6 +137,11 @@ class ReportView:
         return tablerows.stage_rows(self.stages)
 
     @functools.cached_property
+    def funnel_bars(self) -> list[Markup]:
+        """Each funnel chart's bars as SVG (site/tablerows.py), made when first shown."""
+        return [tablerows.funnel_bars(chart) for chart in self.funnel_charts]
+
+    @functools.cached_property
     def user_rows(self) -> Markup:
         """The user table's body rows as HTML (site/tablerows.py), made when first shown."""
         return tablerows.user_rows(self.users, self.user_columns, self.has_compared)

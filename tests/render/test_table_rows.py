@@ -36,6 +36,20 @@ USER_LOOP = """\
     {% endfor %}
 """  # noqa: E501 - the template line as it was
 
+#: The loop partials/funnel.html had inside each chart's <svg>.
+BAR_LOOP = """\
+        {% for bar in chart.bars %}
+        <g>
+          <text x="0" y="{{ bar.y + 13 }}">{{ bar.label }}</text>
+          <text x="{{ chart.width }}" y="{{ bar.y + 13 }}" text-anchor="end">{{ bar.value_text }}</text>
+          <rect class="track" x="1" y="{{ bar.y + 19 }}" width="{{ chart.width - 2 }}" height="16" rx="2"></rect>
+          <rect class="bar {{ bar.kind }}" x="1" y="{{ bar.y + 19 }}" width="{{ bar.width }}" height="16" rx="2"></rect>
+          {% if bar.lost_width > 0 %}<rect class="lost" x="{{ bar.lost_x }}" y="{{ bar.y + 19 }}" width="{{ bar.lost_width }}" height="16"></rect>{% endif %}
+          <text class="small" x="0" y="{{ bar.y + 49 }}">{{ bar.note }}</text>
+        </g>
+        {% endfor %}
+"""  # noqa: E501 - the template lines as they were
+
 HOSTILE = ["<b>&\"'</b>", "Won", "WON", "wOn", "", "{{ 7*7 }}", "\u202eevil", "a" * 300]
 
 
@@ -71,6 +85,12 @@ def test_rows_are_what_the_loops_wrote(
     stages, users = _loops(renderer, view)
     assert str(view.stage_rows) == stages
     assert str(view.user_rows) == users
+    bars = renderer.env.from_string("{% autoescape true %}\n" + BAR_LOOP + "{% endautoescape %}")
+    assert len(view.funnel_bars) == len(view.funnel_charts) == 2
+    for chart, made in zip(view.funnel_charts, view.funnel_bars, strict=True):
+        assert any(bar.lost_width == 0 for bar in chart.bars)
+        assert any(bar.lost_width > 0 for bar in chart.bars)
+        assert str(made) == bars.render(chart=chart)
     assert view.has_compared is compared
 
 
