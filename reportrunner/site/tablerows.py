@@ -35,10 +35,27 @@ STAGE_CELLS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Escaped texts remembered: the same labels and figures recur in every row and report.
+_ESCAPED: dict[str, str] = {}
+MEMO_SIZE = 100_000
+
+
+def _escape(text: str) -> str:
+    """`markupsafe.escape(text)` as a plain str, each distinct text escaped once."""
+    if type(text) is not str:  # Markup (already safe) equals its text, but is not escaped
+        return str(escape(text))
+    found = _ESCAPED.get(text)
+    if found is None:
+        if len(_ESCAPED) >= MEMO_SIZE:
+            _ESCAPED.clear()  # a bound, not a policy
+        found = _ESCAPED[text] = str(escape(text))
+    return found
+
+
 def _cell(label: str, short: str, text: str) -> str:
     """One figure: compact text in the cell, the exact one in its title when they differ."""
-    title = f' title="{escape(text)}"' if short != text else ""
-    return f'<td data-label="{escape(label)}"{title}>{escape(short)}</td>'
+    title = f' title="{_escape(text)}"' if short != text else ""
+    return f'<td data-label="{_escape(label)}"{title}>{_escape(short)}</td>'
 
 
 def stage_rows(stages: Sequence[StageView]) -> Markup:

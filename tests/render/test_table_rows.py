@@ -102,3 +102,13 @@ def test_no_rows_are_no_text(tmp_path: Path, data: dict[str, Any]) -> None:
     view = report_view(edited, renderer.formatter)
     assert str(view.stage_rows) == "" == str(view.user_rows)
     assert _loops(renderer, view) == ("", "")
+
+
+def test_escaped_texts_are_remembered_only_for_plain_strings() -> None:
+    from markupsafe import Markup
+
+    from reportrunner.site import tablerows
+
+    assert tablerows._escape("<b>") == "&lt;b&gt;" == tablerows._escape("<b>")
+    assert tablerows._escape(Markup("<b>")) == "<b>", "safe markup stays as it is"
+    assert tablerows._escape("<b>") == "&lt;b&gt;"
