@@ -3,8 +3,9 @@
 `Handler.handle_any` reads the request, applies a scripted fault (delay, drop…; the answers that
 misbehave on the wire are written by wire.py), the latency,
 the random 503s of `fail_rate`, the per-key rate limit and HTTP Basic authentication, then
-routes: the report POSTs (funnel, activity) to reports.py, the GETs to routes.py (the activity
-metric catalogue among them). Every reply carries `RateLimit`
+routes: the report POSTs (funnel, activity) to reports.py, the GET reports (status changes,
+sent e-mails; parameters checked by getparams.py) to statuses.py and sentemails.py, the other
+GETs to routes.py (the activity metric catalogue among them). Every reply carries `RateLimit`
 except the fault styles that imitate Close's older or partial forms and the `retry-after`
 limiter's (limiters.py); the key may be any of the organisation's keys.
 """
@@ -28,6 +29,7 @@ from reportrunner.emulator import (
     reports,
     routes,
     scope,
+    sentemails,
     statuses,
     wire,
 )
@@ -241,9 +243,13 @@ def _dispatch(emu: Emulator, request: Incoming) -> tuple[int, str, bytes]:
 
 
 def _status_report(relative: str, emu: Emulator) -> str | None:
-    """ "lead" or "opportunity" for a status-report path of this organisation, else None."""
+    """The getparams endpoint ("lead", "opportunity", "sent_emails") of a GET report path of
+    this organisation, else None (another organisation's id is an unknown path: 404)."""
+    org_id = emu.dataset.organization_id
+    if relative == f"/report/sent_emails/{org_id}/":
+        return "sent_emails"
     for kind in ("lead", "opportunity"):
-        if relative == f"/report/statuses/{kind}/{emu.dataset.organization_id}/":
+        if relative == f"/report/statuses/{kind}/{org_id}/":
             return kind
     return None
 
@@ -257,8 +263,10 @@ def _answer_statuses(emu: Emulator, kind: str, request: Incoming) -> tuple[int, 
         params = getparams.parse(emu.dataset, kind, request.query, zone)
     except scope.RequestInvalid as exc:
         return reports.error_answer(exc.field_errors)
-    now = emu.current_time().timestamp()
-    body = statuses.report(emu.dataset, kind, params, now)
+    if kind == "sent_emails":
+        body = sentemails.report(emu.dataset, params)
+    else:
+        body = statuses.report(emu.dataset, kind, params, emu.current_time().timestamp())
     return 200, reports.JSON_TYPE, reports.dump(body)
 
 

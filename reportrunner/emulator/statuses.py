@@ -81,6 +81,7 @@ def report(dataset: Dataset, kind: str, params: GetParams, now: float) -> dict[s
             if before is not None:
                 left[before] += 1
             moves[(before, record.statuses[i])] += 1
+    days = (params.date_start, params.date_end)
     overview = []
     for index, (ident, label) in enumerate(statuses):
         row: dict[str, Any] = {
@@ -105,6 +106,11 @@ def report(dataset: Dataset, kind: str, params: GetParams, now: float) -> dict[s
         queries = statusqueries.overview_queries(kind, label, bounds[0], bounds[1])
         row["_queries"] = queries
         row["_leads_page_urls"] = {k: statusqueries.page(q) for k, q in queries.items()}
+        if kind == "opportunity":
+            row["_opportunities_page_urls"] = {
+                k: statusqueries.opportunities_page(k, (ident, label), q, days)
+                for k, q in queries.items()
+            }
         overview.append(row)
 
     def transitions(counts: Counter[tuple[int | None, int]]) -> list[dict[str, Any]]:
@@ -117,19 +123,26 @@ def report(dataset: Dataset, kind: str, params: GetParams, now: float) -> dict[s
                 bounds[0],
                 bounds[1],
             )
-            out.append(
-                {
-                    "from_status_id": statuses[source][0] if source is not None else None,
-                    "from_status_label": statuses[source][1] if source is not None else None,
-                    "from_status_is_deleted": False if source is not None else None,
-                    "to_status_id": statuses[target][0],
-                    "to_status_label": statuses[target][1],
-                    "to_status_is_deleted": False,
-                    "count": count,
-                    "_query": query,
-                    "_leads_page_url": statusqueries.page(query),
-                }
-            )
+            row = {
+                "from_status_id": statuses[source][0] if source is not None else None,
+                "from_status_label": statuses[source][1] if source is not None else None,
+                "from_status_is_deleted": False if source is not None else None,
+                "to_status_id": statuses[target][0],
+                "to_status_label": statuses[target][1],
+                "to_status_is_deleted": False,
+                "count": count,
+                "_query": query,
+                "_leads_page_url": statusqueries.page(query),
+            }
+            if kind == "opportunity":
+                row["_opportunities_page_url"] = statusqueries.opportunities_page(
+                    "transition",
+                    statuses[target],
+                    query,
+                    days,
+                    statuses[source] if source is not None else None,
+                )
+            out.append(row)
         return out
 
     return {

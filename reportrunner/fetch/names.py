@@ -10,12 +10,14 @@ reason other than a rejected key is recorded in `problems` rather than failing t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportrunner.errors import ApiError, ApiUnreachable, AuthError
-from reportrunner.fetch.client import CallStats, CloseClient, RequestRejected
+from reportrunner.escaping import one_line
+from reportrunner.fetch.client import CallStats, CloseClient, RequestRejected, safe_url
 
 #: A guard against an API that keeps saying has_more: 1,000 pages is 100,000 users.
 MAX_PAGES = 1000
@@ -52,7 +54,9 @@ class Names:
         pipeline_id = str(request.get("pipeline", ""))
         user_ids: list[str] = []
         group_ids: list[str] = []
-        for entry in request.get("users") or []:
+        # `user_id`: the one-user filter of the GET reports (a `users` list in the POST ones).
+        one = [request["user_id"]] if isinstance(request.get("user_id"), str) else []
+        for entry in [*(request.get("users") or []), *one]:
             target = group_ids if str(entry).startswith("group_") else user_ids
             if entry not in target:
                 target.append(str(entry))
@@ -62,6 +66,10 @@ class Names:
         query = request.get("query")
         search_id = query.get("saved_search_id") if isinstance(query, Mapping) else None
         statuses = self.statuses.get(pipeline_id, {})
+        if not pipeline_id:  # a report over every pipeline (status changes): all their statuses
+            statuses = {
+                key: value for each in self.statuses.values() for key, value in each.items()
+            }
         return {
             "pipeline": {"id": pipeline_id, "name": self.pipelines.get(pipeline_id, pipeline_id)},
             "statuses": {
@@ -242,6 +250,61 @@ def fetch_names(
     for search_id in sorted(set(saved_search_ids)):
         fetcher.saved_search(search_id)
     return names
+
+
+#: A Close organisation id (close-api.md §8): it goes into a URL path, so nothing else may pass.
+_ORGANIZATION_ID = re.compile(r"orga_[A-Za-z0-9]{1,64}")
+
+
+def organization_id(client: CloseClient, stats: CallStats | None = None) -> str:
+    """The key's organisation id, from `GET /me/` (close-reporting-endpoints.md §2.1).
+
+    Close's example has no top-level `organization_id`: the id is read from
+    `organizations[0].id`, then `memberships[0].organization_id`, then a top-level
+    `organization_id`. A key belongs to one organisation; an answer naming several is refused
+    rather than guessed. Raises ApiError (the reports that need it fail, not the run).
+    """
+    url = safe_url(client.base_url + "/me/")
+    try:
+        me = client.get_json("/me/", stats=stats)
+    except (ApiUnreachable, AuthError):
+        raise
+    except ApiError as exc:
+        raise ApiError(
+            f"could not look up the organisation id: {exc}",
+            url=url,
+            status=exc.status,
+            hint="rerun later; if it persists, rerun with --debug and report it",
+        ) from exc
+    found: list[str] = []
+    if isinstance(me, Mapping):
+        for key, field_name in (("organizations", "id"), ("memberships", "organization_id")):
+            entries = me.get(key)
+            for entry in entries if isinstance(entries, list) else []:
+                value = entry.get(field_name) if isinstance(entry, Mapping) else None
+                if isinstance(value, str) and value not in found:
+                    found.append(value)
+            if found:
+                break
+        top = me.get("organization_id")
+        if not found and isinstance(top, str):
+            found.append(top)
+    hint = "check that the key is an API key of one Close organisation; rerun with --debug"
+    if not found:
+        raise ApiError(f"GET {url} names no organisation id", url=url, hint=hint)
+    if len(found) > 1:
+        raise ApiError(
+            f"GET {url} names {len(found)} organisations; a report needs exactly one",
+            url=url,
+            hint=hint,
+        )
+    if not _ORGANIZATION_ID.fullmatch(found[0]):
+        raise ApiError(
+            f"GET {url} gave an organisation id that is not one: {one_line(found[0])[:80]!r}",
+            url=url,
+            hint=hint,
+        )
+    return found[0]
 
 
 def saved_search_ids(requests: Iterable[Mapping[str, Any]]) -> set[str]:

@@ -32,6 +32,10 @@ from reportrunner.windows import (
     zone_offset_hours,
 )
 
+#: In a request's path, the organisation id the runner looks up once per run (`GET /me/`):
+#: the status-change and sent-e-mail reports name the organisation in their path.
+ORGANIZATION = "{organization_id}"
+
 
 @dataclass(frozen=True)
 class PlannedRequest:
@@ -54,6 +58,10 @@ class PlannedRequest:
         if self.query is None:
             return self.path
         return f"{self.path}?{urlencode(self.query)}" if self.query else self.path
+
+    @property
+    def needs_organization(self) -> bool:
+        return ORGANIZATION in self.path
 
     def headers(self) -> dict[str, str]:
         """The headers that matter (no Authorization: the client adds it)."""

@@ -20,8 +20,14 @@ from typing import Any
 
 from reportrunner.errors import ApiError, ApiUnreachable, AuthError, Interrupted, UsageError
 from reportrunner.fetch.client import CallStats, ClientSettings, CloseClient, WaitBudget, safe_url
-from reportrunner.fetch.names import Names, fetch_names, saved_search_ids
-from reportrunner.fetch.plan import PlannedRequest, ReportPlan, RequestPlan, build_plan
+from reportrunner.fetch.names import Names, fetch_names, organization_id, saved_search_ids
+from reportrunner.fetch.plan import (
+    ORGANIZATION,
+    PlannedRequest,
+    ReportPlan,
+    RequestPlan,
+    build_plan,
+)
 from reportrunner.fetch.ratelimit import Pacer
 from reportrunner.fetch.readiness import Readiness
 from reportrunner.fetch.reportdata import report_outcome
@@ -190,16 +196,33 @@ def _execute(
     names_box: list[Names] = []
     searches = saved_search_ids(request.body for request in plan.unique())
 
+    # Reports whose path names the organisation wait for its id: one GET /me/ with the names.
+    held = [key for key, job in jobs_by_key.items() if job.request.needs_organization]
+    holding = set(held)
+    organization: list[str | ApiError] = []
+
     def work(key: str) -> None:
         if key == _NAMES:
-            names_box.append(fetch_names(client, saved_search_ids=searches))
+            names = fetch_names(client, saved_search_ids=searches)
+            if held:
+                try:
+                    organization.append(organization_id(client, names.stats))
+                except (ApiUnreachable, AuthError):
+                    raise
+                except ApiError as exc:
+                    organization.append(exc)
+            names_box.append(names)
             return
         job = jobs_by_key[key]
         job.started = clock()
+        path = job.request.path
+        if job.request.needs_organization:
+            assert organization and isinstance(organization[0], str)
+            path = path.replace(ORGANIZATION, organization[0])
         try:
             if job.request.query is None:
                 job.answer = client.post_json(
-                    job.request.path,
+                    path,
                     job.request.body,
                     headers=job.request.headers(),
                     stats=job.stats,
@@ -207,7 +230,7 @@ def _execute(
                 )
             else:
                 job.answer = client.get_json(
-                    job.request.path,
+                    path,
                     params=dict(job.request.query),
                     headers=job.request.headers(),
                     stats=job.stats,
@@ -217,7 +240,8 @@ def _execute(
             endpoint = job.request.endpoint
             problem = kind_of_endpoint(endpoint).shape_problem(endpoint, job.answer)
             if problem:
-                url = safe_url(client.base_url + job.request.target())
+                target = job.request.target().replace(job.request.path, path, 1)
+                url = safe_url(client.base_url + target)
                 raise ApiError(
                     f"Close's answer to {job.request.method} {url} has an unexpected shape: "
                     f"{problem}",
@@ -246,13 +270,33 @@ def _execute(
         return Names(), jobs_by_key
     todo.put(_NAMES)  # first: names are needed by every report, and fail fast on a bad key
     for key in jobs_by_key:
-        todo.put(key)
+        if key not in holding:
+            todo.put(key)
     workers = [
         threading.Thread(target=worker, name=f"reportrunner-{index}", daemon=True)
         for index in range(max(1, settings.jobs))
     ]
-    for _ in workers:
-        todo.put(None)
+
+    def release_held() -> list[ReportPlan]:
+        """Queue the held requests once the id is known, or fail them with its error."""
+        ready: list[ReportPlan] = []
+        found = organization[0] if organization else None
+        for key in held:
+            if isinstance(found, str):
+                todo.put(key)
+                continue
+            job = jobs_by_key[key]
+            job.started = job.finished = clock()
+            job.error = found or ApiError("the organisation id was not looked up")
+            waiting_for.discard(key)
+            ready += readiness.answered(key)
+        for _ in workers:
+            todo.put(None)
+        return ready
+
+    if not held:
+        for _ in workers:
+            todo.put(None)
     for thread in workers:
         thread.start()
 
@@ -273,7 +317,12 @@ def _execute(
         if key == _NAMES and error is not None:
             raise error  # an unexpected bug in the look-ups: let the CLI report it
         progress.emit("request")
-        ready = readiness.open() if key == _NAMES else readiness.answered(key)
+        if key == _NAMES:
+            ready = readiness.open()
+            if held:
+                ready += release_held()
+        else:
+            ready = readiness.answered(key)
         if names_box:
             _finish(ready, jobs_by_key, names_box[0], progress, outcomes, fetched_at)
     return names_box[0], jobs_by_key
@@ -306,7 +355,12 @@ def _outcome(
     failed = next((job for job in jobs if job.error is not None), None)
     return report_outcome(
         report,
-        {(job.request.endpoint, job.request.role): job.answer for job in jobs},
+        # Each answer under this report's own role: a request shared with another report
+        # (this week's compared period is last week's base) has that report's role in its job.
+        {
+            (request.endpoint, request.role): job.answer
+            for request, job in zip(report.requests, jobs, strict=True)
+        },
         (failed.request, failed.error) if failed is not None and failed.error else None,
         names,
         fetched_at=fetched_at,

@@ -21,6 +21,8 @@ __all__ = ["DEFAULT", "REGISTRY", "Kind", "PageView", "kind_named", "kind_of_dat
 REGISTRY: dict[str, str] = {
     "funnel": "reportrunner.kinds.funnel",
     "activity": "reportrunner.kinds.activity",
+    "lead-statuses": "reportrunner.kinds.statuses.lead",
+    "opportunity-statuses": "reportrunner.kinds.statuses.opportunity",
 }
 #: The kind of a spec without `kind:` and of a data.json written before kinds existed.
 DEFAULT = "funnel"

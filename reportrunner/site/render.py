@@ -41,6 +41,7 @@ FILE_KEYS = {
     "report.md": "md",
     "report.csv": "csv",
     "stages.csv": "stages_csv",
+    "transitions.csv": "transitions_csv",  # status-change reports: every move, one per row
     "data.json": "data",
 }
 CSV_BOM = "\ufeff"  # lets Excel recognise UTF-8; LibreOffice and Python's utf-8-sig skip it

@@ -2,15 +2,17 @@
 
 `schema/*.json` is the single source of the structural rules; this module compiles each schema
 once per process (building a validator walks the whole schema, far too slow to repeat per
-file), with a format checker that really checks `date-time` (jsonschema skips formats unless
-asked). The semantic checks here (start before end, real IANA zones, a cohort range that Close
-ignores) return the same `Problem` objects, so callers never care which kind of rule fired.
+file), with a format checker that really checks `date-time` and `date` (jsonschema skips
+formats unless asked). The semantic checks here (start before end, real IANA zones, a cohort
+range that Close ignores) return the same `Problem` objects, so callers never care which kind
+of rule fired.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,12 +54,36 @@ def is_rfc3339(value: object) -> bool:
     return True
 
 
+@cache
+def _calendar_date() -> re.Pattern[str]:
+    """The shape of a date YYYY-MM-DD: the schema's `definitions/date`."""
+    return re.compile(load_schema(SPEC_SCHEMA)["definitions"]["date"]["pattern"])
+
+
+def is_calendar_date(value: object) -> bool:
+    """A date YYYY-MM-DD that exists (no 31 February): Close's date_start/date_end."""
+    if not isinstance(value, str):
+        return True  # `type` reports non-strings; format only judges strings
+    if not _calendar_date().search(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+#: The formats our schemas use, with the functions that judge them (jsonschema and fastcheck).
+FORMATS: dict[str, Check] = {"date-time": is_rfc3339, "date": is_calendar_date}
+
+
 def _format_checker() -> FormatChecker:
     from jsonschema import FormatChecker
 
-    # Only date-time: the default FormatChecker carries dozens of checkers we never use.
+    # Only ours: the default FormatChecker carries dozens of checkers we never use.
     checker = FormatChecker(formats=())
-    checker.checks("date-time")(is_rfc3339)
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
     return checker
 
 
@@ -78,7 +104,10 @@ def _inline(node: Any, documents: dict[str, dict[str, Any]], current: str) -> An
         name = name or current
         target: Any = documents[name]
         for token in fragment.strip("/").split("/") if fragment.strip("/") else []:
-            target = target[unescape_token(token)]
+            # A JSON pointer's token is a list index inside a list (`allOf/0`).
+            target = (
+                target[int(token)] if isinstance(target, list) else target[unescape_token(token)]
+            )
         return _inline(target, documents, name)
     inlined = {key: _inline(value, documents, current) for key, value in node.items()}
     node.clear()
@@ -142,7 +171,7 @@ def validator(kind: str) -> Draft7Validator:
 @cache
 def fast_check(kind: str) -> Check:
     """The compiled valid/invalid answer for a schema kind (see fastcheck.py)."""
-    return compile_check(_schema_for(kind), {"date-time": is_rfc3339})
+    return compile_check(_schema_for(kind), FORMATS)
 
 
 def schema_problems(kind: str, document: Any, root: str = "the file") -> list[Problem]:

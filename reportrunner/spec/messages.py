@@ -21,6 +21,7 @@ from reportrunner.spec.suggest import did_you_mean as did_you_mean  # re-exporte
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_SPACE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ ]+\d")
+_DATE_AND_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]")
 # `key:value` (no space after the colon) where a mapping was expected.
 _GLUED_KEY = re.compile(r"^([A-Za-z_][\w-]*):(?![\s/])(\S.*)$")
 
@@ -151,6 +152,20 @@ def _date_time_message(label: str, value: Any, shape: str | None) -> str | None:
     return None
 
 
+def _date_message(label: str, value: Any, shape: str | None) -> str | None:
+    """Words for a date (YYYY-MM-DD) that breaks `shape` (the schema's pattern) or its format."""
+    if not isinstance(value, str):
+        return None
+    if shape and re.search(shape, value):  # the shape is right, so the calendar is not
+        return f"{label} ({value}) is not a real date"
+    if _DATE_AND_TIME.match(value):
+        return (
+            f"{label} is a date and time ({value}); these reports take a date only, "
+            f"e.g. {value[:10]}"
+        )
+    return f"{label} must be a date YYYY-MM-DD, such as 2026-01-05 (found {describe(value)})"
+
+
 def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
     """The problems one jsonschema ValidationError stands for (usually one).
 
@@ -194,6 +209,18 @@ def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
         if special:
             return [Problem(pointer, special)]
 
+    if keyword in ("format", "pattern") and schema.get("format") == "date":
+        special = _date_message(label, instance, schema.get("pattern"))
+        if special:
+            return [Problem(pointer, special)]
+
+    if keyword == "anyOf" and schema.get("x-by-type"):
+        # Alternatives told apart by their type (a range name or a {start, end} mapping): the
+        # value's own alternative says precisely what is wrong with it.
+        found = _by_type(error, instance, root)
+        if found:
+            return found
+
     if keyword == "not":
         if not isinstance(instance, dict):
             return []  # `type` already says the value is not a mapping
@@ -236,6 +263,37 @@ def problems_from_error(error: Any, root: str = "the file") -> list[Problem]:
         return [Problem(pointer, message)]
 
     return [Problem(pointer, _with_label(label, custom or _generic(keyword, error, label)))]
+
+
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "object": dict,
+    "array": list,
+    "boolean": bool,
+    "number": (int, float),
+    "integer": int,
+}
+
+
+def _by_type(error: Any, instance: Any, root: str) -> list[Problem]:
+    """The problems of the anyOf alternative whose `type` the value has (none: no such one)."""
+    branches = error.validator_value if isinstance(error.validator_value, list) else []
+    fitting = set()
+    for index, branch in enumerate(branches):
+        name = branch.get("type") if isinstance(branch, dict) else None
+        python = _JSON_TYPES.get(name) if isinstance(name, str) else None
+        # JSON's booleans are not numbers, though Python's bool is an int.
+        if (
+            python
+            and isinstance(instance, python)
+            and (name == "boolean") == (isinstance(instance, bool))
+        ):
+            fitting.add(index)
+    found: list[Problem] = []
+    for sub in error.context or []:
+        if sub.relative_schema_path and sub.relative_schema_path[0] in fitting:
+            found += problems_from_error(sub, root)
+    return found
 
 
 def _generic(keyword: str, error: Any, label: str) -> str:

@@ -49,4 +49,9 @@ def placeholder_problems(request: Any, prefix: str = "/request") -> list[Problem
     query = request.get("query")
     if isinstance(query, dict) and query.get("saved_search_id") == PLACEHOLDERS["saved search"]:
         found.append(_problem(f"{prefix}/query/saved_search_id", "saved search"))
+    # The GET reports' query parameters: one Smart View, one user.
+    if request.get("smart_view_id") == PLACEHOLDERS["saved search"]:
+        found.append(_problem(f"{prefix}/smart_view_id", "saved search"))
+    if request.get("user_id") == PLACEHOLDERS["user"]:
+        found.append(_problem(f"{prefix}/user_id", "user"))
     return found

@@ -169,7 +169,18 @@ def _title(title: Any, values: dict[str, Any]) -> Any:
     return f"{title} — {', '.join(describe_value(v) for v in values.values())}"
 
 
-_MATRIX_DEFINITION = {"funnel": "matrix", "activity": "activityMatrix"}
+#: kind → the schema definition of its matrix (the request fields a matrix may expand).
+_MATRIX_DEFINITION = {
+    "funnel": "matrix",
+    "activity": "activityMatrix",
+    "lead-statuses": "leadStatusesMatrix",
+    "opportunity-statuses": "opportunityStatusesMatrix",
+    "sent-emails": "sentEmailsMatrix",
+}
+
+
+#: The kinds whose spec may leave `request` out (a GET report's parameters are all optional).
+_OPTIONAL_REQUEST = ("lead-statuses", "opportunity-statuses", "sent-emails")
 
 
 def _matrix_fields(kind: str) -> dict[str, Any]:
@@ -197,7 +208,9 @@ def build_drafts(loaded: Loaded, defaults: Loaded | None) -> list[Draft]:
     """
     origins: dict[str, _Origin] = {}
     data = loaded.data
-    kind = "activity" if data.get("kind") == "activity" else "funnel"
+    # An unknown kind is checked as a funnel spec (the schema's own fallback).
+    written = data.get("kind")
+    kind = written if isinstance(written, str) and written in _MATRIX_DEFINITION else "funnel"
     default_data = defaults.data.get("defaults") if defaults else None
     if defaults is not None and isinstance(default_data, dict):
         data = _merge(_defaults_for(kind, default_data), data, "", defaults, origins)
@@ -206,6 +219,8 @@ def build_drafts(loaded: Loaded, defaults: Loaded | None) -> list[Draft]:
     matrix = data.get("matrix")
     combos: list[dict[str, Any]] = [{}]
     request = data.get("request")
+    if kind in _OPTIONAL_REQUEST and request is None and isinstance(matrix, dict):
+        request = {}  # every query parameter is optional: the matrix alone may fill them
     expandable = (
         isinstance(matrix, dict)
         and matrix
@@ -236,7 +251,8 @@ def build_drafts(loaded: Loaded, defaults: Loaded | None) -> list[Draft]:
         doc_origins = dict(origins)
         values = {name: pair[1] for name, pair in combo.items()}
         if expandable:
-            doc["request"] = dict(data["request"]) | copy.deepcopy(values)
+            written = request if isinstance(request, dict) else {}
+            doc["request"] = dict(written) | copy.deepcopy(values)
             for name, (index, _) in combo.items():
                 doc_origins[f"/request/{escape_token(name)}"] = _Origin(
                     loaded, f"/matrix/{escape_token(name)}/{index}"

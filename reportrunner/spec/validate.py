@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,14 @@ from reportrunner.kinds.activity.checks import (
     threshold_problems,
 )
 from reportrunner.model import Diagnostic, Project, ReportKind, Severity, Spec
+from reportrunner.resources import load_schema
 from reportrunner.spec.checks import (
+    SPEC_SCHEMA,
     request_semantic_problems,
     schema_problems,
     timezone_problem,
 )
+from reportrunner.spec.datedchecks import date_order_problems
 from reportrunner.spec.files import Namer, collect_files, name_problem
 from reportrunner.spec.messages import Problem, unescape_token
 from reportrunner.spec.placeholders import placeholder_problems
@@ -43,6 +47,13 @@ from reportrunner.spec.uniqueids import unique_ids
 from reportrunner.spec.yamlload import Loaded, load_file
 
 _DEFAULT_NOTE = " (a default from "
+#: The kinds whose endpoint is a GET taking date_start/date_end → that endpoint's name (the
+#: kind's `endpoints` key, which the plan and data.json use).
+DATED_ENDPOINTS: dict[str, str] = {
+    "lead-statuses": "lead_statuses",
+    "opportunity-statuses": "opportunity_statuses",
+    "sent-emails": "sent_emails",
+}
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,32 @@ class ValidationResult:
         return sum(1 for d in self.diagnostics if d.severity == "warning")
 
 
+@cache
+def _kind_keys() -> frozenset[str]:
+    """The top-level keys some kind's branch of the schema takes."""
+    definitions = load_schema(SPEC_SCHEMA)["definitions"]
+    return frozenset(
+        key
+        for name, definition in definitions.items()
+        if name.endswith("Spec")
+        for key in definition.get("properties", {})
+    )
+
+
+def _kind_noise(problem: Problem) -> bool:
+    """A problem that only the funnel branch, applied to an unknown kind, would report."""
+    if problem.pointer.startswith("/request") or problem.missing == "request":
+        return True
+    top = unescape_token(problem.pointer[1:]) if problem.pointer.count("/") == 1 else None
+    return problem.at_key and top in _kind_keys()
+
+
+def _dated(data: dict[str, Any]) -> bool:
+    """Whether a spec is of a kind whose endpoint takes date_start/date_end."""
+    kind = data.get("kind")
+    return isinstance(kind, str) and kind in DATED_ENDPOINTS
+
+
 def _diagnostic(draft: Draft, problem: Problem, note: str = "") -> Diagnostic:
     where = draft.locate(problem.pointer, problem.at_key)
     message = problem.message + note
@@ -125,8 +162,9 @@ def _spec_problems(draft: Draft) -> list[Problem]:
     data = draft.data
     problems = schema_problems("spec", data)
     if any(p.pointer == "/kind" for p in problems):
-        # An unknown kind: the request was checked as a funnel's, which would only be noise.
-        problems = [p for p in problems if not p.pointer.startswith("/request")]
+        # An unknown kind: the file was checked as a funnel's, which would only be noise
+        # about the request and about the keys some other kind takes (range, compare, …).
+        problems = [p for p in problems if not _kind_noise(p)]
     if "matrix" in data:
         # A malformed matrix was not expanded: request problems would only be noise.
         problems = [p for p in problems if not p.pointer.startswith("/request")]
@@ -138,6 +176,8 @@ def _spec_problems(draft: Draft) -> list[Problem]:
             problems += threshold_problems(data)
     if data.get("kind") == "activity":
         problems += compare_problems(data)
+    if _dated(data):
+        problems += date_order_problems(data)
     problems += delivery_problems(data.get("deliver"), "/deliver", in_spec=True)
     if not any(p.pointer == "/timezone" for p in problems):
         zone = timezone_problem(data.get("timezone"))
@@ -208,12 +248,23 @@ def _to_spec(draft: Draft) -> Spec:
     for name in ("endpoints", "formats", "tags"):
         if name in data:
             optional[name] = tuple(data[name])
+    request: dict[str, Any] = data.get("request") or {}
     if data.get("kind") == "activity":
         optional |= {"kind": "activity", "endpoints": ("activity",)}
+    elif _dated(data):
+        kind = data["kind"]
+        window = data.get("range")
+        optional |= {
+            "kind": kind,
+            "endpoints": (DATED_ENDPOINTS[kind],),
+            # Query-string values: the schema admits only texts here; str() keeps it so.
+            "range": dict(window) if isinstance(window, dict) else window,
+        }
+        request = {name: str(value) for name, value in request.items()}
     return Spec(
         id=data["id"],
         title=data["title"],
-        request=data["request"],
+        request=request,
         source=draft.file,
         matrix_values=draft.matrix_values,
         locations=dict(draft.values),

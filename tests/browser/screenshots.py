@@ -38,6 +38,9 @@ SHOTS: dict[str, tuple[str, int, int, str, int]] = {
     "report-stale-phone.png": ("renewals-stages/index.html", 390, 844, "light", 2),
     "activity-overview.png": ("team-activity/index.html", 1280, 800, "light", 0),
     "activity-leaderboard-phone.png": ("emea-rep-leaderboard/index.html", 390, 844, "light", 3),
+    # Status-change kinds (issue 12, statuses lane): the top of each page.
+    "statuses-opportunities.png": ("pipeline-movement/index.html", 1280, 800, "light", 2),
+    "statuses-leads-phone.png": ("lead-flow/index.html", 390, 844, "light", 3),
 }
 
 

@@ -100,3 +100,19 @@ def test_status_reports_with_the_org_id_from_me(emulator: Emulator, kind: str) -
     assert body["status_overview"] and "status_transitions_summary" in body
     with pytest.raises(ValidationError):
         api.get(f"report/statuses/{kind}/{org_id}", params={"date_start": "01/01/2025"})
+
+
+def test_sent_emails_with_the_org_id_from_me(emulator: Emulator) -> None:
+    """Close's client reads the sent-emails report: All Emails first, then the templates."""
+    api = _api(emulator)
+    me = api.get("me")
+    org_id, user_id = me["organizations"][0]["id"], me["id"]
+    body = api.get(
+        f"report/sent_emails/{org_id}",
+        params={"date_start": "2026-11-01", "date_end": "2026-11-16", "user_id": user_id},
+    )
+    rows = body["sent_email_stats"]
+    assert rows[0]["name"] == "All Emails" and rows[0]["template_id"] is None
+    assert rows[0]["total"] > 0 and all(r["template_id"].startswith("tmpl_") for r in rows[1:])
+    with pytest.raises(ValidationError):
+        api.get(f"report/sent_emails/{org_id}", params={"date_end": "16/11/2026"})

@@ -126,3 +126,56 @@ def test_queries_follow_closes_shape(emu) -> None:
     assert row["_leads_page_urls"]["ended"].startswith("/search/lead_status%28status%3A%22")
     opp = _get(emu, "opportunity", date_start="2026-01-01", date_end="2026-02-01").json()
     assert opp["status_transitions"][0]["_query"].startswith("opportunity(")
+
+
+def test_opportunity_page_urls_keep_closes_odd_form() -> None:
+    """The example's strings (close-reporting-endpoints.md §11.3), rebuilt from its inputs."""
+    from datetime import date
+
+    from reportrunner.emulator.statusqueries import opportunities_page
+
+    active = ("stat_3FD9DnGUCJzccBKTh8LiiKoyVPpMJsOkJdcGoA5AYKH", "Active")
+    lost = ("stat_Rq9QVdie9GhRKuEyYnRXfE6JDs6vhlwqh0GW7owibPD", "Lost")
+    days = (date(2014, 1, 1), date(2014, 6, 1))
+    started = 'opportunity(status(status:"Active" on:"2014-01-01 08:00:00"))'
+    assert opportunities_page("started", active, started, days) == (
+        "/opportunities/custom_filter_start_status_id=stat_3FD9DnGUCJzccBKTh8LiiKoyVPpMJsOkJdcGoA5AYKH"
+        "&custom_filter_start_status_label=Active&custom_filter_date_start=2014-01-01"
+        "&custom_filter_date_end=2014-06-01&query=status%28status%3A%22Active%22+on%3A%222014-01-01"
+        "+08%3A00%3A00%22%29&custom_filter_type=started/"
+    )
+    ended = 'opportunity(status(status:"Active" on:"2014-06-01 06:59:59"))'
+    assert opportunities_page("ended", active, ended, days) == (
+        "/opportunities/custom_filter_end_status_label=Active&custom_filter_date_start=2014-01-01"
+        "&custom_filter_date_end=2014-06-01&query=status%28status%3A%22Active%22+on%3A%222014-06-01"
+        "+06%3A59%3A59%22%29&custom_filter_type=ended"
+        "&custom_filter_end_status_id=stat_3FD9DnGUCJzccBKTh8LiiKoyVPpMJsOkJdcGoA5AYKH/"
+    )
+    move = (
+        'opportunity(status_change(old_status:"Active" new_status:"Lost" and date >= '
+        '"2014-01-01 08:00:00" and date <= "2014-06-01 06:59:59"))'
+    )
+    assert opportunities_page("transition", lost, move, days, active) == (
+        "/opportunities/custom_filter_start_status_id=stat_3FD9DnGUCJzccBKTh8LiiKoyVPpMJsOkJdcGoA5AYKH"
+        "&custom_filter_end_status_label=Lost&custom_filter_start_status_label=Active"
+        "&custom_filter_date_start=2014-01-01&custom_filter_date_end=2014-06-01"
+        "&query=status_change%28old_status%3A%22Active%22+new_status%3A%22Lost%22+and+date+%3E%3D+"
+        "%222014-01-01+08%3A00%3A00%22+and+date+%3C%3D+%222014-06-01+06%3A59%3A59%22%29"
+        "&custom_filter_type=transition"
+        "&custom_filter_end_status_id=stat_Rq9QVdie9GhRKuEyYnRXfE6JDs6vhlwqh0GW7owibPD/"
+    )
+
+
+def test_the_opportunity_report_carries_opportunity_page_urls(emu) -> None:
+    body = _get(emu, "opportunity", date_start="2026-01-01", date_end="2026-02-01").json()
+    for row in body["status_overview"]:
+        urls = row["_opportunities_page_urls"]
+        assert set(urls) == set(row["_queries"])
+        assert all(url.startswith("/opportunities/custom_filter_") for url in urls.values())
+        assert "custom_filter_date_end=2026-02-01" in urls["ended"]
+    moves = body["status_transitions"] + body["status_transitions_summary"]
+    assert moves and all(
+        "custom_filter_type=transition" in m["_opportunities_page_url"] for m in moves
+    )
+    lead = _get(emu, "lead", date_start="2026-01-01", date_end="2026-02-01").json()
+    assert "_opportunities_page_urls" not in lead["status_overview"][0]

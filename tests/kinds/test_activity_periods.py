@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reportrunner.kinds.activity.periods import COMPARE_MODES, compared_window, previous_period
+from reportrunner.kinds.periods import COMPARE_MODES, compared_window, previous_period
 from reportrunner.windows import Window, datetime_window, iso_z
 
 

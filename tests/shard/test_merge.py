@@ -86,9 +86,17 @@ def tree_digest(folder: Path) -> str:
 
 @pytest.mark.parametrize("count", [2, 3])
 def test_merged_shards_publish_the_same_site_as_one_run(project: Path, count: int) -> None:
-    one = cli("run", "--out", "one")
-    assert one.exit_code == 0, explain(one)
-    shards = run_shards(count)
+    # A running period is compared to date in whole minutes of the real clock: runs that
+    # straddle a minute differ in that span, so such an attempt is made again (once suffices).
+    for _attempt in range(2):
+        minute = int(time.time() // 60)
+        for folder in ["one", *[f"shard-{i}" for i in range(1, count + 1)]]:
+            shutil.rmtree(project / folder, ignore_errors=True)
+        one = cli("run", "--out", "one")
+        assert one.exit_code == 0, explain(one)
+        shards = run_shards(count)
+        if int(time.time() // 60) == minute:
+            break
     shares = [set(manifest(project / s)) for s in shards]
     assert all(shares) and sum(map(len, shares)) == len(set().union(*shares))
     before = {s: tree_digest(project / s) for s in shards}

@@ -16,12 +16,12 @@ from typing import Any
 
 from reportrunner.resources import load_schema
 from reportrunner.spec.checks import (
+    FORMATS,
     PROJECT_SCHEMA,
     SCHEMA_KINDS,
     SPEC_SCHEMA,
     _schemas,
     inline_schemas,
-    is_rfc3339,
     kind_schema,
 )
 from reportrunner.spec.fastcheck import Check, compile_check
@@ -98,8 +98,7 @@ def mutated_checks(mutant: Mutant) -> dict[str, Check]:
     else:
         node[mutant.keyword] += _BOUNDS[mutant.keyword]
     schemas = inline_schemas(raw)
-    formats = {"date-time": is_rfc3339}
-    return {kind: compile_check(kind_schema(schemas, kind), formats) for kind in SCHEMA_KINDS}
+    return {kind: compile_check(kind_schema(schemas, kind), FORMATS) for kind in SCHEMA_KINDS}
 
 
 def _reachable(node: Any, target: Any, seen: set[int]) -> bool:

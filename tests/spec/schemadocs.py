@@ -110,6 +110,9 @@ def candidates(place: Place, items: list[Any]) -> list[Any]:
             values += [text + "\n", text[1:], " " + text, text.replace("0", "9")]
         if schema.get("format") == "date-time":
             values += ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z"]
+        if schema.get("format") == "date":
+            values += ["2026-02-30", "2026-04-31", "2026-13-01", "2026-00-10", "2025-02-29"]
+            values += ["2024-02-29", "2026-01-01T00:00:00Z", "2026-1-5", "20260105"]
         for bound in ("minLength", "maxLength"):
             if bound in schema:
                 size = schema[bound]
@@ -215,10 +218,15 @@ def documents(
     yield from (((), base) for base in bases if new(base))
     for place in found:
         examples = _examples(place)[:4] or [{}]
+        # Every example decides where a place fits: with five kinds, the first four examples
+        # of `request` need not include a funnel one.
         fitting = [
             base
             for base in bases
-            if any(is_valid(put(base, place.path, example, by_path)) for example in examples)
+            if any(
+                is_valid(put(base, place.path, example, by_path))
+                for example in _examples(place) or [{}]
+            )
         ]
         values = candidates(place, _item_examples(by_path, place.path))
         closed = any(sub.get("additionalProperties") is False for sub in place.schemas)
@@ -322,6 +330,53 @@ ACTIVITY_MATRIX = {
     "matrix": {"relative_range": ["this-week"], "metrics": [["calls.all.all.count"]]},
     "request": {"type": "overview"},
 }
+# The date-taking kinds (GET reports): a relative range, dates, request dates, a matrix each.
+USER = "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"
+DAYS = {"start": "2026-01-01", "end": "2026-02-01"}
+LEAD = SHARED | {
+    "kind": "lead-statuses",
+    "deliver": DELIVERIES[:1],
+    "range": "last-week",
+    "compare": "previous-period",
+    "request": {"smart_view_id": SAVE},
+}
+LEAD_QUERY = {"kind": "lead-statuses", "title": "T", "range": DAYS, "request": {"query": "q"}}
+OPPORTUNITY = SHARED | {
+    "kind": "opportunity-statuses",
+    "deliver": DELIVERIES[:1],
+    "compare": "same-days-last-month",
+    "request": {
+        "query": "q",
+        "user_id": USER,
+        "date_start": "2026-01-01",
+        "date_end": "2026-02-01",
+    },
+}
+OPPORTUNITY_VIEW = {
+    "kind": "opportunity-statuses",
+    "title": "T",
+    "range": "this-quarter",
+    "request": {"smart_view_id": SAVE},
+}
+SENT = SHARED | {
+    "kind": "sent-emails",
+    "deliver": DELIVERIES[:1],
+    "range": DAYS,
+    "compare": "previous-period",
+    "request": {"user_id": USER},
+}
+SENT_DATES = {
+    "kind": "sent-emails",
+    "title": "T",
+    "compare": "previous-period",
+    "request": {"date_start": "2026-01-01", "date_end": "2026-02-01"},
+}
+DATED_MATRICES = [
+    {"kind": "lead-statuses", "title": "T", "matrix": {"smart_view_id": [SAVE], "query": ["q"]}},
+    {"kind": "opportunity-statuses", "title": "T", "matrix": {"user_id": [USER], "query": ["q"]}},
+    {"kind": "sent-emails", "title": "T", "range": "today", "matrix": {"user_id": [USER]}},
+]
+DATED = [LEAD, LEAD_QUERY, OPPORTUNITY, OPPORTUNITY_VIEW, SENT, SENT_DATES]
 PROJECT = {
     "site": {
         "title": "S",
@@ -353,8 +408,8 @@ PROJECT = {
 
 #: kind → complete valid documents to vary (each kind's schema is walked for the places).
 BASES: dict[str, list[Any]] = {
-    "file": [FUNNEL, ACTIVITY, FUNNEL_MATRIX, ACTIVITY_MATRIX],
-    "spec": [FUNNEL, ACTIVITY, FUNNEL_DATES, ACTIVITY_DATES, ACTIVITY_MATRIX_COMPLETE],
+    "file": [FUNNEL, ACTIVITY, FUNNEL_MATRIX, ACTIVITY_MATRIX, *DATED, *DATED_MATRICES],
+    "spec": [FUNNEL, ACTIVITY, FUNNEL_DATES, ACTIVITY_DATES, ACTIVITY_MATRIX_COMPLETE, *DATED],
     "request": [
         FUNNEL_REQUEST,
         FUNNEL_DATES["request"],

@@ -23,6 +23,7 @@ SPEC = "report-spec.schema.json"
 
 #: Mutants that cannot change any verdict, and why.
 _ENUM = "an enum or const of texts already refuses every non-text"
+_NOT_A_MAP = "a request that is not a mapping is refused by the request's own type"
 EQUIVALENT: dict[str, str] = {
     f"{SPEC}#/properties/kind/type removed": _ENUM,
     f"{SPEC}#/properties/formats/items/type removed": _ENUM,
@@ -44,6 +45,20 @@ EQUIVALENT: dict[str, str] = {
     f"{SPEC}#/definitions/activityRequest/type removed": "its not-both rule refuses non-mappings",
     # The date-time format is checked with this very pattern (checks.is_rfc3339) and a calendar.
     f"{SPEC}#/definitions/dateTime/pattern removed": "format: date-time checks the same pattern",
+    f"{SPEC}#/definitions/date/pattern removed": "format: date checks the same pattern",
+    # The date-taking kinds: their request and matrix are mappings by the top-level rule, and
+    # a request that is not a mapping is refused by its own type; the `type: object` inside
+    # the range rules only keeps their sentence off such a request.
+    f"{SPEC}#/definitions/leadStatusesRequest/type removed": "the top-level request says it",
+    f"{SPEC}#/definitions/opportunityStatusesRequest/type removed": "the top-level request says it",
+    f"{SPEC}#/definitions/sentEmailsRequest/type removed": "the top-level request says it",
+    f"{SPEC}#/definitions/leadStatusesMatrix/type removed": "the top-level matrix says it",
+    f"{SPEC}#/definitions/opportunityStatusesMatrix/type removed": "the top-level matrix says it",
+    f"{SPEC}#/definitions/sentEmailsMatrix/type removed": "the top-level matrix says it",
+    f"{SPEC}#/definitions/datedRules/allOf/0/if/properties/request/type removed": _NOT_A_MAP,
+    f"{SPEC}#/definitions/datedRules/allOf/1/then/anyOf/1/properties/request/type removed": (
+        _NOT_A_MAP
+    ),
     # requestComplete requires type, so "if type is created-cohort" needs no required: [type].
     f"{SPEC}#/definitions/requestComplete/allOf/0/if/required removed": "type is required",
     f"{SPEC}#/definitions/requestComplete/allOf/1/if/required removed": "type is required",

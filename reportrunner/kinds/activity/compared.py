@@ -12,7 +12,7 @@ from typing import Any
 
 from reportrunner.comparison import decide
 from reportrunner.fetch.plan import as_window
-from reportrunner.kinds.activity.periods import compare_words, span_words
+from reportrunner.kinds.periods import compare_words, span_words
 from reportrunner.site.compareview import ComparisonView, days_text
 from reportrunner.site.filters import Formatter
 from reportrunner.windows import parse_rfc3339

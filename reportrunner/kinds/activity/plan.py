@@ -16,7 +16,7 @@ from typing import Any
 
 from reportrunner.comparison import decide
 from reportrunner.fetch.plan import PlannedRequest, ReportPlan, planned_request
-from reportrunner.kinds.activity.periods import compared_window
+from reportrunner.kinds.periods import compared_window
 from reportrunner.model import Spec
 from reportrunner.windows import (
     Window,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportrunner.kinds.activity.periods import compare_words
+from reportrunner.kinds.periods import compare_words
 from reportrunner.site.compareview import so_far
 from reportrunner.site.filters import Formatter
 from reportrunner.windows import datetime_window, parse_rfc3339, progress

@@ -1,7 +1,7 @@
-"""The windows of an activity report: its own period and the period `compare:` names.
+"""The period a spec's `compare:` names, for every kind whose endpoint has no compared field.
 
-Close's activity endpoint has no compared field, so the runner builds the compared request
-itself: the same body with a `datetime_range` for
+The runner builds the compared request itself (the same request for another period); the
+compared period of a report covering a window is
 
 - `previous-period`: the period of equal length that ends where this one starts. A period of
   whole days (both bounds at midnight) is counted in calendar days of the spec's zone, so the

@@ -1,0 +1,69 @@
+"""A status-change report across runs: the snapshot each fetch adds to history, and trends.
+
+A snapshot has the shared fields (fetched_at, windows; snapshots.py checks them) with an empty
+funnel `headline`, and `metrics` by key: the headline figures ("won", "created", …) and, per
+status, `entered:<status id>` and `ended:<status id>` (at most `MAX_STATUSES` statuses, so a
+snapshot stays within what snapshots.py keeps); `compared_metrics` holds the compared period's
+headline figures. Trend charts draw each headline figure over the runs, from zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reportrunner.kinds.statuses.answer import parse_answer
+from reportrunner.kinds.statuses.headline import figures, status_types
+from reportrunner.kinds.statuses.subject import Subject
+from reportrunner.site.charts import TrendChart, trend_chart
+from reportrunner.site.filters import Formatter
+from reportrunner.site.snapshots import Snapshot
+from reportrunner.site.trendview import run_labels
+from reportrunner.site.viewmodel import MetricView
+from reportrunner.windows import parse_rfc3339
+
+#: Statuses whose counts a snapshot keeps (2 numbers each, under snapshots.py's 200 keys).
+MAX_STATUSES = 90
+
+
+def snapshot(data: dict[str, Any], subject: Subject) -> Snapshot:
+    answers = (data.get("responses") or {}).get(subject.endpoint) or {}
+    base = parse_answer(answers.get("base"))
+    chosen = figures(subject, base, status_types(data.get("names"), base))
+    metrics: dict[str, Any] = {figure.key: figure.compute(base) for figure in chosen}
+    for row in base.statuses[:MAX_STATUSES]:
+        for name in ("entered", "ended"):
+            if row.values.get(name) is not None:
+                metrics[f"{name}:{row.status.id}"] = row.values[name]
+    compared = answers.get("compared")
+    against = parse_answer(compared) if isinstance(compared, dict) else None
+    return {
+        "fetched_at": data["fetched_at"],
+        "windows": data.get("windows", {}),
+        "headline": {},
+        "compared_headline": None,
+        "stages": {},
+        "metrics": metrics,
+        "compared_metrics": (
+            {figure.key: figure.compute(against) for figure in chosen} if against else None
+        ),
+    }
+
+
+def figure_trends(
+    headline: Sequence[MetricView], history: Sequence[dict[str, Any]], fmt: Formatter, zone: str
+) -> list[TrendChart]:
+    """One chart per headline figure over the runs (missing from older runs: starts later)."""
+    moments = [parse_rfc3339(item["fetched_at"]) for item in history]
+    texts = [fmt.moment(moment, zone) for moment in moments]
+    when = list(zip(texts, run_labels(moments, texts, fmt, zone), strict=True))
+    charts = []
+    for card in headline:
+        values = [
+            (tooltip, axis, (item.get("metrics") or {}).get(card.key))
+            for (tooltip, axis), item in zip(when, history, strict=True)
+        ]
+        chart = trend_chart("run-" + card.key, card.label, values, fmt.count)
+        if chart is not None:
+            charts.append(chart)
+    return charts
