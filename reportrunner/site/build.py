@@ -79,7 +79,8 @@ def build_site(
     read_warnings: list[str] = []
     built_warnings: list[str] = []
     with (
-        Builder(renderer, len(items)) as builder,  # workers forked before the writer's threads
+        # Workers forked before the writer's threads, with the jobs they build.
+        Builder(renderer, items, histories, out) as builder,
         staged(out, ownership_problem) as staging,
         SiteWriter(staging, secrets) as writer,
     ):
@@ -87,9 +88,7 @@ def build_site(
         # What the deliveries last sent stays with the site until `deliver` updates it.
         delivery_state.carry(carry_from or out, writer)
         # Each report's folder and history file, in worker processes when there are many.
-        for item, (report, entry, read) in zip(
-            items, builder.build(writer, items, histories, out), strict=True
-        ):
+        for item, (report, entry, read) in zip(items, builder.build(writer), strict=True):
             read_warnings.extend(read)
             if report.status != item.status and report.status in ("failed", "stale"):
                 kept = "kept its previous pages" if report.status == "stale" else "not published"

@@ -7,6 +7,7 @@ fixed `viewBox` and scale to their container, which keeps them readable on a 390
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -142,6 +143,65 @@ def downsample(
     return [xy[index] for index in kept_runs([y for _, y in xy], columns)]
 
 
+#: Two runs whose y before rounding differs by more than this are drawn at different heights:
+#: rounding to 0.01 moves each by at most 0.005, and the float error of y is below 1e-12.
+APART = 0.011
+
+
+def kept_values(
+    values: Sequence[float],
+    y_of: Callable[[float], float],
+    per_unit: float,
+    columns: int = LINE_COLUMNS,
+) -> list[int]:
+    """`kept_runs([y_of(value) for value in values], columns)`, with few values drawn.
+
+    `y_of` is a chart's y of a value: it falls by `per_unit` per unit of value, and is then
+    rounded, so a column's highest y is its lowest value's and its lowest y its highest
+    value's. Which run comes first with that y is decided exactly: only runs before the
+    extreme value's first place could share its rounded y; when the nearest of them is
+    `APART` from it none does, and otherwise they are drawn, in order, to find the first.
+    """
+    if len(values) <= 2 * columns:
+        return list(range(len(values)))
+    kept: set[int] = {0, len(values) - 1}
+    size = len(values) / columns
+    for column in range(columns):
+        start, end = round(column * size), round((column + 1) * size)
+        chunk = values[start:end]
+        if chunk:
+            kept.add(start + _first_drawn_as(chunk, min, y_of, per_unit))
+            kept.add(start + _first_drawn_as(chunk, max, y_of, per_unit))
+    return sorted(kept)
+
+
+def _first_drawn_as(
+    chunk: Sequence[float],
+    extreme: Callable[[Sequence[float]], float],
+    y_of: Callable[[float], float],
+    per_unit: float,
+) -> int:
+    """The first index in `chunk` whose y is that of its `extreme` (min or max) value."""
+    value = extreme(chunk)
+    first = chunk.index(value)
+    if first == 0:
+        return 0
+    before = chunk[:first]  # all on one side of `value`: its extreme is the nearest
+    if abs(value - extreme(before)) * per_unit > APART:
+        return first
+    target = y_of(value)
+    return next((index for index, other in enumerate(before) if y_of(other) == target), first)
+
+
+@functools.lru_cache(maxsize=64)
+def _x_texts(runs: int) -> tuple[str, ...]:
+    """The x of each of `runs` equally spaced runs as the polyline spells it, with its comma
+    (every chart of a report, and most reports, have the same number of runs)."""
+    left, right = 8.0, WIDTH - 8.0
+    step = (right - left) / (runs - 1)
+    return tuple(f"{round(left + index * step, 2):g}," for index in range(runs))
+
+
 def trend_chart(
     key: str,
     title: str,
@@ -193,14 +253,14 @@ def run_chart(
     def x_of(index: int) -> float:
         return round(left + index * step, 2)
 
-    # y_of inlined for every run (a long history spends its time here); x only where drawn.
-    if span:
-        ys = [round(bottom - (value - low) / span * height, 2) for value in numbers]
-    else:
-        ys = [y_of(0.0)] * len(runs)
+    # A long history draws few of its runs: only theirs are placed (`kept_values`).
+    drawn = kept_values(numbers, y_of, height / span if span else 0.0)
+    xs = _x_texts(len(runs))
     shown = range(len(runs)) if len(runs) <= MAX_DOTS else (0, len(runs) - 1)
     points = tuple(
-        TrendPoint(x_of(index), ys[index], f"{tooltips[runs[index]]}: {fmt(numbers[index])}")
+        TrendPoint(
+            x_of(index), y_of(numbers[index]), f"{tooltips[runs[index]]}: {fmt(numbers[index])}"
+        )
         for index in shown
     )
     marks = [low, high] if span else [low]
@@ -220,7 +280,7 @@ def run_chart(
         width=WIDTH,
         height=TREND_HEIGHT,
         points=points,
-        polyline=" ".join(f"{x_of(index):g},{ys[index]:g}" for index in kept_runs(ys)),
+        polyline=" ".join([xs[index] + format(y_of(numbers[index]), "g") for index in drawn]),
         axis_y=y_of(0.0) if low <= 0 <= high else bottom,
         ticks=ticks,
         top_text=highest,

@@ -32,11 +32,20 @@ def _friendly(fields: Sequence[tuple[str, str]], currency: str) -> list[tuple[st
     ]
 
 
+#: Whole cents up to this many are exact in `Decimal.scaleb` (far below its 28 digits).
+_EXACT_CENTS = 10**15
+_CENT = Decimal("0.01")
+
+
 def _convert(value: Any, kind: str) -> Any:
+    if kind == "money" and type(value) is int and -_EXACT_CENTS <= value <= _EXACT_CENTS:
+        # Whole cents (the usual case): the same Decimal as dividing by 100 and quantizing,
+        # digits and exponent alike, without the division (tests/render/test_csv.py).
+        return Decimal(value).scaleb(-2)
     if not isinstance(value, int | float) or isinstance(value, bool):
         return value  # None stays an empty cell
     if kind == "money":
-        return (Decimal(str(value)) / 100).quantize(Decimal("0.01"))
+        return (Decimal(str(value)) / 100).quantize(_CENT)
     return round(value / 86400, 2)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reportrunner.redact import redact
-from reportrunner.site.snapshots import HEADLINE_KEYS, Snapshot, checked, fetched_moment
+from reportrunner.site.snapshots import HEADLINE_KEYS, Snapshot, fetched_moment, inspected
 
 __all__ = [
     "HEADLINE_KEYS",
@@ -117,15 +117,31 @@ def parse_document(
 
     Each snapshot is checked (snapshots.py); bad ones are dropped, with one line in `warnings`.
     """
+    return _parsed(document, report_id, where, warnings, now)[0]
+
+
+def _parsed(
+    document: object,
+    report_id: str,
+    where: str,
+    warnings: list[str] | None,
+    now: datetime | None,
+) -> tuple[list[Snapshot], tuple[int, int] | None]:
+    """`parse_document`, and when `document` is exactly what `document()` makes of the
+    snapshots returned (the same keys in the same order at every level, nothing dropped),
+    what its snapshots spell (`snapshots.inspected`)."""
     if not isinstance(document, dict) or not isinstance(document.get("snapshots"), list):
         raise ValueError(f"{where}: not a history file (expected an object with 'snapshots')")
     if document.get("id", report_id) != report_id:
         shown = redact(repr(document.get("id")))[:80]
         raise ValueError(f"{where}: holds the history of {shown}, not {report_id!r}")
-    good, warning = checked(document["snapshots"], where, now or datetime.now(timezone.utc))
+    moment = now or datetime.now(timezone.utc)
+    good, warning, spelling = inspected(document["snapshots"], where, moment)
     if warning and warnings is not None:
         warnings.append(f"{warning} Their trend points are lost, the reports are not.")
-    return good
+    if type(document) is not dict or tuple(document) != ("id", "snapshots"):
+        return good, None
+    return good, spelling
 
 
 def document(report_id: str, snapshots: Sequence[Snapshot]) -> dict[str, Any]:
@@ -137,25 +153,51 @@ def read_folder(site: Path, ids: Iterable[str], now: datetime | None = None) -> 
     """Histories from a site folder's `history/`; missing files are simply empty."""
     loaded = LoadedHistory()
     for report_id in ids:
-        path = site / "history" / f"{report_id}.json"
-        if not path.is_file():
-            continue
-        try:
-            with path.open("rb") as handle:
-                raw = handle.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                raise ValueError(f"it is larger than {MAX_FILE_BYTES} bytes")
-            # ValueError covers bad JSON, bad UTF-8 and integers too long to convert.
-            parsed = json.loads(raw.decode("utf-8"))
-            loaded.snapshots[report_id] = parse_document(
-                parsed, report_id, str(path), warnings=loaded.warnings, now=now
-            )
-        except (OSError, ValueError, RecursionError) as exc:
-            reason = "it is nested too deeply" if isinstance(exc, RecursionError) else exc
-            loaded.warnings.append(
-                f"ignored the history in {path}: {reason}; the trend restarts from this run."
-            )
+        _read(site, report_id, now, loaded)
     return loaded
+
+
+def _read(site: Path, report_id: str, now: datetime | None, loaded: LoadedHistory) -> str | None:
+    """One report's history file into `loaded` (`read_folder`'s work for one id); returns
+    its text when that is exactly a document reportrunner writes of the snapshots read
+    (`_parsed`), with no backslash in it: every string in it is then spelt as it reads, so
+    masking the text masks what encoding the snapshots again would give."""
+    path = site / "history" / f"{report_id}.json"
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ValueError(f"it is larger than {MAX_FILE_BYTES} bytes")
+        # ValueError covers bad JSON, bad UTF-8 and integers too long to convert.
+        text = raw.decode("utf-8")
+        parsed = json.loads(text)
+        good, spelling = _parsed(parsed, report_id, str(path), loaded.warnings, now)
+        loaded.snapshots[report_id] = good
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else exc
+        loaded.warnings.append(
+            f"ignored the history in {path}: {reason}; the trend restarts from this run."
+        )
+        return None
+    if spelling is not None and "\\" not in text and _keys_once(text, report_id, spelling):
+        return text
+    return None
+
+
+def _keys_once(text: str, report_id: str, spelling: tuple[int, int]) -> bool:
+    """Whether `text`, a JSON text without a backslash that parsed into `document(report_id,
+    snapshots)`, holds no key twice in one object (JSON readers differ on which one wins: the
+    text would then not say to all of them what was checked).
+
+    Without a backslash every `"` in it bounds a string, so each colon outside the strings
+    follows one key. The colons of the text, less those inside the parsed strings (spelt as
+    they read), count its keys; a key given twice, with its value, adds at least one.
+    `spelling` is the snapshots' keys and colons inside their strings (`snapshots._exact`).
+    """
+    keys, inner = spelling
+    return text.count(":") - inner - report_id.count(":") == keys + 2  # + id, snapshots
 
 
 @dataclass(frozen=True)
@@ -173,16 +215,27 @@ class Unread:
     now: datetime
 
     def load(self) -> tuple[list[Snapshot], list[str]]:
-        loaded = read_folder(self.site, [self.report_id], self.now)
-        return _merged(loaded.snapshots.get(self.report_id, [])), loaded.warnings
+        snapshots, warnings, _ = self.load_verbatim()
+        return snapshots, warnings
+
+    def load_verbatim(self) -> tuple[list[Snapshot], list[str], str | None]:
+        """`load`, and the file's text when writing it back as it is gives the file that
+        `document(report_id, snapshots)` encodes (a history reportrunner wrote, unchanged:
+        checked in full, but not encoded again); None otherwise."""
+        loaded = LoadedHistory()
+        text = _read(self.site, self.report_id, self.now, loaded)
+        read = loaded.snapshots.get(self.report_id, [])
+        snapshots = _merged(read)
+        return snapshots, loaded.warnings, text if snapshots is read else None
 
 
 def _merged(snapshots: list[Snapshot]) -> list[Snapshot]:
-    """`merge(snapshots)` of checked snapshots: as they are when already in strict time order
-    (as reportrunner writes them), which merging would not change."""
+    """`merge(snapshots)` of checked snapshots: as they are (the same list) when already in
+    strict time order and within the cap (as reportrunner writes them), which merging would
+    not change."""
     moments = [fetched_moment(item["fetched_at"]) for item in snapshots]
     if all(map(operator.lt, moments, moments[1:])):
-        return snapshots[-MAX_SNAPSHOTS:]
+        return snapshots if len(snapshots) <= MAX_SNAPSHOTS else snapshots[-MAX_SNAPSHOTS:]
     return merge(snapshots)
 
 
@@ -190,8 +243,9 @@ def _merged(snapshots: list[Snapshot]) -> list[Snapshot]:
 History = list[Snapshot] | Unread
 
 
-def resolve(given: History | None) -> tuple[list[Snapshot], list[str]]:
-    """The snapshots of `given` and the warnings reading them gave (none when already read)."""
+def resolve(given: History | None) -> tuple[list[Snapshot], list[str], str | None]:
+    """The snapshots of `given`, the warnings reading them gave (none when already read), and
+    the history file's text to write back as it is (`Unread.load_verbatim`), if any."""
     if isinstance(given, Unread):
-        return given.load()
-    return given or [], []
+        return given.load_verbatim()
+    return given or [], [], None

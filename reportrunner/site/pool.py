@@ -76,11 +76,14 @@ def build_one(
 ) -> tuple[PublishedReport, IndexEntry, list[str]]:
     """One report's folder and its history file (the same in a worker and in-process), and
     the warnings reading its history gave (`history.Unread` is read here)."""
-    snapshots, warnings = history.resolve(given)
+    snapshots, warnings, verbatim = history.resolve(given)
     report, entry = build_report(writer, renderer, item, snapshots, site)
     if snapshots and not id_problem(item.id):
-        document = history.document(item.id, snapshots)
-        writer.json(("history", f"{item.id}.json"), document, None)
+        where = ("history", f"{item.id}.json")
+        if verbatim is not None:  # the file read, checked in full and unchanged: as it was
+            writer.text(where, verbatim)
+        else:
+            writer.json(where, history.document(item.id, snapshots), None)
     return report, entry, warnings
 
 
@@ -89,9 +92,12 @@ Built = tuple[PublishedReport, IndexEntry, list[str], Recorder]
 
 
 class _Worker:
-    """What a worker builds with: the parent's renderer, inherited by fork (set before it)."""
+    """What a worker builds with: the parent's renderer and the site's jobs, inherited by fork
+    (set before it). A worker is sent only a job's index: pickling each report's data to the
+    workers cost the main process about as much as building the pages cost a worker."""
 
     renderer: Renderer | None = None
+    jobs: Sequence[Job] = ()
 
 
 #: Signals the main process handles (the CLI stops the run on them); workers leave them to it.
@@ -126,10 +132,10 @@ def _worker_start(parent: int) -> None:
         os._exit(0)
 
 
-def _build(job: Job) -> Built | None:
-    item, given, site = job
-    if _Worker.renderer is None:  # pragma: no cover - set before the fork
+def _build(index: int) -> Built | None:
+    if _Worker.renderer is None or index >= len(_Worker.jobs):  # pragma: no cover - set before
         return None
+    item, given, site = _Worker.jobs[index]
     recorder = Recorder()
     try:
         report, entry, warnings = build_one(recorder, _Worker.renderer, item, given, site)
@@ -189,16 +195,23 @@ class Builder:
     """Builds report folders, in worker processes when `workers` says so (a context manager:
     enter it before anything starts a thread, such as the site writer)."""
 
-    def __init__(self, renderer: Renderer, reports: int) -> None:
+    def __init__(
+        self,
+        renderer: Renderer,
+        items: Sequence[ReportItem],
+        histories: Mapping[str, history.History],
+        site: Path,
+    ) -> None:
         self.renderer = renderer
-        self._count = workers(reports)
+        self._jobs: list[Job] = [(item, histories.get(item.id), site) for item in items]
+        self._count = workers(len(items))
         self._pool: ProcessPoolExecutor | None = None
         self._collections: tuple[tuple[int, int, int], bool] | None = None
 
     def __enter__(self) -> Builder:
         self._collections = _fewer_collections()
         if self._count:
-            _Worker.renderer = self.renderer
+            _Worker.renderer, _Worker.jobs = self.renderer, self._jobs
             # A signal landing during the fork would be swallowed by the at-fork handlers
             # (the run would not stop): held back until the workers exist, then delivered.
             held = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
@@ -224,33 +237,26 @@ class Builder:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        _Worker.renderer = None
+        _Worker.renderer, _Worker.jobs = None, ()
         if self._collections is not None:
             _restore_collections(self._collections)
             self._collections = None
 
-    def build(
-        self,
-        writer: Sink,
-        items: Sequence[ReportItem],
-        histories: Mapping[str, history.History],
-        site: Path,
-    ) -> Iterator[tuple[PublishedReport, IndexEntry, list[str]]]:
-        """Every report's folder and history file, in `items` order, with the warnings of
-        reading its history."""
+    def build(self, writer: Sink) -> Iterator[tuple[PublishedReport, IndexEntry, list[str]]]:
+        """Every report's folder and history file, in the order of the items given, with the
+        warnings of reading its history."""
         done = 0
+        jobs = self._jobs
         if self._pool is not None:
-            jobs = [(item, histories.get(item.id), site) for item in items]
             try:
-                for built in self._pool.map(_build, jobs, chunksize=CHUNK):
+                for built in self._pool.map(_build, range(len(jobs)), chunksize=CHUNK):
                     if built is None:
-                        item = items[done]
-                        yield build_one(writer, self.renderer, item, histories.get(item.id), site)
+                        yield build_one(writer, self.renderer, *jobs[done])
                     else:
                         built[3].replay(writer)
                         yield built[0], built[1], built[2]
                     done += 1
             except (BrokenProcessPool, pickle.PicklingError):
                 pass  # a worker died (killed, out of memory): the rest is built here
-        for item in items[done:]:
-            yield build_one(writer, self.renderer, item, histories.get(item.id), site)
+        for job in jobs[done:]:
+            yield build_one(writer, self.renderer, *job)

@@ -180,7 +180,9 @@ _WINDOW_ORDERS = frozenset(
 )
 
 
-def _exact(items: list[object], now: datetime) -> list[Snapshot] | None:
+def _exact(
+    items: list[object], now: datetime, spelling: list[int] | None = None
+) -> list[Snapshot] | None:
     """Copies of `items` when each already is what `clean` would build from it, else None.
 
     A history reportrunner wrote holds snapshots in `clean`'s own shape: the same keys in
@@ -189,7 +191,11 @@ def _exact(items: list[object], now: datetime) -> list[Snapshot] | None:
     its shape (one tuple comparison per object) and its values (`_all_plain`, C loops) are
     checked, and each object is copied whole (`dict`, in C). Any other shape gives None and
     the caller takes `_quick`, which rebuilds; a bad value gives None as there.
+
+    `spelling`, when given, receives the keys of all the items' objects and the colons inside
+    their strings (what a JSON text of them holds: `history._keys_once`).
     """
+    window_keys = 0
     good: list[Snapshot] = []
     numbers: list[Any] = []
     texts: list[Any] = []
@@ -211,6 +217,7 @@ def _exact(items: list[object], now: datetime) -> list[Snapshot] | None:
         if type(windows) is not dict or tuple(windows) not in _WINDOW_ORDERS:
             return None
         kept: dict[str, Any] = {}
+        window_keys += len(windows)
         for name, window in windows.items():
             if window is not None:
                 if type(window) is not dict or tuple(window) != WINDOW_FIELDS:
@@ -232,7 +239,15 @@ def _exact(items: list[object], now: datetime) -> list[Snapshot] | None:
                 "stages": dict(stages),
             }
         )
-    return good if _all_plain(numbers, texts, stamps, keys, now) else None
+    if not _all_plain(numbers, texts, stamps, keys, now):
+        return None
+    if spelling is not None:
+        # Keys: 5 per snapshot, one per number (headline, compared, stage), per window text
+        # and per window. Strings: the window texts, stage ids and times (the rest are ours).
+        strings = "".join(filter(None, texts)) + "".join(keys) + "".join(stamps)
+        count = len(SNAPSHOT_KEYS) * len(good) + len(numbers) + len(texts) + window_keys
+        spelling[:] = [count, strings.count(":")]
+    return good
 
 
 def _quick(items: list[object], now: datetime) -> list[Snapshot] | None:
@@ -324,12 +339,24 @@ def _all_plain(
 
 def checked(items: Iterable[object], where: str, now: datetime) -> tuple[list[Snapshot], str]:
     """The usable snapshots of `items`, and a warning naming `where` if any were dropped."""
+    good, warning, _ = inspected(items, where, now)
+    return good, warning
+
+
+def inspected(
+    items: Iterable[object], where: str, now: datetime
+) -> tuple[list[Snapshot], str, tuple[int, int] | None]:
+    """`checked`, and when every item already was exactly what `clean` builds from it (the
+    snapshots are then equal to `items`, key order included), what they spell: the number
+    of keys in all their objects and of colons inside their strings (`_exact`)."""
     items = list(items)
-    quick = _exact(items, now)
-    if quick is None:
-        quick = _quick(items, now)
+    spelling: list[int] = []
+    exact = _exact(items, now, spelling)
+    if exact is not None:
+        return exact, "", (spelling[0], spelling[1])
+    quick = _quick(items, now)
     if quick is not None:
-        return quick, ""
+        return quick, "", None
     good: list[Snapshot] = []
     dropped = 0
     first = ""
@@ -340,6 +367,7 @@ def checked(items: Iterable[object], where: str, now: datetime) -> tuple[list[Sn
             dropped += 1
             first = first or f"snapshot {index + 1}: {exc}"
     if not dropped:
-        return good, ""
+        return good, "", None
     total = dropped + len(good)
-    return good, f"ignored {dropped} of {total} snapshot(s) in {where} ({first}); kept the rest."
+    warning = f"ignored {dropped} of {total} snapshot(s) in {where} ({first}); kept the rest."
+    return good, warning, None

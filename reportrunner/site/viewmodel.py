@@ -8,14 +8,18 @@ the raw CSV tables. Templates only loop and print; every number is formatted by 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from reportrunner import __version__
 from reportrunner.escaping import plain_text
 from reportrunner.kinds.funnel.metrics import ADDITIVE, FIELD, STAGE_FIELDS, TOTALS_FIELDS
+from reportrunner.site import tablerows
 from reportrunner.site.charts import FunnelChart, FunnelInput, TrendChart, funnel_chart
 from reportrunner.site.compareview import ComparisonView, base_progress, comparison_view
 from reportrunner.site.csvtables import CsvTable, stage_label, stages_csv, totals_csv
@@ -129,6 +133,21 @@ class ReportView:
     totals_csv: CsvTable | None
     stages_csv: CsvTable | None
     version: str = __version__
+
+    @functools.cached_property
+    def stage_rows(self) -> Markup:
+        """The stage table's body rows as HTML (site/tablerows.py), made when first shown."""
+        return tablerows.stage_rows(self.stages)
+
+    @functools.cached_property
+    def funnel_bars(self) -> list[Markup]:
+        """Each funnel chart's bars as SVG (site/tablerows.py), made when first shown."""
+        return [tablerows.funnel_bars(chart) for chart in self.funnel_charts]
+
+    @functools.cached_property
+    def user_rows(self) -> Markup:
+        """The user table's body rows as HTML (site/tablerows.py), made when first shown."""
+        return tablerows.user_rows(self.users, self.user_columns, self.has_compared)
 
 
 def _metric(

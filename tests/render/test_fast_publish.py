@@ -25,6 +25,7 @@ from reportrunner.redact import MASK
 from reportrunner.site import pool as sitepool
 from reportrunner.site.build import publish, rerender
 from reportrunner.site.render import Renderer
+from reportrunner.site.report import ReportItem
 from reportrunner.site.snapshots import BadSnapshot, checked, clean
 from reportrunner.site.writer import SiteWriter
 
@@ -95,7 +96,8 @@ def test_workers_build_the_very_same_site(
     in_process: Callable[[], None],
 ) -> None:
     outcomes = _outcomes(data, make_outcome, sitepool.MIN_REPORTS + 2)
-    with sitepool.Builder(Renderer(project), len(outcomes)) as builder:
+    items = [ReportItem(o.id, o.title, o.source, "ok", None, o.data) for o in outcomes]
+    with sitepool.Builder(Renderer(project), items, {}, tmp_path) as builder:
         assert builder._pool is not None, "a site this large is built by workers"
     parallel = publish(tmp_path / "parallel", project, outcomes, now=now)
     _with_history(tmp_path / "parallel", 120, now)
