@@ -62,9 +62,9 @@ class MetricView:
         compared). "chance": a fair comparison whose change is smaller than chance explains."""
         if self.judgement in ("better", "worse"):
             return self.judgement
-        if self.judgement == "chance":
-            return "within chance"
-        return "not judged" if self.delta_text and self.direction in ("up", "down") else ""
+        if not (self.delta_text and self.direction in ("up", "down")):
+            return ""
+        return "within chance" if self.judgement == "chance" else "not judged"
 
     @property
     def change_text(self) -> str:

@@ -97,9 +97,9 @@ def test_the_headline_judges_like_for_like_periods_with_the_noise_guard() -> Non
     assert page.comparison is not None and page.comparison.kind == "like-for-like"
     sent, opened, replied = page.headline
     assert (sent.text, sent.compared_text) == ("1,840", "1,900")
-    assert sent.delta_text == "▼ down 60 (3%)" and sent.judgement == "same"  # under 10 %
+    assert sent.delta_text == "▼ down 60 (3%)" and sent.judgement == "chance"  # under 10 %
     assert opened.text == "40.0%" and opened.delta_text == "= no change"
-    assert replied.delta_text == "▼ down 1 pts" and replied.judgement == "same"
+    assert replied.delta_text == "▼ down 1 pts" and replied.judgement == "chance"
     assert page.against_words == "the previous period"
     assert page.filters == [("Sent by", "Ava Thompson")]
     assert page.coverage[0] == "Sent e-mails last week — Nov 23 – 29, 2026, Europe/Berlin".replace(
@@ -269,7 +269,7 @@ def test_deliveries_digest_the_three_headline_figures() -> None:
         ("Open rate", "40.0%"),
         ("Reply rate", "9.0%"),
     ]
-    assert digest.lines[0].change == "down 60 (3%), not judged"
+    assert digest.lines[0].change == "down 60 (3%), within chance"
     assert digest.url == "https://reports.example/templates-last-week/"
     assert digest.numbers["sent"] == 1840 and not digest.empty
 

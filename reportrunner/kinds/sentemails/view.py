@@ -96,7 +96,10 @@ class SentEmailsView:
         return [row for row in self.templates if row.flags]
 
 
-_VERDICT_JUDGEMENT = {"fell": "worse", "rose": "better", "steady": "same"}
+#: A fair comparison whose change is within noise (or on too few sends) is "chance": the
+#: card says "within chance", uncoloured, as the status pages do; "not judged" stays for
+#: comparisons that are not fair.
+_VERDICT_JUDGEMENT = {"fell": "worse", "rose": "better", "steady": "chance", "few-sends": "chance"}
 _CARDS = (("sent", "E-mails sent"), ("open_rate", "Open rate"), ("reply_rate", "Reply rate"))
 
 
@@ -109,7 +112,7 @@ def _value(row: Stats | None, key: str) -> float | None:
 
 
 def _judgement(key: str, now: Stats | None, before: Stats | None, fair: bool) -> str:
-    """better | worse | same | none for one card, by the rules of stats.py."""
+    """better | worse | chance | none for one card, by the rules of stats.py."""
     if now is None or before is None:
         return "none"
     if key == "sent":
