@@ -99,6 +99,8 @@ def _plan_text(plan: RequestPlan, base_url: str, now: datetime) -> str:
         f"{len(plan.reports)} report(s), {total} request(s), {len(plan.unique())} unique "
         "(identical requests are fetched once)"
     )
+    if any(request.needs_organization for request in plan.unique()):
+        lines.append("{organization_id}: your organisation's id, read from GET /me/ when run")
     return "\n".join(lines) + "\n"
 
 

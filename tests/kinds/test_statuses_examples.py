@@ -76,3 +76,13 @@ def test_run_emulator_publishes_both_examples(tmp_path: Path) -> None:
     page = (out / "pipeline-movement" / "index.html").read_text(encoding="utf-8")
     assert "Top transitions" in page and "By status" in page
     assert "New leads" in (out / "lead-flow" / "index.html").read_text(encoding="utf-8")
+
+
+def test_plan_says_where_the_organisation_id_comes_from() -> None:
+    at = ["--at", "2026-12-03T09:30:00Z"]
+    dated = CliRunner().invoke(main, ["plan", *EXAMPLES, *at], catch_exceptions=False)
+    assert dated.exit_code == 0, dated.output
+    assert "{organization_id}: your organisation's id, read from GET /me/" in dated.output
+    funnel = CliRunner().invoke(main, ["plan", "specs/new-business.yaml", *at])
+    assert funnel.exit_code == 0, funnel.output
+    assert "{organization_id}" not in funnel.output
