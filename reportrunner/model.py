@@ -116,6 +116,8 @@ class Project:
     site_base_url: str | None = None
     defaults: dict[str, Any] = field(default_factory=dict)
     api_base_url: str = "https://api.close.com/api/v1"
+    #: `api.organization_id`: the organisation the dated reports' paths name (None: GET /me/).
+    organization_id: str | None = None
     jobs: int = 4
     templates: Path | None = None
     locale: str = "en_US"

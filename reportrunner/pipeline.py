@@ -212,6 +212,7 @@ def _fetch(
         only=settings.only,
         now=now,
         rejected=[rejected_outcome(rejected) for rejected in validation.rejected],
+        organization_id=validation.project.organization_id,
     )
     return run_reports(run, on_event=hooks.on_event)
 

@@ -294,9 +294,10 @@ def organization_id(client: CloseClient, stats: CallStats | None = None) -> str:
         raise ApiError(f"GET {url} names no organisation id", url=url, hint=hint)
     if len(found) > 1:
         raise ApiError(
-            f"GET {url} names {len(found)} organisations; a report needs exactly one",
+            f"GET {url} names {len(found)} organisations ({', '.join(found[:5])}); "
+            "a report needs exactly one",
             url=url,
-            hint=hint,
+            hint="set api.organization_id in reportrunner.yaml to the one these reports are for",
         )
     if not _ORGANIZATION_ID.fullmatch(found[0]):
         raise ApiError(

@@ -197,9 +197,15 @@ def _execute(
     searches = saved_search_ids(request.body for request in plan.unique())
 
     # Reports whose path names the organisation wait for its id: one GET /me/ with the names.
-    held = [key for key, job in jobs_by_key.items() if job.request.needs_organization]
-    holding = set(held)
     organization: list[str | ApiError] = []
+    if settings.organization_id:  # api.organization_id: no look-up, nothing held back
+        organization.append(settings.organization_id)
+    held = [
+        key
+        for key, job in jobs_by_key.items()
+        if job.request.needs_organization and not organization
+    ]
+    holding = set(held)
 
     def work(key: str) -> None:
         if key == _NAMES:

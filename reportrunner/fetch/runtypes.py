@@ -32,6 +32,9 @@ class RunSettings:
     now: datetime | None = None  # resolves relative windows and offsets; default: real now
     #: Reports that failed before fetching (invalid specs); passed through into the result.
     rejected: Sequence[ReportOutcome] = ()
+    #: The organisation a path's `{organization_id}` names (`api.organization_id`); None:
+    #: looked up with GET /me/ when a report needs it.
+    organization_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -297,6 +297,7 @@ def project_from(root: Path, loaded: Loaded | None) -> Project:
         "locale": ("site", "locale"),
         "site_timezone": ("site", "timezone"),
         "api_base_url": ("api", "base_url"),
+        "organization_id": ("api", "organization_id"),
     }
     for name, path in text_fields.items():
         value = _get(data, *path)

@@ -199,3 +199,34 @@ def test_a_shared_request_that_fails_is_named_by_each_reports_own_role(dated_kin
     assert outcomes["this-week"].status == outcomes["last-week"].status == "failed"
     error = outcomes["last-week"].error or ""
     assert "the lead_statuses request" in error and "(compared" not in error, error
+
+
+def test_a_set_organisation_id_is_used_without_asking(dated_kind: None) -> None:
+    with Emulator(api_key=KEY, now=NOW) as emu:
+        organization = emu.dataset.organization_id
+        # /me/ would name two organisations: api.organization_id says which one.
+        emu.inject(
+            Fault.status(200, {"organizations": [{"id": organization}, {"id": "orga_other"}]}),
+            path="/me/",
+        )
+        settings = RunSettings(
+            specs=[moves("a")],
+            base_url=emu.base_url,
+            api_key=KEY,
+            now=NOW,
+            organization_id=organization,
+        )
+        outcomes = {o.id: o for o in run_reports(settings).outcomes}
+        paths = [request.path for request in emu.requests]
+    assert outcomes["a"].status == "ok", outcomes["a"].error
+    assert "/me/" not in paths
+    assert f"/report/statuses/lead/{organization}/" in paths
+
+
+def test_several_organisations_say_how_to_choose(dated_kind: None) -> None:
+    with Emulator(api_key=KEY, now=NOW) as emu:
+        answer = {"organizations": [{"id": "orga_one"}, {"id": "orga_two"}]}
+        emu.inject(Fault.status(200, answer), path="/me/")
+        outcomes = run(emu, [moves("a")])
+    error = outcomes["a"].error or ""
+    assert "orga_one, orga_two" in error and "api.organization_id" in error, error

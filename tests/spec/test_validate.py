@@ -237,6 +237,18 @@ def test_an_invalid_project_file_is_reported_once(project: Project) -> None:
     assert len(result.rejected) == 2  # the broken default time zone reaches both specs
 
 
+def test_the_organisation_id_of_the_project_file(project: Project) -> None:
+    good = "api:\n  organization_id: orga_RbREgmiiwcr1w2b4cOnC\n"
+    result = project({"reportrunner.yaml": good, "specs/a.yaml": GOOD})
+    assert result.project_ok and result.project.organization_id == "orga_RbREgmiiwcr1w2b4cOnC"
+    bad = "api:\n  organization_id: ../user/x\n"
+    result = project({"reportrunner.yaml": bad, "specs/a.yaml": GOOD})
+    assert not result.project_ok
+    (problem,) = result.diagnostics
+    assert (problem.file, problem.line, problem.column) == ("reportrunner.yaml", 2, 20)
+    assert "must be a Close organisation id such as orga_" in problem.message
+
+
 def test_matrix_expands_with_ids_titles_and_matrix_line_locations(project: Project) -> None:
     result = project(
         {
