@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportrunner import __version__
-from reportrunner.escaping import plain_text
 from reportrunner.kinds.activity.compared import activity_comparison
 from reportrunner.kinds.activity.metricinfo import MetricInfo, metric_info
 from reportrunner.kinds.activity.runs import metric_trends
@@ -29,12 +28,12 @@ from reportrunner.kinds.activity.tables import (
     users_csv,
 )
 from reportrunner.kinds.activity.words import coverage
+from reportrunner.kinds.pagehead import page_head
 from reportrunner.site.charts import TrendChart, trend_chart
 from reportrunner.site.compareview import ComparisonView, base_progress
 from reportrunner.site.csvtables import CsvTable
 from reportrunner.site.describe import filters_in_words
 from reportrunner.site.filters import Formatter, zone_info
-from reportrunner.site.statuswords import stale_words
 from reportrunner.site.viewmodel import MetricView, StageView
 from reportrunner.windows import offset_zone, parse_rfc3339
 
@@ -205,18 +204,7 @@ def activity_view(
             leaders = _with_changes(leaders, answers.get(versus.role), metrics[0], versus, fmt, cur)
     running = base_progress(data)
     return ActivityView(
-        id=str(data["id"]),
-        title=plain_text(data.get("title") or data["id"]),
-        description=plain_text(data.get("description") or ""),
-        tags=[plain_text(tag) for tag in data.get("tags") or []],
-        spec_file=plain_text(data.get("spec_file") or ""),
-        currency=cur,
-        timezone=zone,
-        status=status,
-        error=plain_text(error) if error else None,
-        status_words=stale_words(fmt.day(fetched, zone), error) if status == "stale" else "",
-        fetched_at=str(data["fetched_at"]),
-        fetched_text=fmt.moment(fetched, zone),
+        **page_head(data, fmt, zone, status=status, error=error, currency=cur),
         report_type=kind,
         coverage=coverage(data, fmt),
         filters=filters_in_words(data),

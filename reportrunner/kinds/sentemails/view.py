@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportrunner import __version__
-from reportrunner.escaping import plain_text
+from reportrunner.kinds.pagehead import page_head
 from reportrunner.kinds.sentemails.compared import answers, period_progress, sent_comparison
 from reportrunner.kinds.sentemails.rows import (
     NOT_COMPARED,
@@ -39,9 +39,7 @@ from reportrunner.site.charts import TrendChart
 from reportrunner.site.compareview import ComparisonView
 from reportrunner.site.csvtables import CsvTable
 from reportrunner.site.filters import Formatter
-from reportrunner.site.statuswords import stale_words
 from reportrunner.site.viewmodel import MetricView, StageView
-from reportrunner.windows import parse_rfc3339
 
 
 @dataclass
@@ -210,21 +208,9 @@ def sent_emails_view(
     against = read_answer(found[versus.role]) if versus and versus.role in found else None
     table = template_table(base, against, fmt, how)
     total = template_row(now, before, fmt, how) if now is not None else None
-    fetched = parse_rfc3339(str(data["fetched_at"]))
     running = period_progress(data)
     return SentEmailsView(
-        id=str(data["id"]),
-        title=plain_text(data.get("title") or data["id"]),
-        description=plain_text(data.get("description") or ""),
-        tags=[plain_text(tag) for tag in data.get("tags") or []],
-        spec_file=plain_text(data.get("spec_file") or ""),
-        currency=str(data.get("currency") or "USD"),
-        timezone=zone,
-        status=status,
-        error=plain_text(error) if error else None,
-        status_words=stale_words(fmt.day(fetched, zone), error) if status == "stale" else "",
-        fetched_at=str(data["fetched_at"]),
-        fetched_text=fmt.moment(fetched, zone),
+        **page_head(data, fmt, zone, status=status, error=error),
         coverage=coverage(data, fmt),
         filters=filters(data),
         comparison=versus,

@@ -16,6 +16,7 @@ from typing import Any
 
 from reportrunner import __version__
 from reportrunner.escaping import plain_text
+from reportrunner.kinds.pagehead import page_head
 from reportrunner.kinds.statuses.answer import parse_answer
 from reportrunner.kinds.statuses.compared import (
     CompareRow,
@@ -40,9 +41,7 @@ from reportrunner.site.charts import TrendChart
 from reportrunner.site.compareview import ComparisonView
 from reportrunner.site.csvtables import CsvTable
 from reportrunner.site.filters import Formatter
-from reportrunner.site.statuswords import stale_words
 from reportrunner.site.viewmodel import MetricView, StageView
-from reportrunner.windows import parse_rfc3339
 
 
 @dataclass
@@ -143,21 +142,9 @@ def status_view(
     if versus is not None and against is not None:
         compared = compare_rows(rows, against, versus, directions(subject, base, types), fmt)
     moves, summary = flow_rows(base.transitions, fmt), flow_rows(base.summary, fmt)
-    fetched = parse_rfc3339(str(data["fetched_at"]))
     running = period_progress(data)
     return StatusView(
-        id=str(data["id"]),
-        title=plain_text(data.get("title") or data["id"]),
-        description=plain_text(data.get("description") or ""),
-        tags=[plain_text(tag) for tag in data.get("tags") or []],
-        spec_file=plain_text(data.get("spec_file") or ""),
-        currency=str(data.get("currency") or "USD"),
-        timezone=zone,
-        status=status,
-        error=plain_text(error) if error else None,
-        status_words=stale_words(fmt.day(fetched, zone), error) if status == "stale" else "",
-        fetched_at=str(data["fetched_at"]),
-        fetched_text=fmt.moment(fetched, zone),
+        **page_head(data, fmt, zone, status=status, error=error),
         subject=subject,
         overall=is_overall(data),
         coverage=coverage(data, subject, fmt),
