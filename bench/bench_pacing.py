@@ -16,6 +16,7 @@ where a pacer's mistakes (waiting too little, or too long) show.
 
     python bench/bench_pacing.py                       # the whole matrix
     python bench/bench_pacing.py --models token-bucket --jobs 4 --settings fast
+    python bench/bench_pacing.py --models retry-after --jobs 4 --settings slow --specs 200
 """
 
 from __future__ import annotations
@@ -80,7 +81,13 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=list(LIMITERS), choices=LIMITERS)
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 4, 32])
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=SETTINGS)
+    parser.add_argument(
+        "--specs", type=int, help="specs per cell instead of the setting's (200 is the issue's)"
+    )
     args = parser.parse_args()
+    if args.specs:
+        for name, value in SETTINGS.items():
+            SETTINGS[name] = Setting(value.name, value.rate, value.burst, args.specs)
     print(f"latency {LATENCY} s; " + "; ".join(
         f"{s.name}: {s.rate:g} req/s, burst {s.burst}, {s.specs} specs" for s in SETTINGS.values()
     ))  # fmt: skip

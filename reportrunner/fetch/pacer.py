@@ -87,6 +87,10 @@ class _Scope:
 
     limit: int | None = None
     rate: float | None = None  # measured refill, requests a second
+    #: False while `rate` is only the guess from a `reset` (an upper bound for a bucket): the
+    #: first measurement replaces it instead of being averaged with it.
+    measured: bool = False
+    longest_reset: float = 0.0  # the longest `reset` seen while the rate was only guessed
     stepped: bool = False  # a fixed window: nothing refills until its end
     #: A sliding window (a reset of 0 while requests are left): each request sent comes
     #: back `window` seconds later, so at most `limit` go in any `window` seconds.
@@ -100,6 +104,8 @@ class _Scope:
     anchor_end: float | None = None  # send time + reset of the anchor
     anchor_answer: int | None = None  # the `remaining` the anchor's answer said
     anchor_rtt: float | None = None  # the anchor's round trip
+    #: The anchor is an answer's count, not a 429 (whose end is the client's own wait).
+    anchor_counted: bool = False
     not_before: float = 0.0  # a 429 asked everyone to wait until then
     in_flight: dict[int, float] = field(default_factory=dict)
     #: Sent before the anchor and unanswered when it was set: the server may count them after.
@@ -154,7 +160,7 @@ class _Scope:
         spent = self.granted_after(self.anchor_seq) + len(self.older_in_flight)
         credit = self.anchor_remaining - spent
         if self.rate is not None and not self.stepped:
-            credit += self.rate * SAFETY * max(0.0, now - self.anchor_sent - MARGIN)
+            credit += self.rate * SAFETY * max(0.0, now - self.anchor_sent - self.end_margin())
         if end is not None and now >= end:
             credit = max(credit, self.anchor_remaining + 1.0 - spent)  # `reset` promised one
         if self.limit is not None:
@@ -256,7 +262,16 @@ class Pacer:
     def _wait(self, key: str, now: float) -> float:
         """Seconds before a request of `key` may go: its own limit and, once an answer has
         shown it, the limit every key shares."""
-        wait = self._scope(key).wait(now)
+        own = self._scope(key)
+        wait = own.wait(now)
+        if own.limit is not None and own.in_flight and wait < ANSWER_POLL:
+            # Until a second key has shown its limit, the one this key saw may be the
+            # organisation's (the header shows the limit closer to being hit, and several
+            # keys' first requests drain the shared reserve): one request at a time until
+            # then, for the round trip it takes (a key once sent four past its own limit so).
+            keys = [s for n, s in self._scopes.items() if n != SHARED]
+            if len(keys) > 1 and sum(1 for s in keys if s.limit is not None) < 2:
+                wait = ANSWER_POLL
         shared = self._scopes.get(SHARED)
         if shared is None:
             return wait
@@ -372,6 +387,9 @@ class Pacer:
                     self._on_other_group(state, seq, sent, info, now)
             elif info is not None or not state.announced:
                 self._on_silent_success(state, sent, now, answered=info is not None)
+            if refused and info is not None and group == PRIMARY_GROUP:
+                self._learn_from_refusal(state, info)
+            self._unlearn_shared_limits()
             self._forget(own)
             self._forget(shared)
 
@@ -388,6 +406,39 @@ class Pacer:
                 state.anchor_end = state.anchor_sent + seconds
 
     # -- learning -------------------------------------------------------------------------
+    def _unlearn_shared_limits(self) -> None:
+        """A key whose first answers came from the organisation's limit (before any key had
+        shown a smaller one) took that limit and its rate for its own, and sent as if it had
+        the organisation's reserve to itself (one key drew five 429s in a row so at the
+        start). Once a smaller key limit is known, such a key starts again from a probe."""
+        keys = [(n, s) for n, s in self._scopes.items() if n != SHARED]
+        key_limit = min((s.limit for _, s in keys if s.limit), default=None)
+        if key_limit is None or len(keys) < 2:
+            return
+        for name, old in keys:
+            if old.limit is not None and old.limit > key_limit:
+                fresh = self._scopes[name] = _Scope(limit=key_limit, announced=True)
+                fresh.in_flight, fresh.grants, fresh.answered = (
+                    old.in_flight,
+                    old.grants,
+                    old.answered,
+                )
+                fresh.refused, fresh.round_trips = old.refused, old.round_trips
+                fresh.not_before = old.not_before
+                fresh.anchor_seq = max(old.in_flight, default=old.anchor_seq)
+
+    def _learn_from_refusal(self, state: _Scope, info: RateLimitInfo) -> None:
+        """A 429's header announces its limit and reset too: without them a limit seen only
+        in a 429 (the shared one, refused before any answer had shown it) had no rate to refill
+        by, and its estimate stayed below one request until the end: the run went one request
+        at a time."""
+        if state.limit is None and info.limit:
+            state.limit = info.limit
+        if not state.measured and not state.stepped and info.reset:
+            state.longest_reset = max(state.longest_reset, info.reset)
+            guess = 1.0 / state.longest_reset
+            state.rate = guess if state.rate is None else min(state.rate, guess)
+
     def _on_other_group(
         self, state: _Scope, seq: int, sent: float, info: RateLimitInfo, now: float
     ) -> None:
@@ -418,6 +469,11 @@ class Pacer:
         """An answer that says how many requests are left: the new anchor, if it is newer."""
         assert info.remaining is not None
         if info.limit is not None and measure:
+            if state.limit is not None and info.limit < state.limit:
+                # The earlier answers described a larger limit (the organisation's, before
+                # any key had shown its own): what they taught does not hold for this one.
+                state.rate, state.measured, state.longest_reset = None, False, 0.0
+                state.answers.clear()
             state.limit = info.limit
         full = state.limit is not None and state.limit > 1 and info.remaining >= state.limit - 1
         # A reset of 0 with requests left (a sliding window that is not full) says nothing.
@@ -453,11 +509,19 @@ class Pacer:
         state.anchor_sent = sent
         state.anchor_remaining = float(info.remaining - later)
         state.anchor_end = end
+        state.anchor_counted = True
         state.older_in_flight = {s for s in state.in_flight if s < seq}
-        if state.rate is None and info.reset and info.remaining < (state.limit or 0):
-            # A first guess until two answers measure it: a bucket's first reset is one
-            # token's time; a window's is the whole window (too slow, so harmless).
-            state.rate = 1.0 / info.reset
+        if not state.measured and info.reset and info.remaining < (state.limit or 0):
+            # A guess until two answers measure it. A bucket's reset is the time to its next
+            # token, one token's time only when it was full a moment before and any fraction
+            # of it otherwise, so the guess is the longest reset seen: later resets only lower
+            # it (one short reset alone overshot by 25 % and more, and a guess used to stay
+            # until averaged away). A window's reset is the whole window (too slow, so
+            # harmless). Without any guess a limit whose answers come seldom (the shared one,
+            # while the keys' own limits are closer) could not refill: one request at a time.
+            state.longest_reset = max(state.longest_reset, info.reset)
+            guess = 1.0 / state.longest_reset
+            state.rate = guess if state.rate is None else min(state.rate, guess)
 
     def _learn_window(self, state: _Scope, answer: _Answer, reset: float | None) -> None:
         """A sliding window shows itself by a reset of 0 while requests are left; when full,
@@ -490,6 +554,11 @@ class Pacer:
         if (
             not state.stepped
             and not state.sliding
+            # A bucket refills while the client waits: without a rate to expect that refill,
+            # or from a 429's end (the client's own wait, at least ratelimit.MIN_WAIT), a
+            # bucket's refill looked like a window's (and then drew a 429 every window).
+            and state.rate is not None
+            and state.anchor_counted
             and anchor_end is not None
             and state.anchor_remaining is not None
             and anchor_end
@@ -517,10 +586,11 @@ class Pacer:
         span = answer.sent - older.sent
         sample = max(0.0, refill) / span
         if sample > 0:
-            weight = min(1.0, span / RATE_SPAN)
+            weight = min(1.0, span / RATE_SPAN) if state.measured else 1.0
             state.rate = (
                 sample if state.rate is None else (1 - weight) * state.rate + weight * sample
             )
+            state.measured = True
 
     def _on_refusal(
         self, state: _Scope, seq: int, sent: float, info: RateLimitInfo | None, now: float
@@ -535,6 +605,7 @@ class Pacer:
                 state.anchor_sent = sent
                 state.anchor_remaining = 0.0
                 state.anchor_end = None  # `hold` sets it from the wait the 429 asked for
+                state.anchor_counted = False
                 state.older_in_flight = {s for s in state.in_flight if s < seq}
             if state.rate is not None and not state.stepped and first_of_its_kind:
                 state.rate *= DECREASE
