@@ -94,10 +94,10 @@ class SentEmailsView:
         return [row for row in self.templates if row.flags]
 
 
-#: A fair comparison whose change is within noise (or on too few sends) is "chance": the
-#: card says "within chance", uncoloured, as the status pages do; "not judged" stays for
-#: comparisons that are not fair.
-_VERDICT_JUDGEMENT = {"fell": "worse", "rose": "better", "steady": "chance", "few-sends": "chance"}
+#: A fair comparison whose change is within noise is "chance": the card says "within
+#: chance", uncoloured, as the status pages do; "not judged" stays for comparisons that are
+#: not fair and for too few sends (the page says why).
+_VERDICT_JUDGEMENT = {"fell": "worse", "rose": "better", "steady": "chance"}
 _CARDS = (("sent", "E-mails sent"), ("open_rate", "Open rate"), ("reply_rate", "Reply rate"))
 
 
