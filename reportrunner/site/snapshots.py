@@ -47,6 +47,22 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 FUTURE_SLACK = timedelta(days=1)
 
 
+def metric_snapshot(
+    data: dict[str, Any], metrics: dict[str, Any] | None, compared: dict[str, Any] | None
+) -> Snapshot:
+    """The history point of a kind whose numbers are metrics by key (no funnel headline or
+    stages): the shared fields of one data.json plus this run's and the compared metrics."""
+    return {
+        "fetched_at": data["fetched_at"],
+        "windows": data.get("windows", {}),
+        "headline": {},
+        "compared_headline": None,
+        "stages": {},
+        "metrics": metrics or {},
+        "compared_metrics": compared,
+    }
+
+
 class BadSnapshot(ValueError):
     """Why one snapshot cannot be used."""
 

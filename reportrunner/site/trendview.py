@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, overload
 
 from reportrunner.kinds.funnel.metrics import FIELD, TREND_KEYS
-from reportrunner.site.charts import TrendChart, run_chart
+from reportrunner.site.charts import TrendChart, run_chart, trend_chart
 from reportrunner.site.filters import Formatter, zone_info
 from reportrunner.site.snapshots import fetched_moment
 
@@ -75,6 +75,30 @@ def run_labels(
         seconds = len(minutes) < len(moments)
         return Lazy(len(moments), lambda index: fmt.time(moments[index], zone, seconds=seconds))
     return texts
+
+
+def metric_charts(
+    history: Sequence[dict[str, Any]],
+    fmt: Formatter,
+    zone: str,
+    wanted: Sequence[tuple[str, str, str, Callable[[float | None], str]]],
+) -> list[TrendChart]:
+    """One chart per (chart id, snapshot metric key, title, value formatter) over the runs,
+    for the kinds whose snapshots keep `metrics` by key; a run without the metric leaves a
+    gap (a metric newer than the history starts later), a metric no run has draws nothing."""
+    moments = [fetched_moment(item["fetched_at"]) for item in history]
+    texts = [fmt.moment(moment, zone) for moment in moments]
+    when = list(zip(texts, run_labels(moments, texts, fmt, zone), strict=True))
+    charts = []
+    for chart_id, key, title, draw in wanted:
+        values = [
+            (tooltip, axis, (item.get("metrics") or {}).get(key))
+            for (tooltip, axis), item in zip(when, history, strict=True)
+        ]
+        chart = trend_chart(chart_id, title, values, draw)
+        if chart is not None:
+            charts.append(chart)
+    return charts
 
 
 def trends(

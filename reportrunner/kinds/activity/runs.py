@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from reportrunner.kinds.activity.metricinfo import MetricInfo
-from reportrunner.site.charts import TrendChart, trend_chart
+from reportrunner.site.charts import TrendChart
 from reportrunner.site.filters import Formatter
-from reportrunner.site.snapshots import Snapshot
-from reportrunner.site.trendview import run_labels
-from reportrunner.windows import parse_rfc3339
+from reportrunner.site.snapshots import Snapshot, metric_snapshot
+from reportrunner.site.trendview import metric_charts
 
 
 def _totals(answer: Any) -> dict[str, Any] | None:
@@ -27,15 +26,7 @@ def _totals(answer: Any) -> dict[str, Any] | None:
 
 def snapshot(data: dict[str, Any]) -> Snapshot:
     answers = (data.get("responses") or {}).get("activity") or {}
-    return {
-        "fetched_at": data["fetched_at"],
-        "windows": data.get("windows", {}),
-        "headline": {},
-        "compared_headline": None,
-        "stages": {},
-        "metrics": _totals(answers.get("base")) or {},
-        "compared_metrics": _totals(answers.get("compared")),
-    }
+    return metric_snapshot(data, _totals(answers.get("base")), _totals(answers.get("compared")))
 
 
 def metric_trends(
@@ -46,17 +37,13 @@ def metric_trends(
     zone: str,
 ) -> list[TrendChart]:
     """One chart per metric over the runs (a metric missing from older runs starts later)."""
-    moments = [parse_rfc3339(item["fetched_at"]) for item in history]
-    texts = [fmt.moment(moment, zone) for moment in moments]
-    when = list(zip(texts, run_labels(moments, texts, fmt, zone), strict=True))
-    charts = []
-    for metric in metrics:
-        values = [
-            (tooltip, axis, (item.get("metrics") or {}).get(metric.key))
-            for (tooltip, axis), item in zip(when, history, strict=True)
-        ]
-        draw = functools.partial(fmt.metric, kind=metric.kind, currency=cur)
-        chart = trend_chart("run-" + metric.key.replace(".", "-"), metric.label, values, draw)
-        if chart is not None:
-            charts.append(chart)
-    return charts
+    wanted = [
+        (
+            "run-" + metric.key.replace(".", "-"),
+            metric.key,
+            metric.label,
+            functools.partial(fmt.metric, kind=metric.kind, currency=cur),
+        )
+        for metric in metrics
+    ]
+    return metric_charts(history, fmt, zone, wanted)

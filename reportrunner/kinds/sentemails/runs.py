@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from reportrunner.kinds.sentemails.stats import read_answer
-from reportrunner.site.charts import TrendChart, trend_chart
+from reportrunner.site.charts import TrendChart
 from reportrunner.site.filters import Formatter
-from reportrunner.site.snapshots import Snapshot
-from reportrunner.site.trendview import run_labels
-from reportrunner.windows import parse_rfc3339
+from reportrunner.site.snapshots import Snapshot, metric_snapshot
+from reportrunner.site.trendview import metric_charts
 
 #: (metric key, chart title, formatter kind) of the trend charts, in page order.
 TRENDS = (("sent", "E-mails sent", "count"), ("open_rate", "Open rate", "ratio"),
@@ -42,30 +41,13 @@ def metrics(answer: Any) -> dict[str, Any] | None:
 
 def snapshot(data: dict[str, Any]) -> Snapshot:
     found = (data.get("responses") or {}).get("sent_emails") or {}
-    return {
-        "fetched_at": data["fetched_at"],
-        "windows": data.get("windows", {}),
-        "headline": {},
-        "compared_headline": None,
-        "stages": {},
-        "metrics": metrics(found.get("base")) or {},
-        "compared_metrics": metrics(found.get("compared")),
-    }
+    return metric_snapshot(data, metrics(found.get("base")), metrics(found.get("compared")))
 
 
 def metric_trends(history: Sequence[dict[str, Any]], fmt: Formatter, zone: str) -> list[TrendChart]:
     """One chart per headline figure over the runs (a run without it leaves a gap)."""
-    moments = [parse_rfc3339(item["fetched_at"]) for item in history]
-    texts = [fmt.moment(moment, zone) for moment in moments]
-    when = list(zip(texts, run_labels(moments, texts, fmt, zone), strict=True))
-    charts = []
-    for key, title, kind in TRENDS:
-        values = [
-            (tooltip, axis, (item.get("metrics") or {}).get(key))
-            for (tooltip, axis), item in zip(when, history, strict=True)
-        ]
-        draw = functools.partial(fmt.metric, kind=kind)
-        chart = trend_chart("run-" + key.replace("_", "-"), title, values, draw)
-        if chart is not None:
-            charts.append(chart)
-    return charts
+    wanted = [
+        ("run-" + key.replace("_", "-"), key, title, functools.partial(fmt.metric, kind=kind))
+        for key, title, kind in TRENDS
+    ]
+    return metric_charts(history, fmt, zone, wanted)

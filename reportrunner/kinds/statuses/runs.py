@@ -15,12 +15,11 @@ from typing import Any
 from reportrunner.kinds.statuses.answer import parse_answer
 from reportrunner.kinds.statuses.headline import figures, status_types
 from reportrunner.kinds.statuses.subject import Subject
-from reportrunner.site.charts import TrendChart, trend_chart
+from reportrunner.site.charts import TrendChart
 from reportrunner.site.filters import Formatter
-from reportrunner.site.snapshots import Snapshot
-from reportrunner.site.trendview import run_labels
+from reportrunner.site.snapshots import Snapshot, metric_snapshot
+from reportrunner.site.trendview import metric_charts
 from reportrunner.site.viewmodel import MetricView
-from reportrunner.windows import parse_rfc3339
 
 #: Statuses whose counts a snapshot keeps (2 numbers each, under snapshots.py's 200 keys).
 MAX_STATUSES = 90
@@ -37,33 +36,15 @@ def snapshot(data: dict[str, Any], subject: Subject) -> Snapshot:
                 metrics[f"{name}:{row.status.id}"] = row.values[name]
     compared = answers.get("compared")
     against = parse_answer(compared) if isinstance(compared, dict) else None
-    return {
-        "fetched_at": data["fetched_at"],
-        "windows": data.get("windows", {}),
-        "headline": {},
-        "compared_headline": None,
-        "stages": {},
-        "metrics": metrics,
-        "compared_metrics": (
-            {figure.key: figure.compute(against) for figure in chosen} if against else None
-        ),
-    }
+    compared_metrics = (
+        {figure.key: figure.compute(against) for figure in chosen} if against else None
+    )
+    return metric_snapshot(data, metrics, compared_metrics)
 
 
 def figure_trends(
     headline: Sequence[MetricView], history: Sequence[dict[str, Any]], fmt: Formatter, zone: str
 ) -> list[TrendChart]:
     """One chart per headline figure over the runs (missing from older runs: starts later)."""
-    moments = [parse_rfc3339(item["fetched_at"]) for item in history]
-    texts = [fmt.moment(moment, zone) for moment in moments]
-    when = list(zip(texts, run_labels(moments, texts, fmt, zone), strict=True))
-    charts = []
-    for card in headline:
-        values = [
-            (tooltip, axis, (item.get("metrics") or {}).get(card.key))
-            for (tooltip, axis), item in zip(when, history, strict=True)
-        ]
-        chart = trend_chart("run-" + card.key, card.label, values, fmt.count)
-        if chart is not None:
-            charts.append(chart)
-    return charts
+    wanted = [("run-" + card.key, card.key, card.label, fmt.count) for card in headline]
+    return metric_charts(history, fmt, zone, wanted)
