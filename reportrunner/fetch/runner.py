@@ -283,11 +283,8 @@ def _execute(
         for index in range(max(1, settings.jobs))
     ]
 
-    released: list[bool] = []
-
     def release_held() -> list[ReportPlan]:
         """Queue the held requests once the id is known, or fail them with its error."""
-        released.append(True)
         ready: list[ReportPlan] = []
         found = organization[0] if organization else None
         for key in held:
@@ -336,9 +333,10 @@ def _execute(
             if names_box:
                 _finish(ready, jobs_by_key, names_box[0], progress, outcomes, fetched_at)
     finally:
-        if held and not released:
-            # The run stopped before the id was known (a rejected key, Ctrl-C): the workers
-            # still wait for their end markers, which release_held() would have queued.
+        if held:
+            # A run that stopped before the id was known (a rejected key, Ctrl-C) left the
+            # workers waiting for the end markers release_held() queues; more markers than
+            # workers are harmless (each worker ends at its first).
             for _ in workers:
                 todo.put(None)
     return names_box[0], jobs_by_key

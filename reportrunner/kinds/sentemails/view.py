@@ -202,10 +202,10 @@ def sent_emails_view(
     versus = sent_comparison(data, fmt)
     base = read_answer(found.get("base"))
     now = base.totals()
-    before = read_answer(found[versus.role]).totals() if versus and versus.role in found else None
+    against = read_answer(found[versus.role]) if versus and versus.role in found else None
+    before = against.totals() if against is not None else None
     full = read_answer(found.get("compared")).totals() if versus and versus.full_label else None
     how = judging(versus)
-    against = read_answer(found[versus.role]) if versus and versus.role in found else None
     table = template_table(base, against, fmt, how)
     total = template_row(now, before, fmt, how) if now is not None else None
     running = period_progress(data)
