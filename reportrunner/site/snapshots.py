@@ -245,7 +245,7 @@ def _exact(
         numbers += stages.values()
         stamps.append(item["fetched_at"])
         if owned:
-            good.append(item)  # type: ignore[arg-type]  # its shape was just checked
+            good.append(item)  # its shape was just checked
             continue
         kept = {name: None if w is None else dict(w) for name, w in windows.items()}
         good.append(
