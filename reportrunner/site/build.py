@@ -38,7 +38,7 @@ from reportrunner.site.files import (
 from reportrunner.site.indexview import IndexEntry, index_view
 from reportrunner.site.pool import Builder
 from reportrunner.site.render import Renderer
-from reportrunner.site.report import PublishedReport, ReportItem, SiteResult, carried
+from reportrunner.site.report import Carried, PublishedReport, ReportItem, SiteResult, carried
 from reportrunner.site.snapshots import checked
 from reportrunner.site.staging import (
     SiteLock,
@@ -58,7 +58,7 @@ __all__ = ["PublishedReport", "SiteResult", "claim", "publish", "rerender"]
 def build_site(
     out: Path,
     project: Project,
-    items: Sequence[ReportItem],
+    items: Sequence[ReportItem | Carried],
     histories: Mapping[str, history.History],
     warnings: list[str],
     now: datetime,
@@ -79,20 +79,21 @@ def build_site(
     read_warnings: list[str] = []
     built_warnings: list[str] = []
     with (
-        # Workers forked before the writer's threads, with the jobs they build.
-        Builder(renderer, items, histories, out) as builder,
         staged(out, ownership_problem) as staging,
+        # Workers forked before the writer's threads, with the jobs they build; they write
+        # into the staging folder, and have stopped when it is swapped in or removed.
+        Builder(renderer, items, histories, out, staging, secrets) as builder,
         SiteWriter(staging, secrets) as writer,
     ):
         writer.mkdir("history")
         # What the deliveries last sent stays with the site until `deliver` updates it.
         delivery_state.carry(carry_from or out, writer)
         # Each report's folder and history file, in worker processes when there are many.
-        for item, (report, entry, read) in zip(items, builder.build(writer), strict=True):
+        for report, entry, read, status in builder.build(writer):
             read_warnings.extend(read)
-            if report.status != item.status and report.status in ("failed", "stale"):
+            if report.status != status and report.status in ("failed", "stale"):
                 kept = "kept its previous pages" if report.status == "stale" else "not published"
-                built_warnings.append(f"{item.id}: {kept}: {report.error}")
+                built_warnings.append(f"{report.id}: {kept}: {report.error}")
             published.append(report)
             entries.append(entry)
         view = index_view(
@@ -284,9 +285,10 @@ def _rerender(
             site_title=str(site.get("title") or project.site_title),
             site_base_url=site.get("base_url") or project.site_base_url,
         )
-    items = [carried(source, report_id, entry) for report_id, entry in entries.items()]
-    # Each history is read and checked where its report is built (in a worker when there are
-    # many), as `history.read_folder` would: the same snapshots, the same warnings in order.
+    # Each report's data.json and history are read and checked where it is built (in a
+    # worker when there are many), as `carried` and `history.read_folder` would: the same
+    # items, snapshots and warnings, in order.
+    items = [Carried(source, report_id, entry) for report_id, entry in entries.items()]
     histories: dict[str, history.History] = {
         item.id: history.Unread(source, item.id, now) for item in items if not id_problem(item.id)
     }

@@ -165,14 +165,24 @@ def kept_values(
     if len(values) <= 2 * columns:
         return list(range(len(values)))
     kept: set[int] = {0, len(values) - 1}
-    size = len(values) / columns
-    for column in range(columns):
-        start, end = round(column * size), round((column + 1) * size)
-        chunk = values[start:end]
-        if chunk:
-            kept.add(start + _first_drawn_as(chunk, min, y_of, per_unit))
-            kept.add(start + _first_drawn_as(chunk, max, y_of, per_unit))
+    bounds = _columns(len(values), columns)
+    chunks = [list(values[start:end]) for start, end in bounds]
+    for extreme in (min, max):
+        # Each column's extreme and its first place, by C loops over all columns at once.
+        best = list(map(extreme, chunks))
+        firsts = list(map(list.index, chunks, best))
+        for (start, _), chunk, value, first in zip(bounds, chunks, best, firsts, strict=True):
+            if first and abs(value - extreme(chunk[:first])) * per_unit <= APART:
+                first = _first_drawn_as(chunk, extreme, y_of, per_unit)
+            kept.add(start + first)
     return sorted(kept)
+
+
+@functools.lru_cache(maxsize=64)
+def _columns(count: int, columns: int) -> tuple[tuple[int, int], ...]:
+    """The (start, end) of each column's runs, none empty (`count` > 2 x `columns`)."""
+    size = count / columns
+    return tuple((round(c * size), round((c + 1) * size)) for c in range(columns))
 
 
 def _first_drawn_as(

@@ -3,19 +3,19 @@
 Building a report's folder (view model, trend charts, templates, JSON) is CPU work, and every
 report is independent: with many reports, a few forked processes build them side by side (on
 2 cores, close to twice as fast). The workers inherit the main process's `Renderer` (the same
-templates, compiled, in the same sandbox) and the secrets registered with `redact`, so they
-build exactly what it would; they record the files instead of writing them, and the main
-process writes the records, in report order, through the one `SiteWriter`, which masks
-secrets. Error isolation is unchanged: `build_report` fails a report alone, and anything else
-a worker raises (a template error that stops the whole site) makes the main process build that
-report itself, raising the same error with its context (exceptions do not cross processes
-whole); a worker that dies leaves the rest of the reports to the main process."""
+templates, compiled, in the same sandbox), the secrets to mask and the staging folder, so they
+build exactly what it would, and each writes its reports' files itself, through a `SiteWriter`
+of its own that masks the same secrets (sending the texts back, some 70 MB for a site, cost
+the main process as much as writing them). Error isolation is unchanged: `build_report` fails
+a report alone, and anything else a worker raises (a template error that stops the whole
+site) makes the main process build that report itself, raising the same error with its
+context (exceptions do not cross processes whole); a worker that dies leaves the rest of the
+reports to the main process, once every other worker has stopped writing."""
 
 from __future__ import annotations
 
 import ctypes
 import gc
-import json
 import multiprocessing
 import os
 import pickle
@@ -25,16 +25,14 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from reportrunner.site import history
 from reportrunner.site.files import id_problem
 from reportrunner.site.indexview import IndexEntry
 from reportrunner.site.render import Renderer
-from reportrunner.site.report import PublishedReport, ReportItem, build_report
-from reportrunner.site.writer import Sink
+from reportrunner.site.report import Carried, PublishedReport, ReportItem, build_report
+from reportrunner.site.writer import Sink, SiteWriter
 
 #: Reports from which a site is built in worker processes: starting them costs a fraction of
 #: a second, which a few dozen reports (or fewer with long histories) earn back.
@@ -43,39 +41,17 @@ MIN_REPORTS = 48
 CHUNK = 4
 
 
-@dataclass
-class Recorder:
-    """A worker's stand-in for the `SiteWriter`: the folders and texts, in order, unwritten."""
-
-    files: list[tuple[tuple[str, ...], str | None]] = field(default_factory=list)
-
-    def mkdir(self, *parts: str) -> None:
-        self.files.append((parts, None))
-
-    def text(self, parts: tuple[str, ...], text: str) -> None:
-        self.files.append((parts, text))
-
-    def json(self, parts: tuple[str, ...], value: Any, indent: int | None = 2) -> None:
-        # As SiteWriter.json encodes it: the main process only masks and writes.
-        self.text(parts, json.dumps(value, indent=indent, ensure_ascii=False) + "\n")
-
-    def replay(self, writer: Sink) -> None:
-        for parts, text in self.files:
-            if text is None:
-                writer.mkdir(*parts)
-            else:
-                writer.text(parts, text)
-
-
 def build_one(
     writer: Sink,
     renderer: Renderer,
-    item: ReportItem,
+    given_item: ReportItem | Carried,
     given: history.History | None,
     site: Path,
-) -> tuple[PublishedReport, IndexEntry, list[str]]:
-    """One report's folder and its history file (the same in a worker and in-process), and
-    the warnings reading its history gave (`history.Unread` is read here)."""
+) -> Built:
+    """One report's folder and its history file (the same in a worker and in-process), the
+    warnings reading its history gave (`history.Unread` is read here), and the status the
+    report came with (`Carried` is read here too)."""
+    item = given_item if isinstance(given_item, ReportItem) else given_item.item()
     snapshots, warnings, verbatim = history.resolve(given)
     report, entry = build_report(writer, renderer, item, snapshots, site)
     if snapshots and not id_problem(item.id):
@@ -84,20 +60,25 @@ def build_one(
             writer.text(where, verbatim)
         else:
             writer.json(where, history.document(item.id, snapshots), None)
-    return report, entry, warnings
+    return report, entry, warnings, item.status
 
 
-Job = tuple[ReportItem, "history.History | None", Path]
-Built = tuple[PublishedReport, IndexEntry, list[str], Recorder]
+Job = tuple["ReportItem | Carried", "history.History | None", Path]
+#: A built report: its manifest entry, index entry, warnings, and the status it came with.
+Built = tuple[PublishedReport, IndexEntry, list[str], str]
 
 
 class _Worker:
-    """What a worker builds with: the parent's renderer and the site's jobs, inherited by fork
-    (set before it). A worker is sent only a job's index: pickling each report's data to the
-    workers cost the main process about as much as building the pages cost a worker."""
+    """What a worker builds with: the parent's renderer, the site's jobs, the staging folder
+    and the secrets, inherited by fork (set before it). A worker is sent only a job's index:
+    pickling each report's data to the workers cost the main process about as much as
+    building the pages cost a worker."""
 
     renderer: Renderer | None = None
     jobs: Sequence[Job] = ()
+    root: Path | None = None
+    secrets: Sequence[str] = ()
+    writer: SiteWriter | None = None  # made in each worker at its first job
 
 
 #: Signals the main process handles (the CLI stops the run on them); workers leave them to it.
@@ -133,15 +114,15 @@ def _worker_start(parent: int) -> None:
 
 
 def _build(index: int) -> Built | None:
-    if _Worker.renderer is None or index >= len(_Worker.jobs):  # pragma: no cover - set before
-        return None
-    item, given, site = _Worker.jobs[index]
-    recorder = Recorder()
+    if _Worker.renderer is None or _Worker.root is None or index >= len(_Worker.jobs):
+        return None  # pragma: no cover - set before the fork
     try:
-        report, entry, warnings = build_one(recorder, _Worker.renderer, item, given, site)
+        if _Worker.writer is None:  # no threads: a job's files are written when it returns
+            _Worker.writer = SiteWriter(_Worker.root, _Worker.secrets, threads=1)
+            _Worker.writer.mkdir("history")  # made by the main process: now known here
+        return build_one(_Worker.writer, _Worker.renderer, *_Worker.jobs[index])
     except Exception:
         return None
-    return report, entry, warnings, recorder
 
 
 def workers(reports: int) -> int:
@@ -198,12 +179,17 @@ class Builder:
     def __init__(
         self,
         renderer: Renderer,
-        items: Sequence[ReportItem],
+        items: Sequence[ReportItem | Carried],
         histories: Mapping[str, history.History],
         site: Path,
+        root: Path,
+        secrets: Sequence[str] = (),
     ) -> None:
+        """`site` is the previous site (pages a report keeps), `root` the staging folder the
+        workers write into, with `secrets` masked."""
         self.renderer = renderer
         self._jobs: list[Job] = [(item, histories.get(item.id), site) for item in items]
+        self._root, self._secrets = root, tuple(secrets)
         self._count = workers(len(items))
         self._pool: ProcessPoolExecutor | None = None
         self._collections: tuple[tuple[int, int, int], bool] | None = None
@@ -212,6 +198,7 @@ class Builder:
         self._collections = _fewer_collections()
         if self._count:
             _Worker.renderer, _Worker.jobs = self.renderer, self._jobs
+            _Worker.root, _Worker.secrets, _Worker.writer = self._root, self._secrets, None
             # A signal landing during the fork would be swallowed by the at-fork handlers
             # (the run would not stop): held back until the workers exist, then delivered.
             held = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
@@ -237,26 +224,24 @@ class Builder:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        _Worker.renderer, _Worker.jobs = None, ()
+        _Worker.renderer, _Worker.jobs, _Worker.root, _Worker.secrets = None, (), None, ()
         if self._collections is not None:
             _restore_collections(self._collections)
             self._collections = None
 
-    def build(self, writer: Sink) -> Iterator[tuple[PublishedReport, IndexEntry, list[str]]]:
-        """Every report's folder and history file, in the order of the items given, with the
-        warnings of reading its history."""
+    def build(self, writer: Sink) -> Iterator[Built]:
+        """Every report's folder and history file, in the order of the items given (the
+        workers' written by them, the rest through `writer`), with what `build_one` says."""
         done = 0
         jobs = self._jobs
         if self._pool is not None:
             try:
                 for built in self._pool.map(_build, range(len(jobs)), chunksize=CHUNK):
-                    if built is None:
-                        yield build_one(writer, self.renderer, *jobs[done])
-                    else:
-                        built[3].replay(writer)
-                        yield built[0], built[1], built[2]
+                    yield build_one(writer, self.renderer, *jobs[done]) if built is None else built
                     done += 1
             except (BrokenProcessPool, pickle.PicklingError):
-                pass  # a worker died (killed, out of memory): the rest is built here
+                # A worker died (killed, out of memory): the others are stopped before the
+                # rest is built here, so none writes a file this process writes too.
+                self._pool.shutdown(wait=True, cancel_futures=True)
         for job in jobs[done:]:
             yield build_one(writer, self.renderer, *job)

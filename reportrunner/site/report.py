@@ -79,6 +79,19 @@ class ReportItem:
     fetched_at: str | None = None  # what the manifest says for a report carried over
 
 
+@dataclass(frozen=True)
+class Carried:
+    """A report of an existing site to carry over, read where it is built (in a worker when
+    there are many): `item()` is `carried(site, id, entry)`."""
+
+    site: Path
+    id: str
+    entry: dict[str, Any]
+
+    def item(self) -> ReportItem:
+        return carried(self.site, self.id, self.entry)
+
+
 def _text(value: object, limit: int) -> str | None:
     """A text field of the previous site's manifest (untrusted): one printable line, capped."""
     if not isinstance(value, str) or not value:

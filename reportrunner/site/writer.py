@@ -57,7 +57,7 @@ def _write(path: Path, data: bytes) -> None:
 
 
 class Sink(Protocol):
-    """What a report's folder is written through: a `SiteWriter` or a `pool.Recorder`."""
+    """What a report's folder is written through (a `SiteWriter`)."""
 
     def mkdir(self, *parts: str) -> Any: ...
 

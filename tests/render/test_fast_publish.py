@@ -97,7 +97,7 @@ def test_workers_build_the_very_same_site(
 ) -> None:
     outcomes = _outcomes(data, make_outcome, sitepool.MIN_REPORTS + 2)
     items = [ReportItem(o.id, o.title, o.source, "ok", None, o.data) for o in outcomes]
-    with sitepool.Builder(Renderer(project), items, {}, tmp_path) as builder:
+    with sitepool.Builder(Renderer(project), items, {}, tmp_path, tmp_path) as builder:
         assert builder._pool is not None, "a site this large is built by workers"
     parallel = publish(tmp_path / "parallel", project, outcomes, now=now)
     _with_history(tmp_path / "parallel", 120, now)
