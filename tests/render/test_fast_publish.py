@@ -136,9 +136,24 @@ def test_workers_mask_the_secrets_and_raise_template_errors_whole(
     templates.mkdir()
     (templates / "report.md").write_text("# {{ report.title }}\n{{ report.no_such_field }}\n")
     broken = Project(root=tmp_path, templates=Path("templates"))
+    before = _files(tmp_path / "site")
     with pytest.raises(RenderError) as caught:
         publish(tmp_path / "site", broken, outcomes)
     assert str(caught.value).startswith(f"{templates / 'report.md'}:2: ")
+    # The workers, which write into the staging folder, stopped before it was removed: no
+    # file of theirs is left beside the site, and the site is as it was.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "templates"]
+    assert _files(tmp_path / "site") == before
+    # Only a late report's page fails: the other workers are still writing when it does.
+    late = outcomes[-5].id
+    (templates / "report.md").write_text(
+        f"# {{{{ report.title }}}}\n{{% if report.id == '{late}' %}}{{{{ report.no_such_field }}}}"
+        "{% endif %}\n"
+    )
+    with pytest.raises(RenderError):
+        publish(tmp_path / "site", broken, outcomes)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "templates"]
+    assert _files(tmp_path / "site") == before
 
 
 @needs_workers
