@@ -104,12 +104,14 @@ class Scope:
         return sum(1 for s, _ in self.grants if first < s <= last and s not in self.refused)
 
     def end_margin(self) -> float:
-        """How late to act on the anchor's `reset`: by as much as its answer was slower than
-        the fastest round trip (a request counted late under load makes its reset end late),
-        at least `MARGIN`."""
+        """How late to act on the anchor's `reset`: `MARGIN` plus as much as its answer was
+        slower than the fastest round trip (a request counted late under load makes its reset
+        end late). Added, not the larger of the two: the fastest round trip seen carries some
+        jitter of its own, so the difference alone can fall short of the anchor's delay and
+        send the next request into the window that is ending (a 429 a window)."""
         if self.anchor_rtt is None or not self.round_trips:
             return MARGIN
-        return max(MARGIN, min(0.25, self.anchor_rtt - min(self.round_trips)))
+        return MARGIN + min(0.25, max(0.0, self.anchor_rtt - min(self.round_trips)))
 
     def credit(self, now: float) -> float | None:
         """Estimated requests the server would admit now; None when nothing is known."""
@@ -126,7 +128,19 @@ class Scope:
         spent = self.granted_after(self.anchor_seq) + len(self.older_in_flight)
         credit = self.anchor_remaining - spent
         if self.rate is not None and not self.stepped:
-            credit += self.rate * SAFETY * max(0.0, now - self.anchor_sent - self.end_margin())
+            refill = self.rate * SAFETY * max(0.0, now - self.anchor_sent - self.end_margin())
+            if (
+                end is not None
+                and now < end
+                and self.anchor_remaining < 1.0
+                and end - self.anchor_sent <= 1.5 / self.rate
+            ):
+                # The reset of a spent limit is no longer than one request's refill: it is the
+                # server's own word for when the next is admitted, more exact than a rate
+                # measured between jittered answers (a window measured as a rate errs by a
+                # window's share: 10 % over 5 s at 1 req/s, a 429 before each reset).
+                refill = 0.0
+            credit += refill
         if end is not None and now >= end:
             credit = max(credit, self.anchor_remaining + 1.0 - spent)  # `reset` promised one
         if self.limit is not None:
