@@ -126,13 +126,10 @@ def kept_runs(ys: Sequence[float], columns: int = LINE_COLUMNS) -> list[int]:
     if len(ys) <= 2 * columns:
         return list(range(len(ys)))
     kept: set[int] = {0, len(ys) - 1}
-    size = len(ys) / columns
-    for column in range(columns):
-        start, end = round(column * size), round((column + 1) * size)
-        chunk = ys[start:end]
-        if chunk:  # SVG y grows downwards: the highest value has the smallest y
-            kept.add(start + chunk.index(max(chunk)))
-            kept.add(start + chunk.index(min(chunk)))
+    for start, end in _columns(len(ys), columns):
+        chunk = ys[start:end]  # SVG y grows downwards: the highest value has the smallest y
+        kept.add(start + chunk.index(max(chunk)))
+        kept.add(start + chunk.index(min(chunk)))
     return sorted(kept)
 
 
@@ -172,8 +169,9 @@ def kept_values(
         best = list(map(extreme, chunks))
         firsts = list(map(list.index, chunks, best))
         for (start, _), chunk, value, first in zip(bounds, chunks, best, firsts, strict=True):
+            # All runs before `first` lie on one side of `value`: their extreme is nearest.
             if first and abs(value - extreme(chunk[:first])) * per_unit <= APART:
-                first = _first_drawn_as(chunk, extreme, y_of, per_unit)
+                first = _first_drawn_as(chunk, value, first, y_of)
             kept.add(start + first)
     return sorted(kept)
 
@@ -186,21 +184,14 @@ def _columns(count: int, columns: int) -> tuple[tuple[int, int], ...]:
 
 
 def _first_drawn_as(
-    chunk: Sequence[float],
-    extreme: Callable[[Sequence[float]], float],
-    y_of: Callable[[float], float],
-    per_unit: float,
+    chunk: Sequence[float], value: float, first: int, y_of: Callable[[float], float]
 ) -> int:
-    """The first index in `chunk` whose y is that of its `extreme` (min or max) value."""
-    value = extreme(chunk)
-    first = chunk.index(value)
-    if first == 0:
-        return 0
-    before = chunk[:first]  # all on one side of `value`: its extreme is the nearest
-    if abs(value - extreme(before)) * per_unit > APART:
-        return first
+    """The first index in `chunk` whose y is that of `value`, its extreme at `first`, when
+    runs before it may share that rounded y (the caller has ruled the rest out)."""
     target = y_of(value)
-    return next((index for index, other in enumerate(before) if y_of(other) == target), first)
+    return next(
+        (index for index, other in enumerate(chunk[:first]) if y_of(other) == target), first
+    )
 
 
 @functools.lru_cache(maxsize=64)
